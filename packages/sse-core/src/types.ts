@@ -1,0 +1,49 @@
+/**
+ * Wire-level and domain types shared by the encoder, the parser and the brokers.
+ * @module
+ */
+
+/** An event id as the wire carries it: an opaque string to clients. */
+export type EventId = string;
+
+/** An event to write to the wire (input of {@link encodeEvent}). */
+export interface SseEvent {
+  /** The `id:` field. Must not contain CR, LF or NUL. Omitted when undefined. */
+  readonly id?: string;
+  /** The `event:` field (event type). Must not contain CR or LF. Omitted when undefined. */
+  readonly event?: string;
+  /** The payload. Split into one `data:` line per line (CR, LF and CRLF all end a line). */
+  readonly data: string;
+  /** The `retry:` field in milliseconds: a non-negative integer. */
+  readonly retry?: number;
+}
+
+/**
+ * An event as a browser's `MessageEvent` exposes it, produced by the parser.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dispatchMessage
+ */
+export interface SseMessage {
+  /** The event type: the last `event:` field, or `"message"` when none was given. */
+  readonly type: string;
+  /** The joined `data:` lines, without the final LF. */
+  readonly data: string;
+  /** The last event id buffer at dispatch time (persists across events, `""` when reset). */
+  readonly lastEventId: string;
+}
+
+/** What a publisher hands a broker. */
+export interface PublishInput {
+  /** The event type, `"message"` when omitted. */
+  readonly event?: string;
+  /** The payload, already serialised (the server uses JSON). */
+  readonly data: string;
+}
+
+/** An event a broker has accepted: it has an id, a place in history, and its wire bytes. */
+export interface StoredEvent {
+  readonly id: EventId;
+  readonly event: string;
+  readonly data: string;
+  /** The complete encoded frame (`id:`, `event:`, `data:` lines and the blank line), encoded once and shared by every client. */
+  readonly frame: Uint8Array;
+}
