@@ -55,13 +55,25 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
+/** A broker's own view of whether it can store events now (for `/healthz`). */
+export interface BrokerHealth {
+  /** False while publishes would fail (e.g. Redis unreachable). */
+  readonly ok: boolean;
+  /** One line for operators, e.g. "memory: 120 events in history" or "redis: reconnecting (ECONNREFUSED)". */
+  readonly detail: string;
+}
+
 /**
  * Stores events in a bounded, ordered history and fans them out to subscribers.
  * `MemoryBroker` is the embedded default; `RedisBroker` (server package) shares one
  * history between server nodes.
  */
 export interface Broker {
-  /** Stores an event and delivers it to every subscriber; resolves once it is in history. */
+  /**
+   * Stores an event and delivers it to every subscriber; resolves once it is in history.
+   * Rejects with `SseError` code `BROKER_UNAVAILABLE` when it cannot store (never resolves
+   * for an event that was not stored) and `BROKER_CLOSED` after `close()`.
+   */
   publish(input: PublishInput): Promise<StoredEvent>;
   /**
    * Subscribes from an optional last event id. Replay and the gap notice are delivered
@@ -71,6 +83,8 @@ export interface Broker {
   subscribe(handlers: SubscriberHandlers, options?: SubscribeOptions): Promise<Subscription>;
   /** The number of current subscriptions on this broker instance (this node). */
   readonly subscriberCount: number;
+  /** Whether the broker can store events now. */
+  health(): BrokerHealth;
   /** Ends every subscription (calling their `onClose`) and refuses further publishes. */
   close(): Promise<void>;
 }

@@ -5,4 +5,4 @@
  */
 export type { EventId, PublishInput, SseEvent, SseMessage, StoredEvent } from "./types.ts";
 export { SseError, type SseErrorCode } from "./errors.ts";
-export type { Broker, GapNotice, GapReason, SubscribeOptions, SubscriberHandlers, Subscription } from "./broker.ts";
+export type { Broker, BrokerHealth, GapNotice, GapReason, SubscribeOptions, SubscriberHandlers, Subscription } from "./broker.ts";
