@@ -53,7 +53,7 @@ if (!result.success) {
 }
 
 const files = result.outputs.map((output) => output.path).filter((path) => path.endsWith(".test.mjs"));
-const child = Bun.spawn(["node", "--test", "--test-reporter=tap", ...files], {
+const child = Bun.spawn(["node", "--expose-gc", "--test", "--test-reporter=tap", ...files], {
   stdio: ["inherit", "pipe", "inherit"],
 });
 // Print only the TAP summary and failures: the full TAP tree is noise in CI logs.

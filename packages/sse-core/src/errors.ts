@@ -3,10 +3,10 @@ export type SseErrorCode =
   | "INVALID_ID"
   | "INVALID_EVENT_NAME"
   | "INVALID_RETRY"
-  | "INVALID_COMMENT"
   | "INVALID_OPTION"
   | "BROKER_CLOSED"
-  | "BROKER_UNAVAILABLE";
+  | "BROKER_UNAVAILABLE"
+  | "SLOW_CONSUMER";
 
 /**
  * The one error class of `@events/sse-core`. Thrown for invalid wire input given to the

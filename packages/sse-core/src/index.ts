@@ -6,3 +6,25 @@
 export type { EventId, PublishInput, SseEvent, SseMessage, StoredEvent } from "./types.ts";
 export { SseError, type SseErrorCode } from "./errors.ts";
 export type { Broker, BrokerHealth, GapNotice, GapReason, SubscribeOptions, SubscriberHandlers, Subscription } from "./broker.ts";
+export { encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
+export { compareEventIds, formatEventId, parseEventId, type EventIdParts } from "./event-id.ts";
+export { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory, type EventHistoryOptions } from "./history.ts";
+export { DEFAULT_MEMORY_BROKER_OPTIONS, MemoryBroker, type MemoryBrokerOptions } from "./memory-broker.ts";
+export {
+  DEFAULT_KEEP_ALIVE_HUB_OPTIONS,
+  createKeepAliveHub,
+  type KeepAliveHub,
+  type KeepAliveHubOptions,
+  type KeepAliveWrite,
+} from "./keep-alive.ts";
+export {
+  DEFAULT_EVENT_STREAM_OPTIONS,
+  createEventStream,
+  createEventStreamCounters,
+  type EventStreamCloseReason,
+  type EventStreamCounters,
+  type EventStreamOptions,
+  type OpeningEventContext,
+} from "./event-stream.ts";
+export { createParser, type ParserCallbacks, type SseParser } from "./parse.ts";
+export { SseParserStream, type SseParserStreamOptions } from "./parse-stream.ts";

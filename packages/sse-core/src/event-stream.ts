@@ -1,0 +1,284 @@
+import type { Broker, GapNotice, SubscriberHandlers, Subscription } from "./broker.ts";
+import { assertValidEventName, encodeEventBytes, encodeRetry } from "./encode.ts";
+import { SseError } from "./errors.ts";
+import { positiveInteger } from "./history.ts";
+import type { KeepAliveHub } from "./keep-alive.ts";
+import type { EventId, StoredEvent } from "./types.ts";
+
+/** Why a client's event stream ended (given to `onClose`). */
+export type EventStreamCloseReason =
+  /** The consumer cancelled the stream (the client went away). */
+  | "cancelled"
+  /** More than `maxBufferBytes` were queued for this client: it was disconnected. */
+  | "slow-consumer"
+  /** The broker ended the subscription (`broker.close()`) or was closed already. */
+  | "broker-closed"
+  /** `signal` was aborted (server shutdown). */
+  | "aborted"
+  /** Subscribing failed (e.g. `BROKER_UNAVAILABLE`) or `openingEvent` threw: the stream errors with that error. */
+  | "error";
+
+/** Shared, mutable counters a server exposes as metrics. Create with {@link createEventStreamCounters}. */
+export interface EventStreamCounters {
+  /** Events (replayed and live) handed to clients. */
+  delivered: number;
+  /** Events replayed from history. */
+  replayed: number;
+  /** Gap notices sent. */
+  gaps: number;
+  /** Clients disconnected for exceeding `maxBufferBytes`. */
+  slowConsumerDisconnects: number;
+}
+
+/** Creates zeroed {@link EventStreamCounters}. */
+export function createEventStreamCounters(): EventStreamCounters {
+  return { delivered: 0, replayed: 0, gaps: 0, slowConsumerDisconnects: 0 };
+}
+
+/** What {@link EventStreamOptions.openingEvent} gets to build the first event. */
+export interface OpeningEventContext {
+  /** Where this stream continues from (written as the opening event's `id`). */
+  readonly cursor: EventId;
+  /** The broker's subscriber count, this client included. */
+  readonly subscriberCount: number;
+}
+
+/** Options of {@link createEventStream}. */
+export interface EventStreamOptions {
+  /** Resume after this id (Last-Event-ID header or `?lastEventId=`); `""` means none. @default undefined (live only) */
+  readonly lastEventId?: string | undefined;
+  /** A `retry:` field (ms) written first, or `false` for none. @default 3000 (ms) */
+  readonly retryMs?: number | false | undefined;
+  /** Builds an event for this client only, written with `id` = the subscription cursor. @default none */
+  readonly openingEvent?: ((context: OpeningEventContext) => { event?: string; data: string } | undefined) | undefined;
+  /** Event type of the gap notice; its data is JSON `{requestedId, oldestId, reason}`. @default "gap" */
+  readonly gapEventName?: string | undefined;
+  /** The shared keepalive hub, or `false` for no keepalive. @default false */
+  readonly keepAlive?: KeepAliveHub | false | undefined;
+  /** Bytes that may be queued for this client before it is disconnected. Positive integer. @default 1048576 (1 MiB) */
+  readonly maxBufferBytes?: number | undefined;
+  /** Counters to add this stream's figures to. @default none */
+  readonly counters?: EventStreamCounters | undefined;
+  /** Aborting it ends the stream cleanly (queued bytes are still delivered). @default none */
+  readonly signal?: AbortSignal | undefined;
+  /** Called once when the stream ends, with the reason. @default none */
+  readonly onClose?: ((reason: EventStreamCloseReason) => void) | undefined;
+}
+
+/** Defaults of {@link EventStreamOptions}. */
+export const DEFAULT_EVENT_STREAM_OPTIONS: Readonly<{
+  retryMs: number;
+  gapEventName: string;
+  keepAlive: false;
+  maxBufferBytes: number;
+}> = Object.freeze({ retryMs: 3000, gapEventName: "gap", keepAlive: false, maxBufferBytes: 1024 * 1024 });
+
+/**
+ * Turns a broker subscription into one client's `ReadableStream<Uint8Array>` (a Response body).
+ *
+ * On the wire, in order: `retry:`, the opening event (id = the subscription cursor), the gap
+ * event (if history cannot cover `lastEventId`), replayed events, live events; keepalive
+ * comments go between frames, only while nothing is queued. Replay is fed as the client reads
+ * (it never counts as lag); a client with more than `maxBufferBytes` of live bytes queued is
+ * disconnected: the stream errors (dropping its queue), `onClose("slow-consumer")` runs, and
+ * the client resumes from history with its Last-Event-ID. Cancelling unsubscribes at once.
+ *
+ * @throws {SseError} `INVALID_OPTION`, `INVALID_RETRY` or `INVALID_EVENT_NAME` for bad options.
+ * @example
+ * ```ts
+ * const body = createEventStream(broker, {
+ *   lastEventId: request.headers.get("last-event-id") ?? undefined,
+ *   keepAlive: hub,
+ *   openingEvent: ({ cursor, subscriberCount }) => ({ event: "connected", data: JSON.stringify({ clients: subscriberCount }) }),
+ * });
+ * return new Response(body, { headers: { "content-type": "text/event-stream" } });
+ * ```
+ */
+export function createEventStream(broker: Broker, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
+  const maxBufferBytes = positiveInteger("maxBufferBytes", options.maxBufferBytes ?? DEFAULT_EVENT_STREAM_OPTIONS.maxBufferBytes);
+  const retryMs = options.retryMs ?? DEFAULT_EVENT_STREAM_OPTIONS.retryMs;
+  const retryFrame = retryMs === false ? undefined : utf8.encode(encodeRetry(retryMs));
+  const gapEventName = options.gapEventName ?? DEFAULT_EVENT_STREAM_OPTIONS.gapEventName;
+  assertValidEventName(gapEventName);
+  const client = new ClientStream(broker, options, maxBufferBytes, retryFrame, gapEventName);
+  return new ReadableStream<Uint8Array>(
+    {
+      start: (controller) => client.start(controller),
+      pull: () => client.drain(),
+      cancel: () => client.finish("cancelled"),
+    },
+    { highWaterMark: maxBufferBytes, size: (chunk) => chunk.byteLength },
+  );
+}
+
+const utf8 = new TextEncoder();
+
+/** One client's state. Frames are enqueued whole, so every enqueue is at a frame boundary. */
+class ClientStream {
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #state: "starting" | "open" | "done" = "starting";
+  #subscription: Subscription | undefined;
+  #removeKeepAlive: (() => void) | undefined;
+  /**
+   * Frames waiting to enter the stream's queue, fed by `drain` as the client reads. Entries
+   * before `#initialEnd` are the gap notice and replay (never counted as lag); later ones
+   * are live events that arrived behind them.
+   */
+  #backlog: (Uint8Array | undefined)[] = [];
+  #backlogHead = 0;
+  #initialEnd = 0;
+  #liveBacklogBytes = 0;
+  readonly #handlers: SubscriberHandlers = {
+    onEvent: (event) => this.#onEvent(event),
+    onGap: (gap) => this.#onGap(gap),
+    onClose: () => this.finish("broker-closed"),
+  };
+  readonly #onAbort = (): void => this.finish("aborted");
+  readonly #onKeepAlive = (frame: Uint8Array): void => this.#keepAlive(frame);
+
+  readonly broker: Broker;
+  readonly options: EventStreamOptions;
+  readonly maxBufferBytes: number;
+  readonly retryFrame: Uint8Array | undefined;
+  readonly gapEventName: string;
+
+  constructor(
+    broker: Broker,
+    options: EventStreamOptions,
+    maxBufferBytes: number,
+    retryFrame: Uint8Array | undefined,
+    gapEventName: string,
+  ) {
+    this.broker = broker;
+    this.options = options;
+    this.maxBufferBytes = maxBufferBytes;
+    this.retryFrame = retryFrame;
+    this.gapEventName = gapEventName;
+  }
+
+  async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    this.#controller = controller;
+    const { signal, lastEventId } = this.options;
+    if (signal?.aborted === true) return this.finish("aborted");
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    let subscription: Subscription;
+    try {
+      subscription = await this.broker.subscribe(this.#handlers, lastEventId ? { lastEventId } : {});
+    } catch (error) {
+      const closed = error instanceof SseError && error.code === "BROKER_CLOSED";
+      return this.finish(closed ? "broker-closed" : "error", error);
+    }
+    // Cancelled (or aborted) while subscribing.
+    if (this.#state === "done") return subscription.unsubscribe();
+    this.#subscription = subscription;
+    if (this.options.counters) this.options.counters.replayed += subscription.replayed;
+    try {
+      if (this.retryFrame) controller.enqueue(this.retryFrame);
+      const opening = this.options.openingEvent?.({
+        cursor: subscription.cursor,
+        subscriberCount: this.broker.subscriberCount,
+      });
+      if (opening) {
+        const { event, data } = opening;
+        controller.enqueue(encodeEventBytes(event === undefined ? { id: subscription.cursor, data } : { id: subscription.cursor, event, data }));
+      }
+    } catch (error) {
+      return this.finish("error", error);
+    }
+    this.#initialEnd = this.#backlog.length;
+    this.#state = "open";
+    if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add(this.#onKeepAlive);
+    this.drain();
+  }
+
+  /** Moves backlog frames into the stream's queue while it is less than half full. */
+  drain(): void {
+    const controller = this.#controller;
+    if (this.#state !== "open" || controller === undefined) return;
+    const budget = this.maxBufferBytes / 2;
+    while (this.#backlogHead < this.#backlog.length && (controller.desiredSize ?? 0) > budget) {
+      const frame = this.#backlog[this.#backlogHead] as Uint8Array;
+      this.#backlog[this.#backlogHead] = undefined;
+      if (this.#backlogHead >= this.#initialEnd) this.#liveBacklogBytes -= frame.byteLength;
+      this.#backlogHead += 1;
+      controller.enqueue(frame);
+    }
+    if (this.#backlogHead === this.#backlog.length && this.#backlogHead > 0) this.#resetBacklog();
+  }
+
+  /** Ends the stream once: unsubscribes, leaves the keepalive hub, then closes or errors it. */
+  finish(reason: EventStreamCloseReason, error?: unknown): void {
+    if (this.#state === "done") return;
+    this.#state = "done";
+    this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+    this.#removeKeepAlive?.();
+    this.#removeKeepAlive = undefined;
+    this.options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#resetBacklog();
+    const controller = this.#controller;
+    if (controller !== undefined && reason !== "cancelled") {
+      // Erroring drops the queued bytes at once (and makes the runtime abort the response);
+      // closing lets the client read what is queued first.
+      if (reason === "slow-consumer" || reason === "error") controller.error(error);
+      else controller.close();
+    }
+    this.options.onClose?.(reason);
+  }
+
+  #onEvent(event: StoredEvent): void {
+    if (this.#state === "done") return;
+    if (this.options.counters) this.options.counters.delivered += 1;
+    this.#push(event.frame);
+  }
+
+  #onGap(gap: GapNotice): void {
+    if (this.#state === "done") return;
+    if (this.options.counters) this.options.counters.gaps += 1;
+    const data = JSON.stringify({ requestedId: gap.requestedId, oldestId: gap.oldestId ?? null, reason: gap.reason });
+    this.#push(encodeEventBytes({ event: this.gapEventName, data }));
+  }
+
+  #push(frame: Uint8Array): void {
+    // Until the opening frames are written, everything waits in the backlog (in order).
+    if (this.#state === "starting") {
+      this.#backlog.push(frame);
+      return;
+    }
+    if (this.#backlogHead < this.#backlog.length) {
+      this.#backlog.push(frame);
+      this.#liveBacklogBytes += frame.byteLength;
+    } else {
+      (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(frame);
+    }
+    if (this.#queuedBytes() + this.#liveBacklogBytes > this.maxBufferBytes) this.#disconnectSlowConsumer();
+  }
+
+  #keepAlive(frame: Uint8Array): void {
+    // Only an idle stream needs it; queued bytes mean the socket is not idle, just slow.
+    if (this.#state !== "open" || this.#backlogHead < this.#backlog.length || this.#queuedBytes() > 0) return;
+    (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(frame);
+  }
+
+  #queuedBytes(): number {
+    return this.maxBufferBytes - (this.#controller?.desiredSize ?? this.maxBufferBytes);
+  }
+
+  #disconnectSlowConsumer(): void {
+    if (this.options.counters) this.options.counters.slowConsumerDisconnects += 1;
+    this.finish(
+      "slow-consumer",
+      new SseError(
+        "SLOW_CONSUMER",
+        `slow consumer: more than ${this.maxBufferBytes} bytes queued for this client; it was disconnected and resumes from history with its Last-Event-ID`,
+      ),
+    );
+  }
+
+  #resetBacklog(): void {
+    this.#backlog = [];
+    this.#backlogHead = 0;
+    this.#initialEnd = 0;
+    this.#liveBacklogBytes = 0;
+  }
+}
