@@ -41,6 +41,8 @@ export interface OpeningEventContext {
   readonly cursor: EventId;
   /** The broker's subscriber count, this client included. */
   readonly subscriberCount: number;
+  /** How many events are replayed from history right after the opening event (and the gap notice). */
+  readonly replayed: number;
 }
 
 /** Options of {@link createEventStream}. */
@@ -107,7 +109,7 @@ export function createEventStream(broker: Broker, options: EventStreamOptions = 
       pull: () => client.drain(),
       cancel: () => client.finish("cancelled"),
     },
-    { highWaterMark: maxBufferBytes, size: (chunk) => chunk.byteLength },
+    { highWaterMark: maxBufferBytes, size: (chunk?: Uint8Array) => chunk?.byteLength ?? 0 },
   );
 }
 
@@ -177,6 +179,7 @@ class ClientStream {
       const opening = this.options.openingEvent?.({
         cursor: subscription.cursor,
         subscriberCount: this.broker.subscriberCount,
+        replayed: subscription.replayed,
       });
       if (opening) {
         const { event, data } = opening;

@@ -115,7 +115,7 @@ export function createParser(callbacks: ParserCallbacks): SseParser {
     if (!decoderMayHold && endsWithAscii) {
       // Nothing pending and no sequence open at the end (an ASCII byte ends any): a one-shot
       // decode gives exactly what a streaming one would, and Deno 2.9 decodes one-shot up to
-      // 3x faster (parser throughput +30%, bench/RESULTS.md). Not a second, never-streaming
+      // 3x faster (parser throughput +20-30%, bench/RESULTS.md). Not a second, never-streaming
       // decoder for Node 20's fast path: that path is slower than streaming on non-ASCII.
       text = decoder.decode(chunk);
     } else {
@@ -256,6 +256,7 @@ function isDataField(text: string, index: number): boolean {
 /** `text` has `event:` at `index`. */
 function isEventField(text: string, index: number): boolean {
   return (
+    text.charCodeAt(index) === 101 &&
     text.charCodeAt(index + 1) === 118 &&
     text.charCodeAt(index + 2) === 101 &&
     text.charCodeAt(index + 3) === 110 &&

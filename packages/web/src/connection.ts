@@ -1,0 +1,182 @@
+/**
+ * One stream connection on the browser's own `EventSource`: connect, disconnect, the
+ * state the user sees (including "reconnecting" while EventSource retries by itself),
+ * the resume cursor, and which events arrived as the replay of a resumed stream.
+ */
+import { parseStreamEvent, STREAM_EVENT_TYPES, type StreamEvent } from "./payloads.ts";
+
+/**
+ * - `disconnected`: not connected (initially, and after {@link Connection.disconnect}).
+ * - `connecting`: a first connect is under way.
+ * - `open`: the stream is open and events flow.
+ * - `reconnecting`: the stream dropped and EventSource is retrying (readyState CONNECTING).
+ * - `failed`: the server refused the stream (not a 200 event stream); EventSource gave up.
+ */
+export type ConnectionState = "disconnected" | "connecting" | "open" | "reconnecting" | "failed";
+
+/** An event as the page received it. */
+export interface ReceivedEvent {
+  readonly event: StreamEvent;
+  /** True for events replayed from history right after a resumed stream opened. */
+  readonly replayed: boolean;
+  readonly receivedAt: Date;
+}
+
+/** Options of {@link createConnection}. */
+export interface ConnectionOptions {
+  /** `GET /events/stream`, absolute or relative to the page. */
+  readonly streamUrl: string | URL;
+  /** Called for every `connected`, `message` and `gap` event, in order. */
+  readonly onEvent: (received: ReceivedEvent) => void;
+  /** Called whenever {@link Connection.state} changes, and on every failed reconnect attempt. */
+  readonly onStateChange: (state: ConnectionState) => void;
+  /** Called when a resumed stream starts and ends its replay burst. @default undefined */
+  readonly onReplayChange?: (replaying: boolean) => void;
+  /**
+   * How long the stream may stay quiet before a resume's replay burst is over: the events
+   * the server writes right behind a resumed `connected` event are the replay.
+   * @default 250 (ms)
+   */
+  readonly replayQuietMs?: number;
+  /** The EventSource constructor. @default globalThis.EventSource */
+  readonly EventSource?: typeof EventSource;
+}
+
+/** A stream connection the page can open and close. */
+export interface Connection {
+  /** Opens the stream, resuming after {@link lastEventId} when the page has one. No-op while open. */
+  connect(): void;
+  /** Closes the stream for good (EventSource does not retry). */
+  disconnect(): void;
+  readonly state: ConnectionState;
+  /** The resume cursor: the id of the last event received, `""` before any. */
+  readonly lastEventId: string;
+  /** How many times EventSource reported a dropped stream or a failed retry. */
+  readonly reconnects: number;
+  /** The URL of the current or last stream request, `""` before the first. */
+  readonly url: string;
+  /** True while the events arriving are the replay of a resumed stream. */
+  readonly replaying: boolean;
+  /** The EventSource's readyState (0 CONNECTING, 1 OPEN, 2 CLOSED); 2 when there is none. */
+  readonly readyState: number;
+}
+
+/** Default of {@link ConnectionOptions.replayQuietMs}. */
+export const DEFAULT_REPLAY_QUIET_MS = 250;
+
+/**
+ * Creates a connection; nothing is opened until `connect()`.
+ * @example
+ * const connection = createConnection({ streamUrl: "events/stream", onEvent: show, onStateChange: render });
+ * connection.connect();
+ */
+export function createConnection(options: ConnectionOptions): Connection {
+  const EventSourceImpl = options.EventSource ?? EventSource;
+  const replayQuietMs = options.replayQuietMs ?? DEFAULT_REPLAY_QUIET_MS;
+  let source: EventSource | undefined;
+  let state: ConnectionState = "disconnected";
+  let lastEventId = "";
+  let reconnects = 0;
+  let url = "";
+  let resuming = false;
+  let replaying = false;
+  let replayTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const setState = (next: ConnectionState, notifySame = false): void => {
+    if (next === state && !notifySame) return;
+    state = next;
+    options.onStateChange(next);
+  };
+
+  const setReplaying = (next: boolean): void => {
+    if (next === replaying) return;
+    replaying = next;
+    options.onReplayChange?.(next);
+  };
+
+  const stopReplay = (): void => {
+    clearTimeout(replayTimer);
+    setReplaying(false);
+  };
+
+  const endReplaySoon = (): void => {
+    clearTimeout(replayTimer);
+    replayTimer = setTimeout(stopReplay, replayQuietMs);
+  };
+
+  const handle = (type: (typeof STREAM_EVENT_TYPES)[number], message: MessageEvent<string>): void => {
+    // The id the browser will send as Last-Event-ID; kept so a manual Connect resumes too.
+    lastEventId = message.lastEventId;
+    const event = parseStreamEvent(type, message.lastEventId, message.data);
+    if (event.type === "connected") {
+      setReplaying(resuming);
+      resuming = false;
+      if (replaying) endReplaySoon();
+    } else if (replaying) {
+      endReplaySoon();
+    }
+    // Only messages are replayed; the `connected` and `gap` notices belong to this connection.
+    const replayed = replaying && (event.type === "message" || event.type === "invalid");
+    options.onEvent({ event, replayed, receivedAt: new Date() });
+  };
+
+  const close = (): void => {
+    source?.close();
+    source = undefined;
+    stopReplay();
+  };
+
+  return {
+    connect(): void {
+      if (source) return;
+      const target = new URL(options.streamUrl, globalThis.location?.href);
+      if (lastEventId) target.searchParams.set("lastEventId", lastEventId);
+      url = target.href;
+      resuming = lastEventId !== "";
+      const opened = new EventSourceImpl(target);
+      source = opened;
+      setState("connecting");
+      opened.onopen = (): void => setState("open");
+      opened.onerror = (): void => {
+        if (opened !== source) return;
+        if (opened.readyState === EventSourceImpl.CONNECTING) {
+          reconnects += 1;
+          resuming = true;
+          stopReplay();
+          // Every failed retry is reported, so the page can show the attempts counting up.
+          setState("reconnecting", true);
+        } else {
+          close();
+          setState("failed");
+        }
+      };
+      for (const type of STREAM_EVENT_TYPES) {
+        opened.addEventListener(type, (message) => {
+          if (opened === source) handle(type, message);
+        });
+      }
+    },
+    disconnect(): void {
+      close();
+      setState("disconnected");
+    },
+    get state(): ConnectionState {
+      return state;
+    },
+    get lastEventId(): string {
+      return lastEventId;
+    },
+    get reconnects(): number {
+      return reconnects;
+    },
+    get url(): string {
+      return url;
+    },
+    get replaying(): boolean {
+      return replaying;
+    },
+    get readyState(): number {
+      return source?.readyState ?? EventSourceImpl.CLOSED;
+    },
+  };
+}

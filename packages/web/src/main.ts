@@ -1,0 +1,106 @@
+/**
+ * The page's entry: wires the stream connection, the send form and the log together.
+ * Connects on load; everything else is driven by the user.
+ */
+import { createConnection, type ConnectionState, type ReceivedEvent } from "./connection.ts";
+import { EventLog } from "./event-log.ts";
+import { TokenStore } from "./token-store.ts";
+import { sendMessage } from "./trigger.ts";
+import { View } from "./view.ts";
+
+const STREAM_PATH = "events/stream";
+const TRIGGER_PATH = "events/trigger";
+
+function safeSessionStorage(): Storage | undefined {
+  try {
+    return globalThis.sessionStorage;
+  } catch {
+    // Reading sessionStorage itself throws when storage is blocked; the token stays in memory.
+    return undefined;
+  }
+}
+
+const view = new View(document);
+const log = new EventLog(view.log);
+const tokens = new TokenStore(safeSessionStorage());
+let received = 0;
+let replayed = 0;
+let lastData = "";
+
+if (tokens.get()) view.showToken(tokens.get());
+
+const renderDebug = (): void =>
+  view.renderDebug({
+    state: connection.state,
+    readyState: connection.readyState,
+    url: connection.url,
+    lastEventId: connection.lastEventId,
+    reconnects: connection.reconnects,
+    received,
+    replayed,
+    replaying: connection.replaying,
+    lastData,
+  });
+
+const connection = createConnection({
+  streamUrl: new URL(STREAM_PATH, document.baseURI),
+  onEvent(entry: ReceivedEvent): void {
+    received += 1;
+    if (entry.replayed) replayed += 1;
+    lastData = entry.event.type === "invalid" ? entry.event.raw : JSON.stringify(entry.event.data);
+    log.add(entry);
+    view.renderLogSize(log.size, log.maxEntries);
+    renderDebug();
+  },
+  onStateChange(state: ConnectionState): void {
+    view.renderState(state);
+    renderDebug();
+  },
+  onReplayChange: renderDebug,
+});
+
+view.connectButton.addEventListener("click", () => connection.connect());
+view.disconnectButton.addEventListener("click", () => connection.disconnect());
+view.clearButton.addEventListener("click", () => {
+  log.clear();
+  view.renderLogSize(0, log.maxEntries);
+});
+
+view.messageInput.addEventListener("keydown", (event) => {
+  // Enter sends, Shift+Enter is a newline; never interrupt an IME composition.
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    view.sendForm.requestSubmit();
+  }
+});
+
+view.sendForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const message = view.messageInput.value;
+  if (message.trim() === "") {
+    view.renderSendResult({ ok: false, local: "Nothing to send: type a message first." });
+    view.messageInput.focus();
+    return;
+  }
+  if (view.tokenShown) tokens.set(view.tokenInput.value.trim());
+  view.renderSending(true);
+  const result = await sendMessage(new URL(TRIGGER_PATH, document.baseURI), message, {
+    token: view.tokenShown ? tokens.get() : undefined,
+  });
+  view.renderSending(false);
+  view.renderSendResult(result);
+  view.renderDebugSend(result);
+  if (result.ok) {
+    view.messageInput.value = "";
+    view.messageInput.focus();
+  } else if (result.httpStatus === 401) {
+    view.showToken(tokens.get());
+    view.tokenInput.focus();
+    view.tokenInput.select();
+  }
+});
+
+view.renderState(connection.state);
+view.renderLogSize(0, log.maxEntries);
+renderDebug();
+connection.connect();

@@ -1,0 +1,60 @@
+/**
+ * Narrows the JSON `data` of stream events to the server's payload types. The page never
+ * trusts wire text: anything that does not match is shown raw (as text) and flagged.
+ */
+import type { ConnectedEventData, GapEventData, MessageEventData } from "@events/server";
+
+/** One event from `GET /events/stream`, parsed and checked. */
+export type StreamEvent =
+  | { readonly type: "connected"; readonly id: string; readonly data: ConnectedEventData }
+  | { readonly type: "message"; readonly id: string; readonly data: MessageEventData }
+  | { readonly type: "gap"; readonly id: string; readonly data: GapEventData }
+  | { readonly type: "invalid"; readonly id: string; readonly eventType: string; readonly raw: string };
+
+/** The event types the page listens for. */
+export const STREAM_EVENT_TYPES: readonly ["connected", "message", "gap"] = ["connected", "message", "gap"];
+
+type Known = (typeof STREAM_EVENT_TYPES)[number];
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    // Malformed JSON is reported to the user as an "invalid" event, not thrown.
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isGapReason(value: unknown): value is GapEventData["reason"] {
+  return value === "too-old" || value === "other-epoch" || value === "malformed" || value === "unknown";
+}
+
+/**
+ * Parses the `data` of a `connected`, `message` or `gap` event into its payload type.
+ * @returns the typed event, or an `invalid` event carrying the raw text when it does not match.
+ * @example parseStreamEvent("message", "42", '{"message":"hi"}') // { type: "message", id: "42", data: { message: "hi" } }
+ */
+export function parseStreamEvent(eventType: Known, id: string, raw: string): StreamEvent {
+  const value = parseJson(raw);
+  if (isRecord(value)) {
+    if (eventType === "message" && typeof value.message === "string") {
+      return { type: "message", id, data: { message: value.message } };
+    }
+    if (eventType === "connected" && typeof value.message === "string" && Number.isInteger(value.clients)) {
+      return { type: "connected", id, data: { message: value.message, clients: value.clients as number } };
+    }
+    if (
+      eventType === "gap" &&
+      typeof value.requestedId === "string" &&
+      (typeof value.oldestId === "string" || value.oldestId === null) &&
+      isGapReason(value.reason)
+    ) {
+      return { type: "gap", id, data: { requestedId: value.requestedId, oldestId: value.oldestId, reason: value.reason } };
+    }
+  }
+  return { type: "invalid", id, eventType, raw };
+}
