@@ -1,0 +1,132 @@
+import { describe, expect, test } from "vitest";
+import { type Command, DEFAULT_TIMEOUT_MS, DEFAULT_URL, parseCommandLine, UsageError } from "./args.ts";
+
+function usageError(argv: readonly string[], env = {}): UsageError {
+  try {
+    parseCommandLine(argv, env);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error(`expected a usage error for ${JSON.stringify(argv)}`);
+}
+
+function parsed<K extends Command["kind"]>(kind: K, argv: readonly string[], env = {}): Extract<Command, { kind: K }> {
+  const command = parseCommandLine(argv, env);
+  expect(command.kind).toBe(kind);
+  return command as Extract<Command, { kind: K }>;
+}
+
+describe("parseCommandLine: trigger", () => {
+  test("reads the message and the defaults", () => {
+    const command = parsed("trigger", ["events", "trigger", "--message", "hello"]);
+    expect(command.message).toBe("hello");
+    expect(command.json).toBe(false);
+    expect(command.global).toEqual({ url: DEFAULT_URL, token: undefined, timeoutMs: DEFAULT_TIMEOUT_MS, verbose: false });
+  });
+
+  test("takes Goa's --body JSON form", () => {
+    expect(parsed("trigger", ["events", "trigger", "--body", '{"message": "a \\"b\\"\\nc"}']).message).toBe('a "b"\nc');
+  });
+
+  test("accepts global flags before, between and after the command words", () => {
+    const command = parsed("trigger", ["--url", "http://a:1", "events", "--token", "t", "trigger", "-m", "x", "--timeout", "500ms", "-v"]);
+    expect(command.global).toEqual({ url: "http://a:1", token: "t", timeoutMs: 500, verbose: true });
+  });
+
+  test("reads EVENTS_URL and EVENTS_TOKEN when no flag is given, and prefers the flags", () => {
+    const env = { EVENTS_URL: "https://events.example.com/", EVENTS_TOKEN: "from-env" };
+    expect(parsed("trigger", ["events", "trigger", "-m", "x"], env).global).toMatchObject({ url: "https://events.example.com", token: "from-env" });
+    expect(parsed("trigger", ["--url", "http://b:2", "--token", "flag", "events", "trigger", "-m", "x"], env).global).toMatchObject({
+      url: "http://b:2",
+      token: "flag",
+    });
+  });
+
+  test("sends no token for an empty --token, even with EVENTS_TOKEN set", () => {
+    expect(parsed("trigger", ["--token", "", "events", "trigger", "-m", "x"], { EVENTS_TOKEN: "env" }).global.token).toBeUndefined();
+  });
+
+  test("refuses a token or a last event id that would break a header", () => {
+    expect(usageError(["--token", "a\nb", "events", "trigger", "-m", "x"]).message).toBe("--token must not contain CR, LF or NUL");
+    expect(usageError(["events", "stream", "--last-event-id", "a\rb"]).message).toBe("--last-event-id must not contain CR, LF or NUL");
+  });
+
+  test("keeps a message that starts with a dash when written with =", () => {
+    expect(parsed("trigger", ["events", "trigger", "--message=-x"]).message).toBe("-x");
+  });
+
+  test("refuses a missing message, both forms at once, bad JSON and a body without a string message", () => {
+    expect(usageError(["events", "trigger"]).message).toBe("missing --message (or --body)");
+    expect(usageError(["events", "trigger", "-m", "a", "--body", '{"message":"b"}']).message).toContain("not both");
+    expect(usageError(["events", "trigger", "--body", "{nope"]).message).toContain("--body is not valid JSON");
+    expect(usageError(["events", "trigger", "--body", '{"msg": "x"}']).message).toContain('string "message"');
+    expect(usageError(["events", "trigger", "--body", "[]"]).topic).toBe("events trigger");
+  });
+
+  test("refuses a stream flag on trigger", () => {
+    const error = usageError(["events", "trigger", "-m", "x", "--count", "3"]);
+    expect(error.message).toBe('unknown flag --count for "events trigger"');
+    expect(error.topic).toBe("events trigger");
+  });
+});
+
+describe("parseCommandLine: stream", () => {
+  test("reads --last-event-id, --count and --json", () => {
+    const command = parsed("stream", ["events", "stream", "--last-event-id", "abc-1", "-n", "3", "--json"]);
+    expect(command).toMatchObject({ lastEventId: "abc-1", count: 3, json: true });
+  });
+
+  test("follows forever without --count", () => {
+    expect(parsed("stream", ["events", "stream"]).count).toBeUndefined();
+  });
+
+  test("refuses a count that is not a positive whole number", () => {
+    for (const count of ["0", "-1", "1.5", "three", ""]) {
+      expect(usageError(["events", "stream", `--count=${count}`]).message).toContain("--count");
+    }
+  });
+
+  test("refuses a trigger flag on stream", () => {
+    expect(usageError(["events", "stream", "--message", "x"]).message).toBe('unknown flag --message for "events stream"');
+  });
+});
+
+describe("parseCommandLine: help, version and usage errors", () => {
+  test("shows help for the level it follows", () => {
+    expect(parsed("help", ["--help"]).topic).toBe("root");
+    expect(parsed("help", ["events", "-h"]).topic).toBe("events");
+    expect(parsed("help", ["events", "trigger", "--help"]).topic).toBe("events trigger");
+    expect(parsed("help", ["events", "stream", "--help", "--count", "3"]).topic).toBe("events stream");
+    expect(parsed("help", ["help", "events", "stream"]).topic).toBe("events stream");
+  });
+
+  test("shows help even when a required flag is missing", () => {
+    expect(parsed("help", ["events", "trigger", "--help"]).topic).toBe("events trigger");
+  });
+
+  test("prints the version at every level", () => {
+    for (const argv of [["--version"], ["events", "-V"], ["events", "trigger", "--version"], ["events", "stream", "--version"]]) {
+      expect(parseCommandLine(argv, {}).kind).toBe("version");
+    }
+  });
+
+  test("names what is wrong and which usage to print", () => {
+    expect(usageError([])).toMatchObject({ topic: "root", message: expect.stringContaining("missing service") });
+    expect(usageError(["nope", "trigger"])).toMatchObject({ topic: "root", message: expect.stringContaining('unknown service "nope"') });
+    expect(usageError(["events"])).toMatchObject({ topic: "events", message: expect.stringContaining("missing method") });
+    expect(usageError(["events", "publish"])).toMatchObject({ topic: "events", message: expect.stringContaining('unknown method "publish"') });
+    expect(usageError(["events", "stream", "extra"])).toMatchObject({ topic: "events stream", message: 'unexpected argument "extra"' });
+    expect(usageError(["--frobnicate", "events", "stream"])).toMatchObject({ topic: "events stream", message: "unknown flag --frobnicate" });
+    expect(usageError(["events", "trigger", "--message"]).message).toBe("--message needs a value");
+    expect(usageError(["events", "trigger", "--message", "-x"]).message).toContain("--message=-VALUE");
+    expect(usageError(["events", "stream", "--json=yes"]).message).toBe("--json takes no value");
+  });
+
+  test("refuses a URL that is not http(s) and a timeout that is not a duration", () => {
+    expect(usageError(["--url", "ftp://x", "events", "stream"]).message).toContain("--url must be an http:// or https:// URL");
+    expect(usageError(["events", "stream"], { EVENTS_URL: "not a url" }).message).toContain("EVENTS_URL must be");
+    expect(usageError(["--timeout", "5", "events", "stream"]).message).toContain("--timeout must be a duration");
+    expect(usageError(["--url", "http://a/?x=1", "events", "stream"]).message).toContain("without ?query or #fragment");
+  });
+});

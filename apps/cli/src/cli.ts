@@ -1,0 +1,42 @@
+import packageJson from "../package.json" with { type: "json" };
+import { parseCommandLine, UsageError } from "./args.ts";
+import { helpText, usageText } from "./help.ts";
+import type { CliIo } from "./io.ts";
+
+/** The version `--version` prints: the package's. */
+export const CLI_VERSION: string = packageJson.version;
+
+/**
+ * Runs one command line (without the program name) and returns its exit status:
+ * 0 success, 1 the server failed or could not be reached, 2 usage error.
+ *
+ * @example
+ * const status = await runCli(["events", "trigger", "-m", "hi"], processIo());
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: ReturnType<typeof parseCommandLine>;
+  try {
+    command = parseCommandLine(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    await io.stderr.write(`events-cli: ${error.message}\n\n${usageText(error.topic)}`);
+    return 2;
+  }
+  if (command.kind === "help") {
+    await io.stdout.write(helpText(command.topic));
+    return 0;
+  }
+  if (command.kind === "version") {
+    await io.stdout.write(`events-cli ${CLI_VERSION}\n`);
+    return 0;
+  }
+  try {
+    // Loaded on demand: --help and --version start without evaluating the SDK.
+    if (command.kind === "trigger") return await (await import("./commands/trigger.ts")).runTrigger(command, io);
+    return await (await import("./commands/stream.ts")).runStream(command, io);
+  } catch (error) {
+    // A bug, not a server failure: still one line and status 1, never a stack trace.
+    await io.stderr.write(`events-cli: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

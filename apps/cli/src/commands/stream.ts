@@ -1,0 +1,133 @@
+import { createEventsClient, type StreamStatus } from "@events/client-sdk";
+import type { GlobalOptions } from "../args.ts";
+import { createCliFetch } from "../cli-fetch.ts";
+import { formatDuration } from "../duration.ts";
+import { describeFailure } from "../failure.ts";
+import type { CliIo } from "../io.ts";
+import { formatEventJson, formatEventLine, shouldUseColor } from "../output.ts";
+
+/** What `events stream` was asked to do. */
+export interface StreamCommand {
+  readonly global: GlobalOptions;
+  /** Resume after this id. */
+  readonly lastEventId: string | undefined;
+  /** Exit after this many `message` events; undefined = follow until stopped. */
+  readonly count: number | undefined;
+  /** NDJSON instead of human lines. */
+  readonly json: boolean;
+}
+
+/**
+ * `events stream`: print events as they arrive and resume after drops (saying so on
+ * stderr). A first connection that fails, or does not answer within `--timeout` (the
+ * CLI's fetch bounds every attempt), ends the command with status 1: the server is not
+ * there or the URL is wrong. After that, drops are retried for as long as it runs.
+ * Returns 0 on `--count`, Ctrl-C, SIGTERM, a closed stdout or the server ending the
+ * stream; 1 when the server fails or cannot be reached.
+ */
+export async function runStream(command: StreamCommand, io: CliIo): Promise<number> {
+  const { global } = command;
+  const say = (line: string): void => void io.stderr.write(`events-cli: ${line}\n`);
+  const log = global.verbose ? (line: string): void => void io.stderr.write(`${line}\n`) : undefined;
+  const color = !command.json && shouldUseColor(io.stdoutIsTty, io.env);
+  const controller = new AbortController();
+  let failure: unknown;
+  let opened = false;
+  let lastPrintedId = command.lastEventId;
+  // Settles on the first stop request, so the command never waits for the SDK to wind down
+  // (a backoff delay, a body read) before exiting.
+  let stopped!: () => void;
+  const stopRequested = new Promise<undefined>((resolve) => {
+    stopped = () => resolve(undefined);
+  });
+  const stop = (): void => {
+    controller.abort();
+    stopped();
+  };
+  const fail = (error: unknown): void => {
+    failure ??= error;
+    stop();
+  };
+
+  // The stream's status reports a reason, not the error: the fetch wrapper keeps the last one.
+  let lastFetchError: unknown;
+  const onStatus = (status: StreamStatus): void => {
+    log?.(`* stream ${status.state}${"attempt" in status ? ` (attempt ${status.attempt})` : ""}`);
+    if (status.state === "open") {
+      if (opened) say(`reconnected${lastPrintedId === undefined ? "" : `, resuming after id ${lastPrintedId}`}`);
+      opened = true;
+      lastFetchError = undefined;
+    } else if (status.state === "reconnecting") {
+      const why = describeReconnect(status, lastFetchError, global.url);
+      if (!opened) return fail(why.error);
+      const from = lastPrintedId === undefined ? "" : ` after id ${lastPrintedId}`;
+      say(`connection lost (${why.text}); resuming${from} in ${formatDuration(status.delayMs)}`);
+    } else if (status.state === "closed" && status.error !== undefined) {
+      failure ??= status.error;
+    }
+  };
+
+  const client = createEventsClient(global.url, {
+    ...(global.token === undefined ? {} : { token: global.token }),
+    fetch: createCliFetch({
+      fetch: io.fetch,
+      timeoutMs: global.timeoutMs,
+      log,
+      onError: (error) => {
+        lastFetchError = error;
+      },
+    }),
+    onStatus,
+  });
+  const stopWatching = io.onStop(stop);
+  const stream = client.stream({
+    ...(command.lastEventId === undefined ? {} : { lastEventId: command.lastEventId }),
+    signal: controller.signal,
+  });
+
+  let messages = 0;
+  try {
+    const events = stream[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await Promise.race([events.next(), stopRequested]);
+      if (next === undefined || next.done === true) break;
+      const event = next.value;
+      lastPrintedId = event.id;
+      const receivedAt = io.now();
+      await io.stdout.write(`${command.json ? formatEventJson(event, receivedAt) : formatEventLine(event, receivedAt, color)}\n`);
+      if (event.type === "message" && command.count !== undefined && ++messages >= command.count) break;
+    }
+    if (!controller.signal.aborted && failure === undefined && (command.count === undefined || messages < command.count)) {
+      say("the server ended the stream");
+    }
+  } catch (error) {
+    // Aborting on Ctrl-C/SIGTERM may surface as an error from the iterator: that is a clean stop.
+    if (failure === undefined && !controller.signal.aborted) failure = error;
+  } finally {
+    stopWatching();
+    stream.close();
+  }
+  if (failure === undefined) return 0;
+  await io.stderr.write(`events-cli: ${describeFailure(failure, "events stream", global.url)}\n`);
+  return 1;
+}
+
+/** Why a reconnect happens, as an error (to fail with before the first open) and as text. */
+function describeReconnect(
+  status: Extract<StreamStatus, { state: "reconnecting" }>,
+  fetchError: unknown,
+  url: string,
+): { readonly error: unknown; readonly text: string } {
+  if (status.reason === "network-error" && fetchError !== undefined) {
+    return { error: fetchError, text: describeFailure(fetchError, "stream", url).replace(/^stream failed: /, "") };
+  }
+  const text =
+    status.reason === "http-status"
+      ? `the server answered HTTP ${status.status ?? "error"}`
+      : status.reason === "heartbeat-timeout"
+        ? "no data or keepalive for too long"
+        : status.reason === "network-error"
+          ? `cannot reach ${new URL(url).origin}`
+          : "the connection broke off";
+  return { error: new Error(text), text };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, test } from "vitest";
+import { describeFailure, TimeoutError } from "./failure.ts";
+
+const URL_ = "http://127.0.0.1:1";
+
+function networkError(code: string): Error {
+  return Object.assign(new TypeError(`${code}: Unable to connect`), { code });
+}
+
+describe("describeFailure", () => {
+  test("says connection refused with the URL", () => {
+    const error = new Error("events trigger failed", { cause: networkError("ECONNREFUSED") });
+    expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: connection refused to http://127.0.0.1:1");
+  });
+
+  test("names a host that does not resolve", () => {
+    expect(describeFailure(networkError("ENOTFOUND"), "events stream", "http://nowhere.invalid:8080")).toBe(
+      "events stream failed: host not found: nowhere.invalid",
+    );
+  });
+
+  test("gives the server's code and message for an HTTP error", () => {
+    const error = Object.assign(new Error("HTTP 400"), {
+      status: 400,
+      body: { error: { code: "VALIDATION_FAILED", message: "message must not be empty" } },
+    });
+    expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 400 VALIDATION_FAILED: message must not be empty");
+  });
+
+  test("hints at the token on 401", () => {
+    const error = Object.assign(new Error("HTTP 401"), { status: 401, body: { error: { code: "UNAUTHORIZED", message: "bearer token required" } } });
+    expect(describeFailure(error, "events trigger", URL_)).toContain("(set --token or EVENTS_TOKEN)");
+  });
+
+  test("shows the first line of a text body", () => {
+    const error = Object.assign(new Error("HTTP 502"), { status: 502, body: "Bad Gateway\n<html>" });
+    expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 502 Bad Gateway");
+  });
+
+  test("reports a timeout anywhere in the cause chain", () => {
+    const error = new Error("wrapped", { cause: new TimeoutError(URL_, 500) });
+    expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: no answer from http://127.0.0.1:1 within 500ms");
+  });
+
+  test("falls back to the first line of the deepest cause", () => {
+    expect(describeFailure(new Error("outer", { cause: new Error("inner\nmore") }), "events stream", URL_)).toBe("events stream failed: inner");
+  });
+});

@@ -1,0 +1,121 @@
+/** Which page of help to show: the root, the `events` service, or one of its methods. */
+export type HelpTopic = "root" | "events" | "events trigger" | "events stream";
+
+const GLOBAL_FLAGS = `Global flags (anywhere on the line):
+  --url URL          server base URL (default: $EVENTS_URL, else http://localhost:8080)
+  --token TOKEN      bearer token sent with every request (default: $EVENTS_TOKEN)
+  --timeout D        how long to wait for the server to answer a request (the trigger, each
+                     stream connect; never an open stream), e.g. 500ms, 5s, 1m30s; 0 means
+                     no limit (default: 10s)
+  -v, --verbose      print each HTTP request, answer and reconnect on stderr
+  -h, --help         show help for the command it follows
+  -V, --version      print the version`;
+
+const EXIT_STATUS = `Exit status:
+  0  success (a stream stopped by --count, Ctrl-C or SIGTERM also exits 0)
+  1  the server failed or could not be reached (one line on stderr says why)
+  2  usage error: unknown command or flag, missing --message, invalid --body`;
+
+const PAGES: Readonly<Record<HelpTopic, string>> = {
+  root: `events-cli: trigger and follow the events service's Server-Sent Events.
+
+Usage:
+  events-cli [global flags] SERVICE METHOD [flags]
+
+Services and methods:
+  events trigger     broadcast a message to every connected client
+  events stream      print events as they arrive, resuming after drops
+
+${GLOBAL_FLAGS}
+
+${EXIT_STATUS}
+
+Examples:
+  events-cli events trigger --message "deploy finished"
+  events-cli --url http://events.internal:8080 events stream --json
+  events-cli events stream --count 1 --json    # wait for the next message
+
+Run "events-cli events METHOD --help" for a method's flags.`,
+
+  events: `events: the events service (Goa's SSE example).
+
+Usage:
+  events-cli [global flags] events METHOD [flags]
+
+Methods:
+  trigger     POST /events/trigger: broadcast a message to every connected client
+  stream      GET /events/stream: print events as they arrive, resuming after drops
+
+${GLOBAL_FLAGS}
+
+Examples:
+  events-cli events trigger --message hello
+  events-cli events stream
+
+Run "events-cli events METHOD --help" for a method's flags.`,
+
+  "events trigger": `events trigger: broadcast a message to every connected client (POST /events/trigger).
+
+Usage:
+  events-cli [global flags] events trigger --message TEXT [--json]
+  events-cli [global flags] events trigger --body '{"message": "TEXT"}' [--json]
+
+Flags:
+  -m, --message TEXT   the message, sent as is (newlines, quotes and HTML included)
+  -b, --body JSON      the request body as JSON, Goa's form: {"message": "TEXT"}
+      --json           print the server's answer as one JSON line instead of its status
+
+On success prints the server's status and the event's id, e.g.
+  Event broadcast to 3 clients (id mi1x8k2p-42)
+
+${GLOBAL_FLAGS}
+
+${EXIT_STATUS}
+
+Examples:
+  events-cli events trigger --message "build #42 passed"
+  events-cli events trigger --body '{"message": "hello"}'
+  EVENTS_TOKEN=s3cret events-cli --url https://events.example.com events trigger -m hi
+  events-cli events trigger -m "-starts with a dash"   # or --message=-text`,
+
+  "events stream": `events stream: print events as they arrive (GET /events/stream).
+
+Usage:
+  events-cli [global flags] events stream [--last-event-id ID] [--count N] [--json]
+
+Flags:
+      --last-event-id ID   start after this event id (replays what history still holds;
+                           a "gap" event says when it cannot)
+  -n, --count N            exit 0 after N message events ("connected" and "gap" events are
+                           printed but not counted)
+      --json               one JSON object per line (NDJSON): {"type","id","data","time"}
+
+Without --json each event is one line: local time, type, id and message; colour only when
+stdout is a terminal and NO_COLOR is unset. When the connection drops the stream resumes
+by itself from the last event id it printed, saying so on stderr, so nothing is missed.
+Ctrl-C (SIGINT) and SIGTERM stop it with exit status 0.
+
+${GLOBAL_FLAGS}
+
+${EXIT_STATUS}
+
+Examples:
+  events-cli events stream
+  events-cli events stream --json | jq -r 'select(.type == "message") | .data.message'
+  events-cli events stream --count 3 --json
+  events-cli events stream --last-event-id mi1x8k2p-42`,
+};
+
+/** The help page for a topic, ending with a newline. */
+export function helpText(topic: HelpTopic): string {
+  return `${PAGES[topic]}\n`;
+}
+
+/** The first lines of a help page (title and usage), printed under a usage error. */
+export function usageText(topic: HelpTopic): string {
+  const page = PAGES[topic];
+  const usageStart = page.indexOf("Usage:");
+  const usageEnd = page.indexOf("\n\n", usageStart);
+  const command = topic === "root" ? "" : ` ${topic}`;
+  return `${page.slice(usageStart, usageEnd)}\n\nRun "events-cli${command} --help" for details.\n`;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "vitest";
+import { formatEventJson, formatEventLine, formatTriggerResult, shouldUseColor } from "./output.ts";
+
+const AT = new Date(2026, 0, 2, 3, 4, 5, 6);
+
+describe("shouldUseColor", () => {
+  test("colours a terminal only", () => {
+    expect(shouldUseColor(true, {})).toBe(true);
+    expect(shouldUseColor(false, {})).toBe(false);
+  });
+
+  test("never colours when NO_COLOR is set and not empty", () => {
+    expect(shouldUseColor(true, { NO_COLOR: "1" })).toBe(false);
+    expect(shouldUseColor(true, { NO_COLOR: "" })).toBe(true);
+    expect(shouldUseColor(false, { NO_COLOR: "1", FORCE_COLOR: "1" })).toBe(false);
+  });
+
+  test("follows FORCE_COLOR when set", () => {
+    expect(shouldUseColor(false, { FORCE_COLOR: "1" })).toBe(true);
+    expect(shouldUseColor(true, { FORCE_COLOR: "0" })).toBe(false);
+  });
+});
+
+describe("formatEventLine", () => {
+  test("writes local time, type, id and message without colour", () => {
+    expect(formatEventLine({ type: "message", id: "7", data: { message: "hello" } }, AT, false)).toBe("03:04:05.006  message    7  hello");
+  });
+
+  test("describes connected and gap events", () => {
+    expect(formatEventLine({ type: "connected", id: "3", data: { message: "Connected", clients: 2 } }, AT, false)).toBe(
+      "03:04:05.006  connected  3  Connected (2 connected)",
+    );
+    const gap = formatEventLine({ type: "gap", id: "9", data: { requestedId: "1", oldestId: "5", reason: "too-old" } }, AT, false);
+    expect(gap).toContain("what followed 1 (too-old; oldest kept: 5)");
+  });
+
+  test("indents the continuation lines of a multi-line message", () => {
+    expect(formatEventLine({ type: "message", id: "1", data: { message: "a\nb" } }, AT, false)).toBe(
+      `03:04:05.006  message    1  a\n${" ".repeat(28)}b`,
+    );
+  });
+
+  test("escapes control characters so a message cannot drive the terminal", () => {
+    const line = formatEventLine({ type: "message", id: "1", data: { message: "\u001b[2Jx\r\u009b" } }, AT, false);
+    expect(line).toBe("03:04:05.006  message    1  \\u001b[2Jx\\u000d\\u009b");
+  });
+
+  test("colours type, time and id only when asked", () => {
+    const line = formatEventLine({ type: "message", id: "1", data: { message: "m" } }, AT, true);
+    expect(line).toContain("\u001b[32mmessage  \u001b[0m");
+    expect(line).toContain("\u001b[2m1\u001b[0m");
+  });
+
+  test("prints the JSON of an event type it does not know", () => {
+    expect(formatEventLine({ type: "other", id: "1", data: { a: 1 } }, AT, false)).toContain('{"a":1}');
+  });
+});
+
+describe("formatEventJson", () => {
+  test("writes one JSON object with type, id, data and an ISO time", () => {
+    const line = formatEventJson({ type: "message", id: "1", data: { message: "a\nb" } }, AT);
+    expect(line).not.toContain("\n");
+    expect(JSON.parse(line)).toEqual({ type: "message", id: "1", data: { message: "a\nb" }, time: AT.toISOString() });
+  });
+});
+
+describe("formatTriggerResult", () => {
+  test("shows the status and the event id", () => {
+    expect(formatTriggerResult({ status: "Event broadcast to 2 clients", id: "42" })).toBe("Event broadcast to 2 clients (id 42)");
+  });
+});

@@ -1,0 +1,78 @@
+/** An event as the stream command prints it (the SDK's stream events fit this shape). */
+export interface PrintableEvent {
+  readonly type: string;
+  readonly id: string;
+  readonly data: unknown;
+}
+
+/** Environment variables that decide colour (https://no-color.org, FORCE_COLOR). */
+export interface ColorEnv {
+  readonly NO_COLOR?: string | undefined;
+  readonly FORCE_COLOR?: string | undefined;
+}
+
+/**
+ * Whether to write ANSI colour: never when `NO_COLOR` is set and not empty, as
+ * `FORCE_COLOR` says when set (`0` = off), otherwise only on a terminal.
+ */
+export function shouldUseColor(isTty: boolean, env: ColorEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "") return env.FORCE_COLOR !== "0";
+  return isTty;
+}
+
+const ANSI = { dim: "\u001b[2m", green: "\u001b[32m", cyan: "\u001b[36m", yellow: "\u001b[33m", reset: "\u001b[0m" } as const;
+
+const TYPE_COLOR: Readonly<Record<string, string>> = { message: ANSI.green, connected: ANSI.cyan, gap: ANSI.yellow };
+
+const TYPE_WIDTH = "connected".length;
+
+/**
+ * One human-readable line (local time, type, id, text) for an event. Multi-line messages
+ * continue on indented lines; control characters are shown escaped so a message can never
+ * drive the terminal.
+ */
+export function formatEventLine(event: PrintableEvent, receivedAt: Date, color: boolean): string {
+  const paint = (code: string | undefined, text: string): string => (color && code !== undefined ? `${code}${text}${ANSI.reset}` : text);
+  const time = formatClock(receivedAt);
+  const type = event.type.padEnd(TYPE_WIDTH);
+  const prefix = `${time}  ${type}  ${event.id}  `;
+  const lines = describeEvent(event).split("\n").map(escapeControl);
+  const indent = " ".repeat(prefix.length);
+  const body = lines.join(`\n${indent}`);
+  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, event.id)}  ${body}`;
+}
+
+/** One NDJSON line for `--json`: `{"type","id","data","time"}` with `time` in ISO 8601 (UTC). */
+export function formatEventJson(event: PrintableEvent, receivedAt: Date): string {
+  return JSON.stringify({ type: event.type, id: event.id, data: event.data, time: receivedAt.toISOString() });
+}
+
+/** The text a person wants to read for each event type. */
+function describeEvent(event: PrintableEvent): string {
+  const data = (typeof event.data === "object" && event.data !== null ? event.data : {}) as Record<string, unknown>;
+  if (event.type === "message" && typeof data.message === "string") return data.message;
+  if (event.type === "connected" && typeof data.message === "string") {
+    return typeof data.clients === "number" ? `${data.message} (${data.clients} connected)` : data.message;
+  }
+  if (event.type === "gap") {
+    const oldest = typeof data.oldestId === "string" ? data.oldestId : "none";
+    return `history no longer holds what followed ${String(data.requestedId)} (${String(data.reason)}; oldest kept: ${oldest}): some events were missed`;
+  }
+  return typeof event.data === "string" ? event.data : JSON.stringify(event.data);
+}
+
+function escapeControl(line: string): string {
+  // C0 (except TAB), DEL and C1 controls: ESC or CSI in a message must not reach the terminal.
+  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function formatClock(date: Date): string {
+  const pad = (value: number, width = 2): string => String(value).padStart(width, "0");
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** Writes the "events trigger" result the way a person reads it. */
+export function formatTriggerResult(result: { readonly status: string; readonly id: string }): string {
+  return `${result.status} (id ${result.id})`;
+}

@@ -1,0 +1,89 @@
+import { SseError } from "@events/sse-core";
+import { Redis } from "ioredis";
+import type { ResolvedRedisBrokerOptions } from "./options.ts";
+
+/** A Redis connection as this package uses it (an ioredis client). */
+export type RedisConnection = Redis;
+
+/**
+ * Opens (lazily) one connection to Redis, configured to fail fast: no offline queue, no
+ * retry of a command whose connection dropped (an `XADD` resent after a drop could store
+ * an event twice), and a socket timeout that turns a half-open connection into a reconnect.
+ * It reconnects by itself with exponential backoff and jitter.
+ *
+ * @param role `"commands"` for publish and replay, `"reader"` for the one blocking `XREAD`.
+ */
+export function createConnection(
+  options: ResolvedRedisBrokerOptions,
+  role: "commands" | "reader",
+  onError: (error: Error) => void,
+): RedisConnection {
+  const { initialDelayMs, maxDelayMs } = options.reconnect;
+  const connection = new Redis(options.url, {
+    lazyConnect: true,
+    // Replies are parsed as RESP2 shapes (XINFO STREAM as a flat field/value list).
+    protocol: 2,
+    connectionName: `events-${role}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: options.commandTimeoutMs,
+    // A blocking XREAD legitimately waits blockMs for its reply; anything longer means the peer is gone.
+    socketTimeout: role === "reader" ? options.blockMs + options.commandTimeoutMs : options.commandTimeoutMs,
+    ...(role === "commands" ? { commandTimeout: options.commandTimeoutMs } : {}),
+    retryStrategy: (attempt: number): number => {
+      const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt - 1, 20));
+      // "Equal jitter": at least half the delay, so a fleet of nodes does not reconnect in lockstep.
+      return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    },
+  });
+  // Without a listener ioredis prints every connection error to the console.
+  connection.on("error", onError);
+  return connection;
+}
+
+/**
+ * Resolves once `connection` is ready. Starts a lazy connection; waits up to `timeoutMs` for
+ * one being established. With `failFast` (the default) it rejects at once while the
+ * connection is known to be down (reconnecting), so a publish fails fast instead of waiting
+ * for Redis to come back; without it, it waits through reconnect attempts until the timeout.
+ */
+export function whenReady(connection: RedisConnection, timeoutMs: number, failFast = true): Promise<void> {
+  if (connection.status === "ready") return Promise.resolve();
+  if (connection.status === "wait") connection.connect().catch(ignore);
+  const establishing = connection.status === "connecting" || connection.status === "connect";
+  if (connection.status === "end" || (failFast && !establishing)) {
+    return Promise.reject(new Error(`connection is ${connection.status}`));
+  }
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error: Error | undefined): void => {
+      clearTimeout(timer);
+      connection.off("ready", onReady);
+      connection.off("close", onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onReady = (): void => settle(undefined);
+    const onClose = (): void => settle(new Error("connection closed while connecting"));
+    const timer = setTimeout(() => settle(new Error(`not connected within ${timeoutMs} ms`)), timeoutMs);
+    connection.once("ready", onReady);
+    if (failFast) connection.once("close", onClose);
+  });
+}
+
+/** Wraps a Redis failure into the broker's `BROKER_UNAVAILABLE` error. */
+export function unavailable(action: string, url: string, cause: unknown): SseError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new SseError(
+    "BROKER_UNAVAILABLE",
+    `redis: cannot ${action} (${reason}); check that Redis is running at ${redactUrl(url)}, the broker reconnects by itself`,
+    { cause },
+  );
+}
+
+/** The URL without its password, for messages and health details. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*):[^@/]*@/, "//$1:***@");
+}
+
+function ignore(): void {}

@@ -1,0 +1,102 @@
+/**
+ * Test helpers for a real Redis: availability (skip, or fail under REQUIRE_REDIS=1), one
+ * unique stream key per test (deleted afterwards), subscribers that record what they get,
+ * and bounded waits on conditions.
+ */
+import { spawnSync } from "node:child_process";
+import type { GapNotice, StoredEvent, SubscriberHandlers } from "@events/sse-core";
+import { Redis } from "ioredis";
+
+/** The shared Redis the tests use. */
+export const REDIS_URL: string = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** CI sets REQUIRE_REDIS=1: then a missing Redis fails the tests instead of skipping them. */
+export const REDIS_REQUIRED: boolean = process.env.REQUIRE_REDIS === "1";
+
+function ping(url: string): boolean {
+  const result = spawnSync("redis-cli", ["-u", url, "ping"], { encoding: "utf8", timeout: 5000 });
+  return result.status === 0 && result.stdout.trim() === "PONG";
+}
+
+/** Whether `redis-cli ping` answers PONG at {@link REDIS_URL}. */
+export const REDIS_AVAILABLE: boolean = ping(REDIS_URL);
+
+/** True when Redis tests must be skipped (not reachable, and not required). */
+export const SKIP_REDIS: boolean = !REDIS_AVAILABLE && !REDIS_REQUIRED;
+
+if (SKIP_REDIS) {
+  console.warn(`[redis-broker] skipping Redis tests: \`redis-cli -u ${REDIS_URL} ping\` failed (set REDIS_URL, or REQUIRE_REDIS=1 to fail instead)`);
+}
+
+/** Runs `body` with a stream key no other test uses, and deletes the key afterwards. */
+export async function withStreamKey<T>(body: (key: string) => Promise<T>, url: string = REDIS_URL): Promise<T> {
+  const key = `test:events:${crypto.randomUUID()}`;
+  try {
+    return await body(key);
+  } finally {
+    await deleteKey(url, key).catch(() => undefined);
+  }
+}
+
+/** Deletes a key with a short-lived connection. */
+export async function deleteKey(url: string, key: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.del(key);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Runs a raw command with a short-lived connection (e.g. `XLEN`, `XRANGE`). */
+export async function redisCommand(url: string, command: string, ...args: (string | number)[]): Promise<unknown> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    return await client.call(command, ...args);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A subscriber that records what it receives. */
+export interface Recorder {
+  readonly handlers: SubscriberHandlers;
+  readonly events: StoredEvent[];
+  readonly gaps: GapNotice[];
+  readonly closes: number;
+  ids(): string[];
+}
+
+export function createRecorder(): Recorder {
+  const events: StoredEvent[] = [];
+  const gaps: GapNotice[] = [];
+  let closes = 0;
+  return {
+    handlers: {
+      onEvent: (event) => events.push(event),
+      onGap: (gap) => gaps.push(gap),
+      onClose: () => {
+        closes += 1;
+      },
+    },
+    events,
+    gaps,
+    get closes() {
+      return closes;
+    },
+    ids: () => events.map((event) => event.id),
+  };
+}
+
+/** Resolves once `condition()` holds; fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Starts real server processes (`packages/server/src/runtime/bun.ts`) on spare loopback
+ * ports, and talks to them: trigger, health, and SSE streams parsed with sse-core's parser.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createParser, type SseMessage } from "@events/sse-core";
+import { sparePort } from "./redis-server.ts";
+import { waitFor } from "./redis.ts";
+
+const SERVER_ENTRY = fileURLToPath(new URL("../../../server/src/runtime/bun.ts", import.meta.url));
+const DENO_SERVER_ENTRY = fileURLToPath(new URL("../../../server/src/runtime/deno.ts", import.meta.url));
+const DENO_CONFIG = fileURLToPath(new URL("../../../../deno.json", import.meta.url));
+
+/** Whether a `deno` binary is on the PATH (for nodes on the Deno entry). */
+export const DENO_AVAILABLE: boolean = spawnSync("deno", ["--version"], { timeout: 10_000 }).status === 0;
+
+/** One running server node. */
+export interface ServerNode {
+  readonly url: string;
+  /** SIGKILLs the process and waits for it to exit. */
+  kill(): Promise<void>;
+}
+
+/** How to start a node. */
+export interface ServerNodeOptions {
+  readonly redisUrl: string;
+  /** `--history N`: the broker's `historySize`. */
+  readonly historySize?: number;
+  /** Which entry runs the node. @default "bun" */
+  readonly runtime?: "bun" | "deno";
+}
+
+async function startNode(options: ServerNodeOptions): Promise<{ node: ServerNode; child: ChildProcess }> {
+  const port = await sparePort();
+  const flags = ["--broker", "redis", "--redis-url", options.redisUrl, "--http-port", String(port), "--host", "127.0.0.1"];
+  if (options.historySize !== undefined) flags.push("--history", String(options.historySize));
+  const [command, args] =
+    options.runtime === "deno"
+      ? ["deno", ["run", "-A", "--config", DENO_CONFIG, DENO_SERVER_ENTRY, ...flags]]
+      : [process.execPath.includes("bun") ? process.execPath : "bun", [SERVER_ENTRY, ...flags]];
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const kill = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  try {
+    await waitUntil(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${stderr.slice(-500)}`);
+        return (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200;
+      },
+      20_000,
+      `the server on port ${port} to be healthy (stderr: ${stderr.slice(-300)})`,
+    );
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  return { node: { url, kill }, child };
+}
+
+/** Resolves once the async `condition` holds; fails after `timeoutMs`. */
+export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Runs `body` with `count` server nodes on one Redis stream; kills them afterwards. */
+export async function withNodes<T>(
+  count: number,
+  options: ServerNodeOptions,
+  body: (nodes: ServerNode[]) => Promise<T>,
+  runtimes: readonly ("bun" | "deno")[] = [],
+): Promise<T> {
+  const started: { node: ServerNode; child: ChildProcess }[] = [];
+  try {
+    for (let index = 0; index < count; index += 1) {
+      const runtime = runtimes[index];
+      started.push(await startNode(runtime === undefined ? options : { ...options, runtime }));
+    }
+    return await body(started.map(({ node }) => node));
+  } finally {
+    await Promise.all(started.map(({ node }) => node.kill()));
+  }
+}
+
+/** `POST /events/trigger`: the HTTP status and the JSON body. */
+export async function trigger(node: ServerNode, message: string): Promise<{ status: number; body: { id?: string; error?: { code: string } } }> {
+  const response = await fetch(`${node.url}/events/trigger`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ message }),
+  });
+  return { status: response.status, body: (await response.json()) as { id?: string; error?: { code: string } } };
+}
+
+/** Triggers `message` and returns the stored event's id; fails on anything but 200. */
+export async function triggerOk(node: ServerNode, message: string): Promise<string> {
+  const { status, body } = await trigger(node, message);
+  if (status !== 200 || body.id === undefined) throw new Error(`trigger answered ${status}: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/** An open `GET /events/stream`, recording every event. */
+export interface StreamClient {
+  readonly events: SseMessage[];
+  /** The ids of the `message` events, in arrival order. */
+  messageIds(): string[];
+  /** True once the response ended (server gone or closed it). */
+  readonly ended: boolean;
+  close(): void;
+}
+
+/** Opens a stream on `node` (optionally resuming after `lastEventId`) and waits for its `connected` event. */
+export async function openStream(node: ServerNode, lastEventId?: string): Promise<StreamClient> {
+  const controller = new AbortController();
+  const events: SseMessage[] = [];
+  let ended = false;
+  const response = await fetch(`${node.url}/events/stream`, {
+    headers: lastEventId === undefined ? {} : { "last-event-id": lastEventId },
+    signal: controller.signal,
+  });
+  if (response.status !== 200 || response.body === null) throw new Error(`stream answered ${response.status}`);
+  const parser = createParser({ onEvent: (event) => events.push(event) });
+  const reader = response.body.getReader();
+  void (async (): Promise<void> => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(value);
+      }
+    } catch {
+      // Aborted by close(), or the server died: either way the stream ended.
+    } finally {
+      ended = true;
+    }
+  })();
+  const client: StreamClient = {
+    events,
+    messageIds: () => events.filter((event) => event.type === "message").map((event) => event.lastEventId),
+    get ended() {
+      return ended;
+    },
+    close: () => controller.abort(),
+  };
+  await waitFor("the connected event", () => events.some((event) => event.type === "connected") || ended, 10_000);
+  return client;
+}
