@@ -1,6 +1,7 @@
 /**
  * The events server: an Elysia app serving the SSE stream, the trigger endpoint and the
  * web client. Also the one contract (schemas and payload types) the SDK and CLI use.
+ * Runtime entries: `src/runtime/bun.ts` (`bun run server`), `src/runtime/deno.ts` (`deno task server`).
  * @module
  */
 export {
@@ -14,3 +15,13 @@ export {
   TriggerRequest,
   TriggerResponse,
 } from "./modules/events/model.ts";
+export { type App, type AppOptions, createApp } from "./app.ts";
+export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
+export {
+  type BrokerKind,
+  DEFAULT_SERVER_OPTIONS,
+  type LoadedServerOptions,
+  loadServerOptions,
+  resolveServerOptions,
+  type ServerOptions,
+} from "./options.ts";

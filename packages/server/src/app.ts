@@ -1,0 +1,113 @@
+/**
+ * The app factory: assembles the events server from its plugins and modules. Runtime
+ * free: the Bun and Deno entries (`runtime/`) serve `app.fetch` and own signals.
+ */
+import { openapi } from "@elysiajs/openapi";
+import { type Broker, createEventStreamCounters, createKeepAliveHub, MemoryBroker } from "@events/sse-core";
+import { Elysia } from "elysia";
+import { errorResponse, toHttpError } from "./errors.ts";
+import { createEventsModule } from "./modules/events/index.ts";
+import { EventsService } from "./modules/events/service.ts";
+import { createHealthModule } from "./modules/health/index.ts";
+import { createMetricsModule, createServerMetrics } from "./modules/metrics/index.ts";
+import { createWebModule } from "./modules/web/index.ts";
+import { resolveServerOptions, type ServerOptions } from "./options.ts";
+import { createAuthPlugin } from "./plugins/auth.ts";
+import { createCorsPlugin } from "./plugins/cors.ts";
+import { createBodyLimitPlugin } from "./plugins/limits.ts";
+
+/** Options of {@link createApp}: the server options plus what an embedding program injects. */
+export interface AppOptions extends Omit<Partial<ServerOptions>, "broker"> {
+  /** The broker to use. @default a new `MemoryBroker` with `historySize` events, closed at shutdown */
+  readonly broker?: Broker;
+  /** Abort to shut down: every stream ends (clients reconnect elsewhere) and new ones get 503. @default never */
+  readonly signal?: AbortSignal;
+  /** Receives errors that became a 500 (the answer never carries their details). @default ignore */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+const TRIGGER_PATH = "/events/trigger";
+
+async function buildApp(options: AppOptions = {}) {
+  const { broker: givenBroker, signal: givenSignal, onInternalError, ...serverOptions } = options;
+  const resolved = resolveServerOptions(serverOptions);
+  const signal = givenSignal ?? new AbortController().signal;
+  const ownsBroker = givenBroker === undefined;
+  const broker = givenBroker ?? new MemoryBroker({ historySize: resolved.historySize });
+  const keepAlive = resolved.keepAliveMs === false ? false : createKeepAliveHub({ intervalMs: resolved.keepAliveMs });
+  const counters = createEventStreamCounters();
+  // `service` is read only when /metrics is scraped, after it exists.
+  const metrics = createServerMetrics({ counters, clients: () => service.clientCount, brokerUp: () => broker.health().ok });
+  const service = new EventsService({
+    broker,
+    keepAlive,
+    retryMs: resolved.retryMs,
+    maxClients: resolved.maxClients,
+    maxBufferBytes: resolved.maxBufferBytes,
+    counters,
+    signal,
+    onPublished: () => metrics.published.inc(),
+    onStreamClosed: (reason) => metrics.streamsClosed.inc(reason),
+  });
+
+  signal.addEventListener(
+    "abort",
+    () => {
+      // Streams end on the same signal; the hub's timer and an owned broker go with them.
+      if (keepAlive) keepAlive.close();
+      if (ownsBroker) void broker.close();
+    },
+    { once: true },
+  );
+
+  const web = await createWebModule(resolved.webRoot);
+
+  // normalize: false, so unknown body fields are refused (422) rather than silently dropped
+  // (the setting of the app that compiles the routes is the one that counts).
+  return new Elysia({ name: "events/app", normalize: false })
+    .onError(({ code, error, request }) => {
+      const httpError = toHttpError(error, code);
+      if (request.method === "POST" && new URL(request.url).pathname === TRIGGER_PATH) metrics.triggersRejected.inc(httpError.code);
+      if (httpError.code === "INTERNAL_ERROR") onInternalError?.(error);
+      return errorResponse(httpError);
+    })
+    .use(createCorsPlugin({ origins: resolved.corsOrigins }))
+    .use(createAuthPlugin({ token: resolved.triggerToken }))
+    .use(createBodyLimitPlugin({ maxBodyBytes: resolved.maxBodyBytes }))
+    .use(
+      openapi({
+        path: "/openapi",
+        specPath: "/openapi.json",
+        provider: null,
+        exclude: { paths: ["/openapi.json"] },
+        documentation: {
+          info: {
+            title: "events",
+            version: "0.1.0",
+            description: "Server-Sent Events: a resumable stream and a trigger endpoint.",
+          },
+        },
+      }),
+    )
+    .use(createEventsModule({ service, maxBodyBytes: resolved.maxBodyBytes }))
+    .use(createHealthModule({ broker, clients: () => service.clientCount, signal }))
+    .use(createMetricsModule(metrics))
+    .use(web);
+}
+
+/** The server's Elysia app type: what Eden treaty reads (`treaty<App>(url)`). */
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/**
+ * Builds the events server. Serve it with `Bun.serve({ fetch: app.fetch })`,
+ * `Deno.serve(app.fetch)` or `app.handle(request)`. Async because the static web client
+ * is indexed once at start-up.
+ * @throws {RangeError} for an option out of range.
+ * @example
+ * const controller = new AbortController();
+ * const app = await createApp({ maxClients: 100, signal: controller.signal });
+ * const server = Bun.serve({ port: 0, fetch: app.fetch });
+ */
+export function createApp(options: AppOptions = {}): Promise<App> {
+  return buildApp(options);
+}

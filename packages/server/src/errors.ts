@@ -1,0 +1,148 @@
+/**
+ * The server's one error class, the one table from error code to HTTP status, and the
+ * mapping from whatever a route or Elysia throws to a `{ error: { code, message } }` answer.
+ */
+import { SseError } from "@events/sse-core";
+import { ValueErrorType } from "@sinclair/typebox/errors";
+import type { ErrorResponse } from "./modules/events/model.ts";
+
+/** Why a request was refused. Stable: clients and metrics key on these. */
+export type HttpErrorCode =
+  | "INVALID_JSON"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "VALIDATION_FAILED"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNAUTHORIZED"
+  | "NOT_FOUND"
+  | "TOO_MANY_CLIENTS"
+  | "SHUTTING_DOWN"
+  | "BROKER_UNAVAILABLE"
+  | "INTERNAL_ERROR";
+
+/** The one code → HTTP status table. */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.freeze({
+  INVALID_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VALIDATION_FAILED: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  TOO_MANY_CLIENTS: 503,
+  SHUTTING_DOWN: 503,
+  BROKER_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+});
+
+/** A refused request: its code decides the status; its message says what is wrong and how to fix it. */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+  readonly code: HttpErrorCode;
+  /** Extra response headers, e.g. `Retry-After` or `WWW-Authenticate`. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    code: HttpErrorCode,
+    message: string,
+    options?: { headers?: Record<string, string>; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.headers = options?.headers ?? {};
+  }
+
+  /** The HTTP status from {@link HTTP_STATUS_BY_CODE}. */
+  get status(): number {
+    return HTTP_STATUS_BY_CODE[this.code];
+  }
+}
+
+/** The JSON body of an error answer. */
+export function errorBody(error: HttpError): ErrorResponse {
+  return { error: { code: error.code, message: error.message } };
+}
+
+/** The complete error answer: status from the table, JSON body, the error's extra headers. */
+export function errorResponse(error: HttpError): Response {
+  return new Response(JSON.stringify(errorBody(error)), {
+    status: error.status,
+    headers: { "content-type": "application/json; charset=utf-8", ...error.headers },
+  });
+}
+
+/** The parts of a TypeBox value error this module reads (Elysia's `ValidationError.all`). */
+interface ValueErrorLike {
+  readonly type: number;
+  readonly path: string;
+  readonly message: string;
+  readonly value?: unknown;
+  readonly schema?: { readonly maxLength?: number; readonly minLength?: number };
+}
+
+/**
+ * Turns whatever reached the error hook into an {@link HttpError}. `elysiaCode` is the
+ * `code` Elysia passes to `onError` ("PARSE", "VALIDATION", "NOT_FOUND", ...). Unknown
+ * errors become INTERNAL_ERROR without their message or stack (those stay server-side).
+ */
+export function toHttpError(error: unknown, elysiaCode: string | number): HttpError {
+  if (error instanceof HttpError) return error;
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof HttpError) return cause;
+  if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
+    return new HttpError("BROKER_UNAVAILABLE", `the event broker cannot store events now: ${error.message}`, {
+      headers: { "retry-after": "1" },
+      cause: error,
+    });
+  }
+  switch (elysiaCode) {
+    case "NOT_FOUND":
+      return new HttpError("NOT_FOUND", "no such endpoint (see /openapi.json)");
+    case "PARSE":
+      return new HttpError("INVALID_JSON", "request body is not valid JSON");
+    case "VALIDATION":
+      return new HttpError("VALIDATION_FAILED", describeValidationError(error));
+    default:
+      return new HttpError("INTERNAL_ERROR", "internal server error", { cause: error });
+  }
+}
+
+function describeValidationError(error: unknown): string {
+  const target = (error as { type?: unknown }).type === "query" ? "query" : "body";
+  let errors: readonly ValueErrorLike[] = [];
+  try {
+    const all = (error as { all?: unknown }).all;
+    if (Array.isArray(all)) errors = all as ValueErrorLike[];
+  } catch {
+    errors = [];
+  }
+  // A missing property also reports "Expected string" for the same path: name the cause.
+  const first = errors.find((e) => e.type === ValueErrorType.ObjectRequiredProperty) ?? errors[0];
+  if (first === undefined) return `request ${target} does not match the schema (see /openapi.json)`;
+  const field = first.path.replace(/^\//, "").replaceAll("/", ".");
+  const name = field === "" ? target : `"${field}"`;
+  switch (first.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return `${name} is required`;
+    case ValueErrorType.ObjectAdditionalProperties:
+      return `${name} is not a known field; send only the documented fields (see /openapi.json)`;
+    case ValueErrorType.Object:
+      return `${name} must be a JSON object`;
+    case ValueErrorType.String:
+      return `${name} must be a string (got ${jsonType(first.value)})`;
+    case ValueErrorType.StringMinLength:
+      return first.schema?.minLength === 1
+        ? `${name} must not be empty`
+        : `${name} must be at least ${first.schema?.minLength} characters`;
+    case ValueErrorType.StringMaxLength: {
+      const length = typeof first.value === "string" ? ` (got ${first.value.length})` : "";
+      return `${name} must be at most ${first.schema?.maxLength} characters${length}`;
+    }
+    default:
+      return `${name}: ${first.message}`;
+  }
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The events routes: `GET /events/stream` (SSE) and `POST /events/trigger`.
+ */
+import { Elysia, t } from "elysia";
+import { readJsonBody } from "../../plugins/limits.ts";
+import { ErrorResponse, TriggerRequest, TriggerResponse } from "./model.ts";
+import type { EventsService } from "./service.ts";
+
+/** What {@link createEventsModule} needs. */
+export interface EventsModuleOptions {
+  readonly service: EventsService;
+  /** Largest trigger body read, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+const STREAM_DESCRIPTION = [
+  "Server-Sent Events (text/event-stream). Opens with a `retry:` field and a `connected` event",
+  '(data `{"message":"Connected to SSE stream","clients":N}`, id = the resume cursor), then a',
+  "`gap` event if history cannot cover the requested id, then replayed and live `message` events",
+  '(data `{"message":"..."}`), with keepalive comments in between. Resume with the `Last-Event-ID`',
+  "header (wins) or the `lastEventId` query parameter.",
+].join(" ");
+
+/**
+ * Builds the events routes on a service.
+ * Its return type is inferred on purpose: it is the route contract Eden reads through `App`.
+ * @example
+ * app.use(createEventsModule({ service, maxBodyBytes: 131072 }))
+ */
+export function createEventsModule(options: EventsModuleOptions) {
+  const { service, maxBodyBytes } = options;
+  return new Elysia({ name: "events/events" })
+    .get(
+      "/events/stream",
+      // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
+      ({ request, query }) => service.openStream({ lastEventId: request.headers.get("last-event-id") ?? query.lastEventId }),
+      {
+        query: t.Object(
+          { lastEventId: t.Optional(t.String({ description: "Resume after this event id (first connect)." })) },
+          { additionalProperties: true },
+        ),
+        detail: {
+          summary: "Stream events (SSE)",
+          description: STREAM_DESCRIPTION,
+          tags: ["events"],
+          parameters: [
+            {
+              name: "Last-Event-ID",
+              in: "header",
+              required: false,
+              schema: { type: "string" },
+              description: "Resume after this event id (sent by EventSource on reconnect).",
+            },
+          ],
+          responses: {
+            200: { description: STREAM_DESCRIPTION, content: { "text/event-stream": { schema: { type: "string" } } } },
+            503: { description: "Too many clients, shutting down, or broker unavailable (JSON error, Retry-After)." },
+          },
+        },
+      },
+    )
+    .post("/events/trigger", ({ body }) => service.trigger(body.message), {
+      // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
+      // after it never runs; it is listed so the OpenAPI document names application/json.
+      parse: [({ request }) => readJsonBody(request, { maxBodyBytes }), "application/json"],
+      body: TriggerRequest,
+      response: {
+        200: TriggerResponse,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        413: ErrorResponse,
+        415: ErrorResponse,
+        422: ErrorResponse,
+        503: ErrorResponse,
+      },
+      detail: {
+        summary: "Broadcast a message",
+        description:
+          'Stores `{"message": ...}` as a `message` event and broadcasts it. Errors: 400 INVALID_JSON, ' +
+          "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
+          "422 VALIDATION_FAILED, 503 BROKER_UNAVAILABLE.",
+        tags: ["events"],
+      },
+    });
+}

@@ -1,0 +1,170 @@
+/**
+ * The events service: opens one client's SSE stream and broadcasts triggers, on top of a
+ * broker. Knows nothing about HTTP routing; the route module maps requests onto it.
+ */
+import {
+  type Broker,
+  createEventStream,
+  type EventStreamCloseReason,
+  type EventStreamCounters,
+  type KeepAliveHub,
+  SseError,
+} from "@events/sse-core";
+import { HttpError } from "../../errors.ts";
+import type { ConnectedEventData, MessageEventData, TriggerResponse } from "./model.ts";
+
+/** The headers of every stream answer. No hop-by-hop headers (`Connection`): the runtime owns those. */
+export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+});
+
+/**
+ * Passes the event stream through, but turns its error (a slow consumer cut on purpose,
+ * already counted in `slowConsumerDisconnects`) into a reasonless abort: runtimes print
+ * the reason of an errored response body as an uncaught error with its stack (Bun 1.4.5),
+ * which would flood the log once per slow client. Pull-based, so it queues nothing itself.
+ */
+function abortQuietly(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller): Promise<void> {
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch {
+          controller.error(undefined);
+        }
+      },
+      cancel(reason): Promise<void> {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** What {@link EventsService} is built from. */
+export interface EventsServiceOptions {
+  readonly broker: Broker;
+  /** The app's one keepalive hub, or `false`. */
+  readonly keepAlive: KeepAliveHub | false;
+  /** Sent as `retry:` when a stream opens, in milliseconds. */
+  readonly retryMs: number;
+  /** Streams served at once before new ones get 503. */
+  readonly maxClients: number;
+  /** Bytes queued for one client before it is disconnected. */
+  readonly maxBufferBytes: number;
+  /** Counters shared by every stream (exposed as metrics). */
+  readonly counters: EventStreamCounters;
+  /** Aborted at shutdown: every stream ends and new ones get 503. */
+  readonly signal: AbortSignal;
+  /** Called after each stored trigger (for the published-events metric). */
+  readonly onPublished?: () => void;
+  /** Called once per ended stream with why it ended (for the streams-closed metric). */
+  readonly onStreamClosed?: (reason: EventStreamCloseReason) => void;
+}
+
+/** How a stream starts. */
+export interface OpenStreamInput {
+  /** Where the client left off: the `Last-Event-ID` header or the `lastEventId` query parameter. */
+  readonly lastEventId?: string | undefined;
+}
+
+/** Opens streams and publishes triggers. One per app. */
+export class EventsService {
+  readonly #options: EventsServiceOptions;
+  #clients = 0;
+
+  constructor(options: EventsServiceOptions) {
+    this.#options = options;
+  }
+
+  /** Streams served now (each counted from its request until it ends). */
+  get clientCount(): number {
+    return this.#clients;
+  }
+
+  /**
+   * Answers `GET /events/stream`: a ready `Response` whose body is sse-core's event stream.
+   * A broker that is down is not refused here: EventSource gives up for good on a non-200
+   * answer, so the stream opens and, if subscribing fails, ends at once and the client
+   * retries after `retry:`.
+   * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After).
+   */
+  openStream(input: OpenStreamInput = {}): Response {
+    const { broker, signal, maxClients } = this.#options;
+    if (signal.aborted) {
+      throw new HttpError("SHUTTING_DOWN", "the server is shutting down; reconnect to another node", {
+        headers: { "retry-after": "1" },
+      });
+    }
+    if (this.#clients >= maxClients) {
+      throw new HttpError(
+        "TOO_MANY_CLIENTS",
+        `this node already serves ${maxClients} streams (server flag --max-clients); retry later or elsewhere`,
+        { headers: { "retry-after": String(Math.max(1, Math.ceil(this.#options.retryMs / 1000))) } },
+      );
+    }
+    this.#clients += 1;
+    let counted = true;
+    const release = (reason: EventStreamCloseReason): void => {
+      if (!counted) return;
+      counted = false;
+      this.#clients -= 1;
+      this.#options.onStreamClosed?.(reason);
+    };
+    const lastEventId = input.lastEventId === undefined || input.lastEventId === "" ? undefined : input.lastEventId;
+    try {
+      const body = createEventStream(broker, {
+        ...(lastEventId === undefined ? {} : { lastEventId }),
+        retryMs: this.#options.retryMs,
+        openingEvent: ({ subscriberCount }) => ({
+          event: "connected",
+          data: JSON.stringify({ message: "Connected to SSE stream", clients: subscriberCount } satisfies ConnectedEventData),
+        }),
+        keepAlive: this.#options.keepAlive,
+        maxBufferBytes: this.#options.maxBufferBytes,
+        counters: this.#options.counters,
+        // A client that goes away cancels the body, which unsubscribes at once.
+        signal,
+        onClose: release,
+      });
+      return new Response(abortQuietly(body), { status: 200, headers: STREAM_HEADERS });
+    } catch (error) {
+      release("error");
+      throw error;
+    }
+  }
+
+  /**
+   * Answers `POST /events/trigger`: stores `{ message }` as a `message` event and reports
+   * how many clients of this node it was broadcast to.
+   * @throws {HttpError} `BROKER_UNAVAILABLE` (503) when the broker cannot store it.
+   */
+  async trigger(message: string): Promise<TriggerResponse> {
+    const { broker } = this.#options;
+    let id: string;
+    try {
+      const stored = await broker.publish({
+        event: "message",
+        data: JSON.stringify({ message } satisfies MessageEventData),
+      });
+      id = stored.id;
+    } catch (error) {
+      if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
+        throw new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, {
+          headers: { "retry-after": "1" },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    this.#options.onPublished?.();
+    const clients = broker.subscriberCount;
+    return { status: `Event broadcast to ${clients} clients`, id, clients };
+  }
+}

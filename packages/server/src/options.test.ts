@@ -1,0 +1,95 @@
+import { describe, expect, test } from "vitest";
+import { DEFAULT_SERVER_OPTIONS, loadServerOptions, resolveServerOptions, serverHelpText } from "./options.ts";
+
+function run(argv: string[], env: Record<string, string> = {}) {
+  const loaded = loadServerOptions(argv, env);
+  if (loaded.kind !== "run") throw new Error(`expected options, got exit ${loaded.exitCode}: ${loaded.output}`);
+  return loaded.options;
+}
+
+function exit(argv: string[], env: Record<string, string> = {}) {
+  const loaded = loadServerOptions(argv, env);
+  if (loaded.kind !== "exit") throw new Error("expected an exit");
+  return loaded;
+}
+
+describe("loadServerOptions", () => {
+  test("uses the defaults with no flags and no environment", () => {
+    expect(run([])).toEqual(DEFAULT_SERVER_OPTIONS);
+    expect(DEFAULT_SERVER_OPTIONS.httpPort).toBe(8080);
+    expect(DEFAULT_SERVER_OPTIONS.webRoot).toMatch(/packages\/web\/dist$/);
+  });
+
+  test("reads every flag", () => {
+    const options = run([
+      "--http-port=9000", "--host", "127.0.0.1", "--history", "50", "--keepalive", "2.5", "--retry", "100",
+      "--max-clients", "7", "--max-body", "2048", "--max-buffer", "4096", "--trigger-token", "t0k",
+      "--cors-origin", "https://a.example, http://b.example:8080", "--broker", "redis", "--redis-url", "redis://r:6380/1",
+      "--web-root", "/srv/web",
+    ]);
+    expect(options).toEqual({
+      httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
+      maxBodyBytes: 2048, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
+      broker: "redis", redisUrl: "redis://r:6380/1", webRoot: "/srv/web",
+    });
+  });
+
+  test("reads environment twins, and a flag wins over its twin", () => {
+    const env = { EVENTS_HTTP_PORT: "9001", EVENTS_TRIGGER_TOKEN: "env-token", EVENTS_BROKER: "redis", REDIS_URL: "redis://x:1" };
+    expect(run([], env)).toMatchObject({ httpPort: 9001, triggerToken: "env-token", broker: "redis", redisUrl: "redis://x:1" });
+    expect(run(["--http-port", "9002"], env).httpPort).toBe(9002);
+  });
+
+  test("turns keepalive off with 0 seconds", () => {
+    expect(run(["--keepalive", "0"]).keepAliveMs).toBe(false);
+  });
+
+  const badFlags: [string[], string][] = [
+    [["--http-port", "70000"], "--http-port must be an integer from 0 to 65535 (got \"70000\")"],
+    [["--http-port", "8e3"], "--http-port must be an integer"],
+    [["--history", "0"], "--history must be an integer from 1"],
+    [["--keepalive", "-1"], "--keepalive must be a number of seconds from 0 to 3600"],
+    [["--max-clients", "1.5"], "--max-clients must be an integer"],
+    [["--trigger-token", "has space"], "--trigger-token must be printable ASCII without spaces"],
+    [["--cors-origin", "https://a.example/path"], "--cors-origin must be \"*\" or origins like https://example.com"],
+    [["--broker", "kafka"], "--broker must be memory or redis (got \"kafka\")"],
+    [["--redis-url", "http://x"], "--redis-url must be a redis:// or rediss:// URL"],
+    [["--port", "1"], "unknown flag --port"],
+    [["--http-port"], "--http-port needs a value"],
+    [["--http-port", "--host", "x"], "--http-port needs a value"],
+    [["8080"], 'unexpected argument "8080"'],
+  ];
+  for (const [argv, reason] of badFlags) {
+    test(`exits 2 with a one-line reason for ${argv.join(" ")}`, () => {
+      const loaded = exit(argv);
+      expect(loaded.exitCode).toBe(2);
+      expect(loaded.output).toContain(reason);
+      expect(loaded.output.split("\n").length).toBe(1);
+    });
+  }
+
+  test("names the environment variable when a twin is bad", () => {
+    expect(exit([], { EVENTS_RETRY: "soon" }).output).toBe('events-server: EVENTS_RETRY must be an integer from 0 to 86400000 (got "soon")');
+  });
+
+  test("prints help listing every flag, twin and default, with exit 0", () => {
+    const loaded = exit(["--help"]);
+    expect(loaded.exitCode).toBe(0);
+    expect(loaded.output).toBe(serverHelpText());
+    expect(loaded.output).toMatch(/--http-port PORT\s+EVENTS_HTTP_PORT\s+8080/);
+    expect(loaded.output).toMatch(/--keepalive SECONDS\s+EVENTS_KEEPALIVE\s+15\s/);
+    expect(loaded.output).toMatch(/--redis-url URL\s+REDIS_URL\s+redis:\/\/127\.0\.0\.1:6379/);
+  });
+});
+
+describe("resolveServerOptions", () => {
+  test("fills defaults and ignores undefined fields", () => {
+    expect(resolveServerOptions({ maxClients: 3, host: undefined } as never)).toEqual({ ...DEFAULT_SERVER_OPTIONS, maxClients: 3 });
+  });
+
+  test("throws a RangeError naming a bad option", () => {
+    expect(() => resolveServerOptions({ maxClients: 0 })).toThrow("server option maxClients must be an integer >= 1 (got 0)");
+    expect(() => resolveServerOptions({ keepAliveMs: 1.5 })).toThrow(RangeError);
+    expect(() => resolveServerOptions({ triggerToken: "" })).toThrow("triggerToken must not be empty");
+  });
+});

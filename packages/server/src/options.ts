@@ -1,0 +1,302 @@
+/**
+ * The server's configuration: one options object, its frozen defaults, and the one place
+ * that reads command-line flags and environment variables.
+ */
+/** Which broker stores and fans out events. */
+export type BrokerKind = "memory" | "redis";
+
+/** Everything `bun run server` can be told. Every field has a default. */
+export interface ServerOptions {
+  /** TCP port to listen on; 0 picks a free one. @default 8080 */
+  readonly httpPort: number;
+  /** Interface to bind. @default "0.0.0.0" */
+  readonly host: string;
+  /** Events kept in history for replay after a reconnect. @default 1000 */
+  readonly historySize: number;
+  /** Interval of the keepalive comment, in milliseconds; `false` sends none. @default 15000 */
+  readonly keepAliveMs: number | false;
+  /** Reconnection delay sent to clients in the opening `retry:` field, in milliseconds. @default 3000 */
+  readonly retryMs: number;
+  /** Concurrent streams this node serves before answering 503. @default 10000 */
+  readonly maxClients: number;
+  /** Largest request body accepted, in bytes. @default 131072 (128 KiB) */
+  readonly maxBodyBytes: number;
+  /** Bytes queued for one slow client before it is disconnected. @default 1048576 (1 MiB) */
+  readonly maxBufferBytes: number;
+  /** Bearer token required by `POST /events/trigger`; `false` requires none. @default false */
+  readonly triggerToken: string | false;
+  /** Origins allowed by CORS (exact match, or `"*"`); `false` sends no CORS headers. @default false */
+  readonly corsOrigins: readonly string[] | false;
+  /** The broker. @default "memory" */
+  readonly broker: BrokerKind;
+  /** Redis connection URL, used when `broker` is `"redis"`. @default "redis://127.0.0.1:6379" */
+  readonly redisUrl: string;
+  /** Folder holding the built web client served at `/`; `false` serves none. @default packages/web/dist */
+  readonly webRoot: string | false;
+}
+
+/** The defaults of {@link ServerOptions}. */
+export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
+  httpPort: 8080,
+  host: "0.0.0.0",
+  historySize: 1000,
+  keepAliveMs: 15_000,
+  retryMs: 3000,
+  maxClients: 10_000,
+  maxBodyBytes: 128 * 1024,
+  maxBufferBytes: 1024 * 1024,
+  triggerToken: false,
+  corsOrigins: false,
+  broker: "memory",
+  redisUrl: "redis://127.0.0.1:6379",
+  webRoot: defaultWebRoot(),
+});
+
+function defaultWebRoot(): string {
+  // This file is packages/server/src/options.ts; the web client builds into packages/web/dist.
+  return decodeURIComponent(new URL("../../web/dist", import.meta.url).pathname);
+}
+
+/** The outcome of reading flags: options to run with, or text to print and an exit status. */
+export type LoadedServerOptions =
+  | { readonly kind: "run"; readonly options: ServerOptions }
+  | { readonly kind: "exit"; readonly exitCode: 0 | 2; readonly output: string };
+
+interface FlagSpec {
+  readonly flag: string;
+  readonly key: keyof ServerOptions;
+  readonly env: string;
+  readonly value: string;
+  readonly help: string;
+  readonly apply: (raw: string, into: Mutable<ServerOptions>) => string | undefined;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The flags, their environment twins, and how each is checked. A check returns a reason
+ * when the value is bad (printed after `--flag:` and exit status 2).
+ */
+const FLAGS: readonly FlagSpec[] = [
+  {
+    flag: "http-port", key: "httpPort", env: "EVENTS_HTTP_PORT", value: "PORT", help: "TCP port (0 = any free port)",
+    apply: (raw, into) => integer(raw, 0, 65_535, (n) => { into.httpPort = n; }),
+  },
+  {
+    flag: "host", key: "host", env: "EVENTS_HOST", value: "HOST", help: "interface to bind",
+    apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.host = raw.trim())),
+  },
+  {
+    flag: "history", key: "historySize", env: "EVENTS_HISTORY", value: "N", help: "events kept for replay",
+    apply: (raw, into) => integer(raw, 1, 10_000_000, (n) => { into.historySize = n; }),
+  },
+  {
+    flag: "keepalive", key: "keepAliveMs", env: "EVENTS_KEEPALIVE", value: "SECONDS", help: "keepalive comment interval (0 = off)",
+    apply: (raw, into) => {
+      const seconds = Number(raw);
+      if (raw.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+        return `must be a number of seconds from 0 to 3600 (got ${quote(raw)})`;
+      }
+      into.keepAliveMs = seconds === 0 ? false : Math.max(1, Math.round(seconds * 1000));
+      return undefined;
+    },
+  },
+  {
+    flag: "retry", key: "retryMs", env: "EVENTS_RETRY", value: "MS", help: "reconnection delay sent to clients",
+    apply: (raw, into) => integer(raw, 0, 86_400_000, (n) => { into.retryMs = n; }),
+  },
+  {
+    flag: "max-clients", key: "maxClients", env: "EVENTS_MAX_CLIENTS", value: "N", help: "concurrent streams before 503",
+    apply: (raw, into) => integer(raw, 1, 10_000_000, (n) => { into.maxClients = n; }),
+  },
+  {
+    flag: "max-body", key: "maxBodyBytes", env: "EVENTS_MAX_BODY", value: "BYTES", help: "largest request body accepted",
+    apply: (raw, into) => integer(raw, 16, 64 * 1024 * 1024, (n) => { into.maxBodyBytes = n; }),
+  },
+  {
+    flag: "max-buffer", key: "maxBufferBytes", env: "EVENTS_MAX_BUFFER", value: "BYTES", help: "bytes queued for a slow client before it is cut",
+    apply: (raw, into) => integer(raw, 1024, 1024 * 1024 * 1024, (n) => { into.maxBufferBytes = n; }),
+  },
+  {
+    flag: "trigger-token", key: "triggerToken", env: "EVENTS_TRIGGER_TOKEN", value: "TOKEN", help: "require Authorization: Bearer TOKEN to trigger",
+    apply: (raw, into) => {
+      if (raw === "") return "must not be empty";
+      if (!/^[\x21-\x7e]+$/.test(raw)) return "must be printable ASCII without spaces";
+      into.triggerToken = raw;
+      return undefined;
+    },
+  },
+  {
+    flag: "cors-origin", key: "corsOrigins", env: "EVENTS_CORS_ORIGIN", value: "ORIGINS", help: 'comma-separated allowed origins, or "*"',
+    apply: (raw, into) => {
+      const origins = raw.split(",").map((origin) => origin.trim()).filter((origin) => origin !== "");
+      if (origins.length === 0) return "must name at least one origin";
+      for (const origin of origins) {
+        if (origin !== "*" && !isOrigin(origin)) {
+          return `must be "*" or origins like https://example.com (got ${quote(origin)})`;
+        }
+      }
+      into.corsOrigins = origins;
+      return undefined;
+    },
+  },
+  {
+    flag: "broker", key: "broker", env: "EVENTS_BROKER", value: "memory|redis", help: "where events are stored",
+    apply: (raw, into) => {
+      if (raw !== "memory" && raw !== "redis") return `must be memory or redis (got ${quote(raw)})`;
+      into.broker = raw;
+      return undefined;
+    },
+  },
+  {
+    flag: "redis-url", key: "redisUrl", env: "REDIS_URL", value: "URL", help: "Redis URL for --broker redis",
+    apply: (raw, into) => {
+      if (!/^rediss?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) {
+        return `must be a redis:// or rediss:// URL (got ${quote(raw)})`;
+      }
+      into.redisUrl = raw;
+      return undefined;
+    },
+  },
+  {
+    flag: "web-root", key: "webRoot", env: "EVENTS_WEB_ROOT", value: "DIR", help: "built web client served at /",
+    apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.webRoot = raw)),
+  },
+];
+
+function integer(raw: string, min: number, max: number, set: (value: number) => void): string | undefined {
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    return `must be an integer from ${min} to ${max} (got ${quote(raw)})`;
+  }
+  set(value);
+  return undefined;
+}
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+}
+
+function quote(value: string): string {
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function defaultText(spec: FlagSpec): string {
+  const value = DEFAULT_SERVER_OPTIONS[spec.key];
+  if (value === false) return "off";
+  if (spec.key === "webRoot") return "packages/web/dist";
+  if (spec.flag === "keepalive" && typeof value === "number") return String(value / 1000);
+  return String(value);
+}
+
+/** The `--help` text: every flag, its environment twin and its default. */
+export function serverHelpText(): string {
+  const rows = FLAGS.map((spec) => [`--${spec.flag} ${spec.value}`, spec.env, defaultText(spec), spec.help] as const);
+  const width = (column: 0 | 1 | 2): number => Math.max(...rows.map((row) => row[column].length));
+  const lines = rows.map((row) =>
+    `  ${row[0].padEnd(width(0))}  ${row[1].padEnd(width(1))}  ${row[2].padEnd(width(2))}  ${row[3]}`
+  );
+  return [
+    "Usage: bun run server [flags]       (or: deno task server [flags])",
+    "",
+    "Serves GET /events/stream (SSE), POST /events/trigger, the web client at /, /openapi.json,",
+    "/healthz and /metrics. Every flag has an environment twin; a flag wins over its twin.",
+    "",
+    `  ${"flag".padEnd(width(0))}  ${"env".padEnd(width(1))}  ${"default".padEnd(width(2))}  meaning`,
+    ...lines,
+    `  ${"--help".padEnd(width(0))}  ${"".padEnd(width(1))}  ${"".padEnd(width(2))}  print this and exit`,
+    "",
+    "Exit status: 0 after a clean shutdown (SIGINT/SIGTERM), 2 on a bad flag value.",
+  ].join("\n");
+}
+
+const KNOWN_FLAGS = new Set(FLAGS.map((spec) => spec.flag));
+
+/**
+ * Splits `--name value`, `--name=value` and `--help` into a map; a string is the reason
+ * the command line is unusable. Hand-rolled rather than `node:util` so this module (which
+ * the SDK's type check reaches through `App`) stays free of runtime imports.
+ */
+function parseFlags(argv: readonly string[]): Map<string, string> | string {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--help" || arg === "-h") {
+      values.set("help", "");
+      continue;
+    }
+    if (!arg.startsWith("--")) return `unexpected argument ${quote(arg)}`;
+    const equals = arg.indexOf("=");
+    const name = arg.slice(2, equals === -1 ? undefined : equals);
+    if (!KNOWN_FLAGS.has(name)) return `unknown flag --${name}`;
+    let value: string | undefined = equals === -1 ? undefined : arg.slice(equals + 1);
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) return `--${name} needs a value`;
+      value = next;
+      i += 1;
+    }
+    values.set(name, value);
+  }
+  return values;
+}
+
+/**
+ * Reads flags (`argv` without the runtime and script) and their environment twins, flags
+ * winning. Never throws and never exits: a bad value or `--help` comes back as text to
+ * print with an exit status, so the runtime entry decides how to leave.
+ * @example
+ * const loaded = loadServerOptions(Bun.argv.slice(2), process.env);
+ * if (loaded.kind === "exit") { console.error(loaded.output); process.exit(loaded.exitCode); }
+ */
+export function loadServerOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): LoadedServerOptions {
+  const values = parseFlags(argv);
+  if (typeof values === "string") return { kind: "exit", exitCode: 2, output: `events-server: ${values} (see --help)` };
+  if (values.has("help")) return { kind: "exit", exitCode: 0, output: serverHelpText() };
+
+  const options: Mutable<ServerOptions> = { ...DEFAULT_SERVER_OPTIONS };
+  for (const spec of FLAGS) {
+    const fromFlag = values.get(spec.flag);
+    const raw = typeof fromFlag === "string" ? fromFlag : env[spec.env];
+    if (raw === undefined) continue;
+    const reason = spec.apply(raw, options);
+    if (reason !== undefined) {
+      const source = typeof fromFlag === "string" ? `--${spec.flag}` : spec.env;
+      return { kind: "exit", exitCode: 2, output: `events-server: ${source} ${reason}` };
+    }
+  }
+  return { kind: "run", options };
+}
+
+/**
+ * Merges programmatic options over {@link DEFAULT_SERVER_OPTIONS} and checks them (the
+ * same ranges as the flags), so an embedding program fails at construction, not later.
+ * @throws {RangeError} naming the option, the rule and the value.
+ */
+export function resolveServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+  const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...stripUndefined(partial) };
+  const checkInteger = (name: keyof ServerOptions, value: number, min: number): void => {
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new RangeError(`server option ${name} must be an integer >= ${min} (got ${String(value)})`);
+    }
+  };
+  checkInteger("httpPort", options.httpPort, 0);
+  checkInteger("historySize", options.historySize, 1);
+  checkInteger("retryMs", options.retryMs, 0);
+  checkInteger("maxClients", options.maxClients, 1);
+  checkInteger("maxBodyBytes", options.maxBodyBytes, 1);
+  checkInteger("maxBufferBytes", options.maxBufferBytes, 1);
+  if (options.keepAliveMs !== false) checkInteger("keepAliveMs", options.keepAliveMs, 1);
+  if (options.triggerToken === "") throw new RangeError("server option triggerToken must not be empty (use false for none)");
+  return Object.freeze(options);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, test } from "vitest";
+import { HttpError } from "../errors.ts";
+import { readJsonBody } from "./limits.ts";
+
+function request(body: BodyInit | null, contentType?: string): Request {
+  const headers: Record<string, string> = contentType === undefined ? {} : { "content-type": contentType };
+  return new Request("http://localhost/x", { method: "POST", body, headers });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<HttpError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error("expected an HttpError");
+}
+
+/** A body that yields `chunks` and records how many were pulled. */
+function countingBody(chunks: number, size: number): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled === chunks) return controller.close();
+      pulled += 1;
+      controller.enqueue(new Uint8Array(size).fill(0x20));
+    },
+  }, { highWaterMark: 0 });
+  return { body, pulled: () => pulled };
+}
+
+describe("readJsonBody", () => {
+  test("parses a JSON body, with a charset or a +json type", async () => {
+    expect(await readJsonBody(request('{"a":1}', "application/json; charset=utf-8"))).toEqual({ a: 1 });
+    expect(await readJsonBody(request("[1]", "application/merge-patch+json"))).toEqual([1]);
+  });
+
+  test("refuses a non-JSON content type with 415 before reading", async () => {
+    const error = await refusal(readJsonBody(request("x", "text/plain")));
+    expect(error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect(error.message).toBe('Content-Type must be application/json (got "text/plain")');
+  });
+
+  test("stops reading at the first chunk past the limit", async () => {
+    const { body, pulled } = countingBody(100, 100);
+    const error = await refusal(readJsonBody(new Request("http://localhost/x", { method: "POST", body, headers: { "content-type": "application/json" } }), { maxBodyBytes: 250 }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(error.status).toBe(413);
+    expect(pulled()).toBeLessThanOrEqual(4);
+  });
+
+  test("accepts a body of exactly the limit", async () => {
+    const body = JSON.stringify({ m: "x".repeat(10) });
+    expect(await readJsonBody(request(body, "application/json"), { maxBodyBytes: body.length })).toEqual({ m: "xxxxxxxxxx" });
+  });
+
+  test("refuses invalid JSON, an empty body and invalid UTF-8 with 400", async () => {
+    for (const body of ["{", "", "   ", new Uint8Array([0x22, 0xc3, 0x22])]) {
+      const error = await refusal(readJsonBody(request(body, "application/json")));
+      expect(error.code).toBe("INVALID_JSON");
+    }
+  });
+});

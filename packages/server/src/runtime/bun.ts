@@ -1,0 +1,124 @@
+/**
+ * The Bun entry (`bun run server`): reads flags, serves the app with `Bun.serve`, prints
+ * the URL, and shuts down gracefully on SIGINT/SIGTERM (exit 0 within 5 s).
+ */
+import type { Broker } from "@events/sse-core";
+import { createApp } from "../app.ts";
+import { createBroker } from "../create-broker.ts";
+import { loadServerOptions, resolveServerOptions, type ServerOptions } from "../options.ts";
+
+/** Bun-specific serving knobs (tests shrink them). */
+export interface BunServeOptions {
+  /**
+   * Seconds a connection may sit idle before Bun closes it. Event streams are exempt
+   * (`server.timeout(request, 0)`), so this only reaps idle keep-alive sockets. @default 10 (Bun's default)
+   */
+  readonly idleTimeoutSeconds?: number;
+  /** The longest a graceful shutdown waits for streams to end before closing sockets. @default 4000 (ms) */
+  readonly shutdownGraceMs?: number;
+  /** Receives background errors (broker, 500s). @default write one line to stderr */
+  readonly onError?: (error: unknown) => void;
+  /** An already-built broker (else one is built from `options.broker`). @default built */
+  readonly broker?: Broker;
+}
+
+/** A running server. */
+export interface RunningBunServer {
+  /** Where clients reach it, e.g. `http://localhost:8080/`. */
+  readonly url: URL;
+  /** Stops accepting, ends every stream, waits for them (at most the grace period), closes the broker. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+function reportError(error: unknown): void {
+  const line = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`events-server: ${line.split("\n")[0]}`);
+}
+
+function publicUrl(host: string, port: number): URL {
+  const shown = host === "0.0.0.0" || host === "::" || host === "" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return new URL(`http://${shown}:${port}/`);
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise.then(() => true, () => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts the events server on Bun.
+ * @example
+ * const running = await startBunServer({ httpPort: 0, host: "127.0.0.1" });
+ * await fetch(new URL("/healthz", running.url));
+ * await running.shutdown();
+ */
+export async function startBunServer(
+  options: Partial<ServerOptions> = {},
+  serve: BunServeOptions = {},
+): Promise<RunningBunServer> {
+  const resolved = resolveServerOptions(options);
+  const onError = serve.onError ?? reportError;
+  const broker = serve.broker ?? (await createBroker(resolved, { onError }));
+  const controller = new AbortController();
+  const app = await createApp({ ...resolved, broker, signal: controller.signal, onInternalError: onError });
+  const server = Bun.serve({
+    port: resolved.httpPort,
+    hostname: resolved.host,
+    idleTimeout: serve.idleTimeoutSeconds ?? 10,
+    async fetch(request, bunServer) {
+      const response = await app.fetch(request);
+      // Bun closes a connection idle for `idleTimeout` seconds, and an event stream may be quiet
+      // far longer (keepalive off or slower than the timeout). Bun 1.4.5 does not apply the
+      // timeout to a response in progress; say so explicitly rather than rely on it.
+      if (response.headers.get("content-type") === "text/event-stream") bunServer.timeout(request, 0);
+      return response;
+    },
+  });
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    url: publicUrl(resolved.host, server.port ?? resolved.httpPort),
+    shutdown(): Promise<void> {
+      shuttingDown ??= (async () => {
+        const stopped = server.stop(false);
+        controller.abort();
+        if (!(await withTimeout(stopped, serve.shutdownGraceMs ?? 4000))) await server.stop(true);
+        await withTimeout(broker.close(), 500);
+      })();
+      return shuttingDown;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const loaded = loadServerOptions(Bun.argv.slice(2), process.env);
+  if (loaded.kind === "exit") {
+    if (loaded.exitCode === 0) console.log(loaded.output);
+    else console.error(loaded.output);
+    process.exit(loaded.exitCode);
+  }
+  let running: RunningBunServer | undefined;
+  let signals = 0;
+  const onSignal = (signal: string): void => {
+    signals += 1;
+    if (signals > 1 || running === undefined) process.exit(signals > 1 ? 1 : 0);
+    console.log(`events server: ${signal}, shutting down`);
+    // The hard deadline: whatever happens, leave within 5 s.
+    setTimeout(() => process.exit(0), 4900).unref();
+    void running.shutdown().then(() => process.exit(0));
+  };
+  // Installed before listening, so a signal right after the URL is printed is handled.
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  try {
+    running = await startBunServer(loaded.options);
+  } catch (error) {
+    reportError(error);
+    process.exit(1);
+  }
+  console.log(`events server listening on ${running.url.href} (broker: ${loaded.options.broker})`);
+}
+
+if (import.meta.main) await main();

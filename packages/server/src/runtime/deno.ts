@@ -1,0 +1,69 @@
+/// <reference lib="deno.ns" />
+/**
+ * The Deno entry (`deno task server`): the same app under `Deno.serve(app.fetch)`, the same
+ * flags, and the same graceful shutdown on SIGINT/SIGTERM (exit 0 within 5 s).
+ */
+import { createApp } from "../app.ts";
+import { createBroker } from "../create-broker.ts";
+import { loadServerOptions } from "../options.ts";
+
+function reportError(error: unknown): void {
+  const line = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`events-server: ${line.split("\n")[0]}`);
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
+async function main(): Promise<void> {
+  const loaded = loadServerOptions(Deno.args, Deno.env.toObject());
+  if (loaded.kind === "exit") {
+    if (loaded.exitCode === 0) console.log(loaded.output);
+    else console.error(loaded.output);
+    Deno.exit(loaded.exitCode);
+  }
+  const options = loaded.options;
+  const controller = new AbortController();
+  let app: Awaited<ReturnType<typeof createApp>>;
+  let broker: Awaited<ReturnType<typeof createBroker>>;
+  try {
+    broker = await createBroker(options, { onError: reportError });
+    app = await createApp({ ...options, broker, signal: controller.signal, onInternalError: reportError });
+  } catch (error) {
+    reportError(error);
+    Deno.exit(1);
+  }
+  const server = Deno.serve(
+    {
+      port: options.httpPort,
+      hostname: options.host,
+      onListen: ({ port }) => {
+        const shown = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
+        console.log(`events server listening on http://${shown}:${port}/ (broker: ${options.broker}, runtime: deno)`);
+      },
+    },
+    (request) => app.fetch(request),
+  );
+  let signals = 0;
+  const onSignal = (signal: Deno.Signal): void => {
+    signals += 1;
+    if (signals > 1) Deno.exit(1);
+    console.log(`events server: ${signal}, shutting down`);
+    const deadline = setTimeout(() => Deno.exit(0), 4900);
+    Deno.unrefTimer(deadline);
+    // End every stream first: Deno's shutdown waits for open responses to finish.
+    controller.abort();
+    void withTimeout(server.shutdown(), 4000)
+      .then(() => withTimeout(broker.close(), 500))
+      .then(() => Deno.exit(0));
+  };
+  Deno.addSignalListener("SIGINT", () => onSignal("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => onSignal("SIGTERM"));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,51 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, test } from "vitest";
+import { spawnServer, within } from "./support/process.ts";
+import { openStream, trigger } from "./support/server.ts";
+
+function hasDeno(): boolean {
+  try {
+    execFileSync("deno", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const denoMissing = !hasDeno();
+if (denoMissing && process.env["REQUIRE_DENO"] === "1") {
+  throw new Error("REQUIRE_DENO=1 but `deno` is not on PATH");
+}
+if (denoMissing) console.warn("skipping the Deno server test: `deno` is not on PATH (set REQUIRE_DENO=1 to fail instead)");
+
+describe("deno task server (the same app under Deno.serve)", () => {
+  test.skipIf(denoMissing)("streams a trigger, and ends streams and exits 0 on SIGTERM", async () => {
+    const server = spawnServer("deno", ["task", "server", "--http-port", "0", "--host", "127.0.0.1", "--keepalive", "0"]);
+    try {
+      const url = await within(server.url, 60_000, "the Deno server to print its URL");
+      expect(server.output()).toContain("runtime: deno");
+      const stream = await openStream(url);
+      expect(stream.response.headers.get("content-type")).toBe("text/event-stream");
+      const [connected] = await stream.waitForEvents("connected", 1);
+      expect(JSON.parse(connected?.data ?? "")).toEqual({ message: "Connected to SSE stream", clients: 1 });
+      const answer = await trigger(url, 'from "deno"\n<ok>');
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe("Event broadcast to 1 clients");
+      await stream.waitForEvents("message", 1);
+      expect(stream.messages()).toEqual(['from "deno"\n<ok>']);
+      const refused = await fetch(new URL("/events/trigger", url), { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+      expect(refused.status).toBe(415);
+      await refused.body?.cancel();
+
+      const resumed = await openStream(url, { lastEventId: connected?.lastEventId ?? "" });
+      await resumed.waitForEvents("message", 1);
+      expect(resumed.messages()).toEqual(['from "deno"\n<ok>']);
+
+      server.child.kill("SIGTERM");
+      expect(await within(stream.closed, 5000, "the stream to end")).toBe("ended");
+      expect(await within(server.exited, 5000, "the Deno process to exit")).toBe(0);
+    } finally {
+      server.child.kill("SIGKILL");
+    }
+  }, 90_000);
+});

@@ -1,0 +1,65 @@
+import { connect } from "node:net";
+import { RedisBroker } from "@events/redis-broker";
+import { describe, expect, test } from "vitest";
+import { createBroker } from "../src/create-broker.ts";
+import { openStream, trigger, withServer } from "./support/server.ts";
+
+const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+
+async function redisReachable(): Promise<boolean> {
+  const url = new URL(REDIS_URL);
+  return await new Promise<boolean>((resolve) => {
+    const socket = connect(Number(url.port || 6379), url.hostname);
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on("connect", () => done(true));
+    socket.on("error", () => done(false));
+  });
+}
+
+const redisMissing = !(await redisReachable());
+if (redisMissing && process.env["REQUIRE_REDIS"] === "1") throw new Error(`REQUIRE_REDIS=1 but Redis is not reachable at ${REDIS_URL}`);
+if (redisMissing) console.warn(`skipping the Redis server tests: no Redis at ${REDIS_URL} (set REQUIRE_REDIS=1 to fail instead)`);
+
+describe("--broker redis", () => {
+  test.skipIf(redisMissing)("builds a RedisBroker from the flags", async () => {
+    const broker = await createBroker({ broker: "redis", historySize: 10, redisUrl: REDIS_URL });
+    try {
+      expect(broker).toBeInstanceOf(RedisBroker);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  test.skipIf(redisMissing)("lets a client resume on another node from its Last-Event-ID", async () => {
+    const streamKey = `events:test:server:${Date.now()}:${Math.random().toString(36).slice(2)}`;
+    const brokerA = new RedisBroker({ url: REDIS_URL, streamKey, historySize: 100 });
+    const brokerB = new RedisBroker({ url: REDIS_URL, streamKey, historySize: 100 });
+    try {
+      await withServer({}, async (nodeA) => {
+        await withServer({}, async (nodeB) => {
+          const first = await openStream(nodeA);
+          await first.waitForEvents("connected", 1);
+          await trigger(nodeB, "seen");
+          const [seen] = await first.waitForEvents("message", 1);
+          first.close();
+          for (let i = 0; i < 5; i++) expect((await trigger(nodeA, `missed-${i}`)).status).toBe(200);
+          const resumed = await openStream(nodeB, { lastEventId: seen?.lastEventId ?? "" });
+          try {
+            await resumed.waitForEvents("message", 5);
+            await trigger(nodeA, "live");
+            await resumed.waitForEvents("message", 6);
+            expect(resumed.messages()).toEqual(["missed-0", "missed-1", "missed-2", "missed-3", "missed-4", "live"]);
+          } finally {
+            resumed.close();
+          }
+        }, { broker: brokerB });
+      }, { broker: brokerA });
+    } finally {
+      await Promise.all([brokerA.close(), brokerB.close()]);
+    }
+  }, 30_000);
+});

@@ -1,0 +1,112 @@
+/**
+ * Test support: a real server on an ephemeral loopback port, an SSE reader over `fetch`
+ * built on sse-core's parser, and bounded waits.
+ */
+import { createParser, type SseMessage } from "@events/sse-core";
+import type { ServerOptions } from "../../src/options.ts";
+import { type BunServeOptions, startBunServer } from "../../src/runtime/bun.ts";
+
+/** Runs `body` against a fresh server on 127.0.0.1:0 and always shuts it down. */
+export async function withServer<T>(
+  options: Partial<ServerOptions>,
+  body: (url: URL) => Promise<T>,
+  serve: BunServeOptions = {},
+): Promise<T> {
+  const running = await startBunServer(
+    { httpPort: 0, host: "127.0.0.1", webRoot: false, ...options },
+    { onError: () => undefined, shutdownGraceMs: 1000, ...serve },
+  );
+  try {
+    return await body(running.url);
+  } finally {
+    await running.shutdown();
+  }
+}
+
+/** Resolves when `condition` holds, polling; rejects with `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** One open stream read with `fetch` and sse-core's parser. */
+export interface StreamReader {
+  readonly response: Response;
+  /** Every event dispatched so far, in order. */
+  readonly events: SseMessage[];
+  /** `retry:` values seen. */
+  readonly retries: number[];
+  /** Comments seen (keepalives). */
+  readonly comments: string[];
+  /** Settles when the body ends: `"ended"` (clean) or `"errored"`. */
+  readonly closed: Promise<"ended" | "errored">;
+  /** The `message` events' `message` payloads. */
+  messages(): string[];
+  /** Waits until at least `count` events of `type` arrived. */
+  waitForEvents(type: string, count: number, timeoutMs?: number): Promise<SseMessage[]>;
+  /** Disconnects. */
+  close(): void;
+}
+
+/** Opens `GET /events/stream` (with optional headers / query) and reads it in the background. */
+export async function openStream(
+  url: URL,
+  init: { lastEventId?: string; query?: string; headers?: Record<string, string> } = {},
+): Promise<StreamReader> {
+  const controller = new AbortController();
+  const target = new URL(`/events/stream${init.query ?? ""}`, url);
+  const headers: Record<string, string> = { accept: "text/event-stream", ...init.headers };
+  if (init.lastEventId !== undefined) headers["last-event-id"] = init.lastEventId;
+  const response = await fetch(target, { headers, signal: controller.signal });
+  const events: SseMessage[] = [];
+  const retries: number[] = [];
+  const comments: string[] = [];
+  const parser = createParser({
+    onEvent: (event) => events.push(event),
+    onRetry: (ms) => retries.push(ms),
+    onComment: (text) => comments.push(text),
+  });
+  const closed = (async (): Promise<"ended" | "errored"> => {
+    if (response.body === null) return "ended";
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return "ended";
+        parser.feed(value);
+      }
+    } catch {
+      return "errored";
+    }
+  })();
+  return {
+    response,
+    events,
+    retries,
+    comments,
+    closed,
+    messages: () => events.filter((e) => e.type === "message").map((e) => (JSON.parse(e.data) as { message: string }).message),
+    async waitForEvents(type, count, timeoutMs = 5000) {
+      await waitFor(() => events.filter((e) => e.type === type).length >= count, `${count} "${type}" events`, timeoutMs);
+      return events.filter((e) => e.type === type);
+    },
+    close: () => controller.abort(),
+  };
+}
+
+/** `POST /events/trigger` with a JSON message; returns status and parsed body. */
+export async function trigger(
+  url: URL,
+  message: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { status?: string; id?: string; clients?: number; error?: { code: string; message: string } } }> {
+  const response = await fetch(new URL("/events/trigger", url), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ message }),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}
