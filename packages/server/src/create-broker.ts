@@ -6,7 +6,7 @@ import { type Broker, MemoryBroker } from "@events/sse-core";
 import type { ServerOptions } from "./options.ts";
 
 /** What {@link createBroker} reads. */
-export type BrokerSelection = Pick<ServerOptions, "broker" | "historySize" | "redisUrl">;
+export type BrokerSelection = Pick<ServerOptions, "broker" | "historySize" | "redisUrl" | "redisStreamKey">;
 
 /** Extra wiring for the broker. */
 export interface CreateBrokerHooks {
@@ -15,7 +15,7 @@ export interface CreateBrokerHooks {
 }
 
 interface RedisBrokerModule {
-  RedisBroker: new (options: { url: string; historySize: number; onError?: (error: unknown) => void }) => Broker;
+  RedisBroker: new (options: { url: string; streamKey: string; historySize: number; onError?: (error: unknown) => void }) => Broker;
 }
 
 /**
@@ -23,7 +23,7 @@ interface RedisBrokerModule {
  * the memory broker never loads a Redis client.
  * @throws {Error} when `broker` is `"redis"` and `@events/redis-broker` cannot be loaded.
  * @example
- * const broker = await createBroker({ broker: "memory", historySize: 1000, redisUrl: "" });
+ * const broker = await createBroker({ broker: "memory", historySize: 1000, redisUrl: "", redisStreamKey: "" });
  */
 export async function createBroker(selection: BrokerSelection, hooks: CreateBrokerHooks = {}): Promise<Broker> {
   if (selection.broker === "memory") return new MemoryBroker({ historySize: selection.historySize });
@@ -41,6 +41,7 @@ export async function createBroker(selection: BrokerSelection, hooks: CreateBrok
   }
   return new module.RedisBroker({
     url: selection.redisUrl,
+    streamKey: selection.redisStreamKey,
     historySize: selection.historySize,
     ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
   });

@@ -25,18 +25,20 @@ describe("loadServerOptions", () => {
       "--http-port=9000", "--host", "127.0.0.1", "--history", "50", "--keepalive", "2.5", "--retry", "100",
       "--max-clients", "7", "--max-body", "2048", "--max-buffer", "4096", "--trigger-token", "t0k",
       "--cors-origin", "https://a.example, http://b.example:8080", "--broker", "redis", "--redis-url", "redis://r:6380/1",
-      "--web-root", "/srv/web",
+      "--redis-stream-key", "app1:events", "--web-root", "/srv/web",
     ]);
     expect(options).toEqual({
       httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
       maxBodyBytes: 2048, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
-      broker: "redis", redisUrl: "redis://r:6380/1", webRoot: "/srv/web",
+      broker: "redis", redisUrl: "redis://r:6380/1", redisStreamKey: "app1:events", webRoot: "/srv/web",
     });
   });
 
   test("reads environment twins, and a flag wins over its twin", () => {
-    const env = { EVENTS_HTTP_PORT: "9001", EVENTS_TRIGGER_TOKEN: "env-token", EVENTS_BROKER: "redis", REDIS_URL: "redis://x:1" };
-    expect(run([], env)).toMatchObject({ httpPort: 9001, triggerToken: "env-token", broker: "redis", redisUrl: "redis://x:1" });
+    const env = { EVENTS_HTTP_PORT: "9001", EVENTS_TRIGGER_TOKEN: "env-token", EVENTS_BROKER: "redis", REDIS_URL: "redis://x:1", EVENTS_REDIS_STREAM_KEY: "k" };
+    expect(run([], env)).toMatchObject({
+      httpPort: 9001, triggerToken: "env-token", broker: "redis", redisUrl: "redis://x:1", redisStreamKey: "k",
+    });
     expect(run(["--http-port", "9002"], env).httpPort).toBe(9002);
   });
 
@@ -54,6 +56,7 @@ describe("loadServerOptions", () => {
     [["--cors-origin", "https://a.example/path"], "--cors-origin must be \"*\" or origins like https://example.com"],
     [["--broker", "kafka"], "--broker must be memory or redis (got \"kafka\")"],
     [["--redis-url", "http://x"], "--redis-url must be a redis:// or rediss:// URL"],
+    [["--redis-stream-key", "a b"], "--redis-stream-key must be 1-256 printable ASCII characters"],
     [["--port", "1"], "unknown flag --port"],
     [["--http-port"], "--http-port needs a value"],
     [["--http-port", "--host", "x"], "--http-port needs a value"],

@@ -31,6 +31,8 @@ export interface ServerOptions {
   readonly broker: BrokerKind;
   /** Redis connection URL, used when `broker` is `"redis"`. @default "redis://127.0.0.1:6379" */
   readonly redisUrl: string;
+  /** Redis stream key holding the history, so several apps can share one Redis. @default "events:stream" */
+  readonly redisStreamKey: string;
   /** Folder holding the built web client served at `/`; `false` serves none. @default packages/web/dist */
   readonly webRoot: string | false;
 }
@@ -49,6 +51,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   corsOrigins: false,
   broker: "memory",
   redisUrl: "redis://127.0.0.1:6379",
+  redisStreamKey: "events:stream",
   webRoot: defaultWebRoot(),
 });
 
@@ -155,6 +158,15 @@ const FLAGS: readonly FlagSpec[] = [
         return `must be a redis:// or rediss:// URL (got ${quote(raw)})`;
       }
       into.redisUrl = raw;
+      return undefined;
+    },
+  },
+  {
+    flag: "redis-stream-key", key: "redisStreamKey", env: "EVENTS_REDIS_STREAM_KEY", value: "KEY",
+    help: "Redis stream key for --broker redis",
+    apply: (raw, into) => {
+      if (!/^[\x21-\x7e]{1,256}$/.test(raw)) return `must be 1-256 printable ASCII characters without spaces (got ${quote(raw)})`;
+      into.redisStreamKey = raw;
       return undefined;
     },
   },

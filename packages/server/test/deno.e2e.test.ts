@@ -27,7 +27,7 @@ describe("deno task server (the same app under Deno.serve)", () => {
       const stream = await openStream(url);
       expect(stream.response.headers.get("content-type")).toBe("text/event-stream");
       const [connected] = await stream.waitForEvents("connected", 1);
-      expect(JSON.parse(connected?.data ?? "")).toEqual({ message: "Connected to SSE stream", clients: 1 });
+      expect(JSON.parse(connected?.data ?? "")).toEqual({ message: "Connected to SSE stream", clients: 1, replayed: 0 });
       const answer = await trigger(url, 'from "deno"\n<ok>');
       expect(answer.status).toBe(200);
       expect(answer.body.status).toBe("Event broadcast to 1 clients");

@@ -25,12 +25,19 @@ if (redisMissing && process.env["REQUIRE_REDIS"] === "1") throw new Error(`REQUI
 if (redisMissing) console.warn(`skipping the Redis server tests: no Redis at ${REDIS_URL} (set REQUIRE_REDIS=1 to fail instead)`);
 
 describe("--broker redis", () => {
-  test.skipIf(redisMissing)("builds a RedisBroker from the flags", async () => {
-    const broker = await createBroker({ broker: "redis", historySize: 10, redisUrl: REDIS_URL });
+  test.skipIf(redisMissing)("builds a RedisBroker on the stream key the flags name", async () => {
+    const redisStreamKey = `events:test:server:key:${Date.now()}:${Math.random().toString(36).slice(2)}`;
+    const broker = await createBroker({ broker: "redis", historySize: 10, redisUrl: REDIS_URL, redisStreamKey });
+    const reader = new RedisBroker({ url: REDIS_URL, streamKey: redisStreamKey, historySize: 10 });
     try {
       expect(broker).toBeInstanceOf(RedisBroker);
+      const stored = await broker.publish({ data: "on-the-named-key" });
+      const replayed: string[] = [];
+      await reader.subscribe({ onEvent: (event) => replayed.push(event.id) }, { lastEventId: "0-0" });
+      expect(replayed).toEqual([stored.id]);
     } finally {
       await broker.close();
+      await reader.close();
     }
   });
 

@@ -27,6 +27,7 @@ describe("resuming a stream", () => {
       try {
         const [connected] = await resumed.waitForEvents("connected", 1);
         expect(connected?.lastEventId).toBe(lastEventId);
+        expect(JSON.parse(connected?.data ?? "{}").replayed).toBe(50);
         await resumed.waitForEvents("message", 50);
         await trigger(url, "live");
         await resumed.waitForEvents("message", 51);

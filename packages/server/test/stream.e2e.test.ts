@@ -48,7 +48,7 @@ describe("GET /events/stream", () => {
       try {
         const [connected] = await stream.waitForEvents("connected", 1);
         expect(stream.retries).toEqual([1234]);
-        expect(JSON.parse(connected?.data ?? "")).toEqual({ message: "Connected to SSE stream", clients: 1 });
+        expect(JSON.parse(connected?.data ?? "")).toEqual({ message: "Connected to SSE stream", clients: 1, replayed: 0 });
         expect(connected?.lastEventId).toBe(first.body.id);
         expect(stream.events[0]?.type).toBe("connected");
       } finally {

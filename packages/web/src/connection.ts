@@ -30,14 +30,8 @@ export interface ConnectionOptions {
   readonly onEvent: (received: ReceivedEvent) => void;
   /** Called whenever {@link Connection.state} changes, and on every failed reconnect attempt. */
   readonly onStateChange: (state: ConnectionState) => void;
-  /** Called when a resumed stream starts and ends its replay burst. @default undefined */
+  /** Called when a resumed stream starts and ends its replay. @default undefined */
   readonly onReplayChange?: (replaying: boolean) => void;
-  /**
-   * How long the stream may stay quiet before a resume's replay burst is over: the events
-   * the server writes right behind a resumed `connected` event are the replay.
-   * @default 250 (ms)
-   */
-  readonly replayQuietMs?: number;
   /** The EventSource constructor. @default globalThis.EventSource */
   readonly EventSource?: typeof EventSource;
 }
@@ -61,9 +55,6 @@ export interface Connection {
   readonly readyState: number;
 }
 
-/** Default of {@link ConnectionOptions.replayQuietMs}. */
-export const DEFAULT_REPLAY_QUIET_MS = 250;
-
 /**
  * Creates a connection; nothing is opened until `connect()`.
  * @example
@@ -72,15 +63,14 @@ export const DEFAULT_REPLAY_QUIET_MS = 250;
  */
 export function createConnection(options: ConnectionOptions): Connection {
   const EventSourceImpl = options.EventSource ?? EventSource;
-  const replayQuietMs = options.replayQuietMs ?? DEFAULT_REPLAY_QUIET_MS;
   let source: EventSource | undefined;
   let state: ConnectionState = "disconnected";
   let lastEventId = "";
   let reconnects = 0;
   let url = "";
-  let resuming = false;
+  // The `connected` event says how many history events follow it: exactly those are the replay.
+  let replayRemaining = 0;
   let replaying = false;
-  let replayTimer: ReturnType<typeof setTimeout> | undefined;
 
   const setState = (next: ConnectionState, notifySame = false): void => {
     if (next === state && !notifySame) return;
@@ -95,13 +85,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   };
 
   const stopReplay = (): void => {
-    clearTimeout(replayTimer);
+    replayRemaining = 0;
     setReplaying(false);
-  };
-
-  const endReplaySoon = (): void => {
-    clearTimeout(replayTimer);
-    replayTimer = setTimeout(stopReplay, replayQuietMs);
   };
 
   const handle = (type: (typeof STREAM_EVENT_TYPES)[number], message: MessageEvent<string>): void => {
@@ -109,15 +94,14 @@ export function createConnection(options: ConnectionOptions): Connection {
     lastEventId = message.lastEventId;
     const event = parseStreamEvent(type, message.lastEventId, message.data);
     if (event.type === "connected") {
-      setReplaying(resuming);
-      resuming = false;
-      if (replaying) endReplaySoon();
-    } else if (replaying) {
-      endReplaySoon();
+      replayRemaining = event.data.replayed;
+      setReplaying(replayRemaining > 0);
     }
     // Only messages are replayed; the `connected` and `gap` notices belong to this connection.
-    const replayed = replaying && (event.type === "message" || event.type === "invalid");
+    const replayed = replayRemaining > 0 && (event.type === "message" || event.type === "invalid");
+    if (replayed) replayRemaining -= 1;
     options.onEvent({ event, replayed, receivedAt: new Date() });
+    if (replayed && replayRemaining === 0) setReplaying(false);
   };
 
   const close = (): void => {
@@ -132,7 +116,6 @@ export function createConnection(options: ConnectionOptions): Connection {
       const target = new URL(options.streamUrl, globalThis.location?.href);
       if (lastEventId) target.searchParams.set("lastEventId", lastEventId);
       url = target.href;
-      resuming = lastEventId !== "";
       const opened = new EventSourceImpl(target);
       source = opened;
       setState("connecting");
@@ -141,7 +124,6 @@ export function createConnection(options: ConnectionOptions): Connection {
         if (opened !== source) return;
         if (opened.readyState === EventSourceImpl.CONNECTING) {
           reconnects += 1;
-          resuming = true;
           stopReplay();
           // Every failed retry is reported, so the page can show the attempts counting up.
           setState("reconnecting", true);

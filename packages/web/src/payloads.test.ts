@@ -11,11 +11,19 @@ describe("parseStreamEvent", () => {
     });
   });
 
-  test("reads the connected event's client count", () => {
+  test("reads the connected event's client count and replay count", () => {
+    expect(parseStreamEvent("connected", "1-0", '{"message":"Connected to SSE stream","clients":3,"replayed":2}')).toEqual({
+      type: "connected",
+      id: "1-0",
+      data: { message: "Connected to SSE stream", clients: 3, replayed: 2 },
+    });
+  });
+
+  test("reads a connected event without a replay count as replaying nothing", () => {
     expect(parseStreamEvent("connected", "1-0", '{"message":"Connected to SSE stream","clients":3}')).toEqual({
       type: "connected",
       id: "1-0",
-      data: { message: "Connected to SSE stream", clients: 3 },
+      data: { message: "Connected to SSE stream", clients: 3, replayed: 0 },
     });
   });
 

@@ -45,7 +45,9 @@ export function parseStreamEvent(eventType: Known, id: string, raw: string): Str
       return { type: "message", id, data: { message: value.message } };
     }
     if (eventType === "connected" && typeof value.message === "string" && Number.isInteger(value.clients)) {
-      return { type: "connected", id, data: { message: value.message, clients: value.clients as number } };
+      // `replayed` came later to the contract; a server without it replays nothing we can count.
+      const replayed = Number.isInteger(value.replayed) ? (value.replayed as number) : 0;
+      return { type: "connected", id, data: { message: value.message, clients: value.clients as number, replayed } };
     }
     if (
       eventType === "gap" &&

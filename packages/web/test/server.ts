@@ -4,7 +4,7 @@
  * (`dist/`) at `/`.
  */
 import { fileURLToPath } from "node:url";
-import { createApp } from "../../server/src/app.ts";
+import { createApp } from "@events/server";
 
 /** The built page (`bun run build` writes it; the `test` script builds first). */
 const WEB_ROOT = fileURLToPath(new URL("../dist/", import.meta.url));

@@ -42,6 +42,10 @@ export type ErrorResponse = Static<typeof ErrorResponse>;
 export const ConnectedEventData = Type.Object({
   message: Type.String(),
   clients: Type.Integer({ minimum: 0 }),
+  replayed: Type.Integer({
+    minimum: 0,
+    description: "How many events from history follow this event (after the gap event, if any) before live events.",
+  }),
 });
 export type ConnectedEventData = Static<typeof ConnectedEventData>;
 

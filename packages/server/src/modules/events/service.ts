@@ -122,9 +122,13 @@ export class EventsService {
       const body = createEventStream(broker, {
         ...(lastEventId === undefined ? {} : { lastEventId }),
         retryMs: this.#options.retryMs,
-        openingEvent: ({ subscriberCount }) => ({
+        openingEvent: ({ subscriberCount, replayed }) => ({
           event: "connected",
-          data: JSON.stringify({ message: "Connected to SSE stream", clients: subscriberCount } satisfies ConnectedEventData),
+          data: JSON.stringify({
+            message: "Connected to SSE stream",
+            clients: subscriberCount,
+            replayed,
+          } satisfies ConnectedEventData),
         }),
         keepAlive: this.#options.keepAlive,
         maxBufferBytes: this.#options.maxBufferBytes,
