@@ -150,6 +150,8 @@ describe("several server nodes on one Redis", () => {
 
             await redis.restart();
             await waitUntil(async () => (await fetch(`${a.url}/healthz`)).status === 200, 20_000, "node A to see Redis again");
+            // B is resumed from below, so it too must have reconnected before the assertions.
+            await waitUntil(async () => (await fetch(`${b.url}/healthz`)).status === 200, 20_000, "node B to see Redis again");
             const after = await triggerOk(a, "after");
             await waitFor("the new event on both nodes", () => onA.messageIds().length === 2 && onB.messageIds().length === 2);
             expect(onA.messageIds()).toEqual([before, after]);

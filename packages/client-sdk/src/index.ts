@@ -1,0 +1,31 @@
+/**
+ * Typed client for the events server: `trigger()` through Eden treaty, and a Server-Sent
+ * Events stream that reconnects by itself, resumes with `Last-Event-ID`, and yields events
+ * typed by the server's contract. Runs on Bun, Deno, Node >= 20 and browsers.
+ * @module
+ */
+export { createEventsClient, type EventsClient } from "./client.ts";
+export {
+  DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  DEFAULT_RECONNECT_OPTIONS,
+  resolveEventsClientOptions,
+  type EventsClientOptions,
+  type FetchFunction,
+  type ReconnectOptions,
+  type ResolvedEventsClientOptions,
+  type ResolvedReconnectOptions,
+  type Timers,
+} from "./options.ts";
+export type { EventStream, StreamOptions } from "./stream.ts";
+export type { TriggerFunction, TriggerOptions } from "./trigger.ts";
+export type { CloseReason, ReconnectReason, StreamState, StreamStatus } from "./status.ts";
+export type {
+  StreamConnectedEvent,
+  StreamEvent,
+  StreamEventType,
+  StreamGapEvent,
+  StreamMessageEvent,
+  TriggerResponse,
+  TypedStreamEvent,
+} from "./events.ts";
+export { EventsClientError, type EventsClientErrorCode, type EventsClientErrorDetails } from "./errors.ts";

@@ -1,0 +1,44 @@
+import type { EventsClientError } from "./errors.ts";
+
+/** Why the stream is about to reconnect. */
+export type ReconnectReason =
+  /** `fetch` failed before an answer (refused, reset, DNS). */
+  | "network-error"
+  /** The connection broke off or the server ended the body. */
+  | "connection-lost"
+  /** The server answered 408, 429 or 5xx (see `status`). */
+  | "http-status"
+  /** Nothing arrived for longer than `heartbeatTimeoutMs`: the connection is presumed dead. */
+  | "heartbeat-timeout";
+
+/** Why the stream stopped for good. */
+export type CloseReason =
+  /** `close()` was called, or the loop consuming the stream ended (`break`). */
+  | "closed"
+  /** The `signal` given to `stream()` was aborted. */
+  | "aborted"
+  /** The server answered 204 No Content: it asks the client not to reconnect. */
+  | "no-content"
+  /** A fatal error (see `error`): a 4xx, a wrong content type, or an event whose data is not JSON. */
+  | "error";
+
+/**
+ * The connection state of an `EventStream`, reported through `onStatus` so a UI can show it.
+ * `attempt` counts connection attempts of this stream from 1.
+ */
+export type StreamStatus =
+  | { readonly state: "connecting"; readonly attempt: number; readonly lastEventId: string }
+  | { readonly state: "open"; readonly attempt: number }
+  | {
+      readonly state: "reconnecting";
+      readonly attempt: number;
+      /** How long the stream waits before the next attempt, in milliseconds. */
+      readonly delayMs: number;
+      readonly reason: ReconnectReason;
+      /** The HTTP status when `reason` is `"http-status"`. */
+      readonly status?: number;
+    }
+  | { readonly state: "closed"; readonly reason: CloseReason; readonly error?: EventsClientError };
+
+/** The states a stream moves through: `connecting` → `open` → (`reconnecting` → `connecting` → `open`)* → `closed`. */
+export type StreamState = StreamStatus["state"];

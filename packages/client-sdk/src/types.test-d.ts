@@ -1,0 +1,52 @@
+// Type tests: compiled by `tsc -p tsconfig.json` (the package's `typecheck` script and
+// test/typecheck.test.ts), never run. An unused `@ts-expect-error` fails the compile, so
+// every line below that must not compile is proven not to.
+import type { Treaty } from "@elysiajs/eden/treaty2";
+import type { App, StreamEventPayloads } from "@events/server";
+import { createEventsClient, type EventStream, type StreamEvent, type TriggerResponse } from "./index.ts";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<_T extends true>(): void {}
+
+const client = createEventsClient("http://localhost:8080", { token: "t" });
+
+// trigger takes a string, nothing else.
+// @ts-expect-error a number is not a message
+void client.trigger(42);
+// @ts-expect-error the body object is built by the SDK
+void client.trigger({ message: "hello" });
+// @ts-expect-error a message is required
+void client.trigger();
+assertType<Equal<Awaited<ReturnType<typeof client.trigger>>, TriggerResponse>>();
+assertType<Equal<TriggerResponse, { status: string; id: string; clients: number }>>();
+
+// Events narrow on `type`, with payloads from the server's contract.
+export async function narrowing(stream: EventStream): Promise<string[]> {
+  const seen: string[] = [];
+  for await (const event of stream) {
+    assertType<Equal<typeof event.id, string>>();
+    if (event.type === "message") {
+      assertType<Equal<typeof event.data.message, string>>();
+      // @ts-expect-error a message event has no client count
+      void event.data.clients;
+      seen.push(event.data.message);
+    } else if (event.type === "connected") {
+      assertType<Equal<typeof event.data.clients, number>>();
+    } else {
+      assertType<Equal<typeof event.type, "gap">>();
+      assertType<Equal<typeof event.data.oldestId, string | null>>();
+      assertType<Equal<typeof event.data.reason, "too-old" | "other-epoch" | "malformed" | "unknown">>();
+    }
+  }
+  return seen;
+}
+assertType<Equal<StreamEvent["type"], keyof StreamEventPayloads>>();
+assertType<Equal<Extract<StreamEvent, { type: "gap" }>["data"], StreamEventPayloads["gap"]>>();
+// @ts-expect-error "tick" is not an event type of the contract
+export const unknownType: StreamEvent["type"] = "tick";
+
+// The SDK's public types agree with Eden's view of the App.
+type EdenTriggerPost = Treaty.Create<App>["events"]["trigger"]["post"];
+assertType<Equal<Parameters<EdenTriggerPost>[0], { message: string }>>();
+type EdenTriggerData = NonNullable<Awaited<ReturnType<EdenTriggerPost>>["data"]>;
+assertType<Equal<EdenTriggerData, TriggerResponse>>();

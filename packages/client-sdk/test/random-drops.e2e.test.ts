@@ -1,0 +1,40 @@
+import { createEventsClient } from "@events/client-sdk";
+import { describe, expect, test } from "vitest";
+import { consume, statusLog } from "./test-support/consume.ts";
+import { startFlakyProxy } from "./test-support/flaky-proxy.ts";
+import { withServer } from "./test-support/server-process.ts";
+import { waitFor } from "./test-support/wait.ts";
+
+const COUNT = 500;
+
+describe("stream through connections cut at random", () => {
+  test("yields all 500 events exactly once, in order", async () => {
+    await withServer(async (server) => {
+      const seed = Number(globalThis.process?.env?.["FLAKY_SEED"] ?? Date.now() % 100_000);
+      const proxy = await startFlakyProxy(server.port, { seed, maxFrames: 8 });
+      const { statuses, onStatus } = statusLog();
+      // Triggers go straight to the server; only the stream crosses the flaky proxy.
+      const direct = createEventsClient(server.url);
+      const flaky = createEventsClient(proxy.url, { reconnect: { initialDelayMs: 5, maxDelayMs: 20 }, onStatus });
+      const stream = flaky.stream();
+      const consumer = consume(stream);
+      try {
+        await waitFor("the connected event", () => consumer.events.some((event) => event.type === "connected"));
+        const expected: string[] = [];
+        for (let index = 0; index < COUNT; index += 1) {
+          expected.push(`event ${index}`);
+          await direct.trigger(`event ${index}`);
+        }
+        await waitFor(`${COUNT} events (seed ${seed})`, () => consumer.messages.length >= COUNT, 90_000);
+        expect(consumer.messages).toEqual(expected);
+        expect(consumer.events.some((event) => event.type === "gap")).toBe(false);
+        expect(proxy.cuts).toBeGreaterThan(COUNT / 10);
+        expect(statuses.filter((status) => status.state === "reconnecting").length).toBeGreaterThanOrEqual(proxy.cuts);
+      } finally {
+        stream.close();
+        await consumer.finished;
+        await proxy.close();
+      }
+    });
+  }, 120_000);
+});

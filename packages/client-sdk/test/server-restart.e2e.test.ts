@@ -1,0 +1,42 @@
+import { createEventsClient } from "@events/client-sdk";
+import { describe, expect, test } from "vitest";
+import { consume, statusLog } from "./test-support/consume.ts";
+import { startServer } from "./test-support/server-process.ts";
+import { waitFor } from "./test-support/wait.ts";
+
+describe("stream against the real server", () => {
+  test("keeps going when the server is killed and restarted mid-stream, reporting the gap", async () => {
+    let server = await startServer();
+    const { statuses, onStatus } = statusLog();
+    const client = createEventsClient(server.url, { reconnect: { initialDelayMs: 50, maxDelayMs: 250 }, onStatus });
+    const stream = client.stream();
+    const consumer = consume(stream);
+    try {
+      await waitFor("the connected event", () => consumer.events.some((event) => event.type === "connected"));
+      await client.trigger("before 1");
+      const second = await client.trigger("before 2");
+      await waitFor("the events before the restart", () => consumer.messages.length === 2);
+      expect(stream.lastEventId).toBe(second.id);
+
+      await server.kill();
+      await waitFor("a reconnect attempt", () => statuses.some((status) => status.state === "reconnecting"));
+      server = await startServer(server.port);
+      await waitFor("the gap after the restart", () => consumer.events.some((event) => event.type === "gap"));
+      const after = await client.trigger("after 1");
+      await waitFor("the event after the restart", () => consumer.messages.length === 3);
+
+      expect(consumer.messages).toEqual(["before 1", "before 2", "after 1"]);
+      // The restarted server's history starts empty: it greets, reports the gap, then streams live.
+      expect(consumer.events.map((event) => event.type)).toEqual(["connected", "message", "message", "connected", "gap", "message"]);
+      const gap = consumer.events.find((event) => event.type === "gap");
+      if (gap?.type !== "gap") throw new Error("no gap event");
+      expect(gap.data.requestedId).toBe(consumer.events[2]?.id);
+      expect(stream.lastEventId).toBe(after.id);
+    } finally {
+      stream.close();
+      await consumer.finished;
+      await server.kill();
+    }
+    expect(statuses.at(-1)).toEqual({ state: "closed", reason: "closed" });
+  }, 60_000);
+});
