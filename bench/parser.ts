@@ -120,7 +120,6 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
     // Rotate the order so no contender always runs right after another one's garbage.
     for (let index = 0; index < names.length; index++) {
       const name = names[(index + round) % names.length] as keyof typeof contenders;
-      collectGarbage();
       const cpuStarted = cpuMilliseconds();
       const started = performance.now();
       contenders[name]();
@@ -235,7 +234,7 @@ function median(values: readonly number[]): number {
 }
 
 interface RuntimeGlobals {
-  Bun?: { version: string; gc(force: boolean): void };
+  Bun?: { version: string };
   Deno?: { version: { deno: string } };
   process?: { versions: { node?: string }; cpuUsage(): { user: number; system: number } };
 }
@@ -251,10 +250,6 @@ function runtimeName(): string {
   if (runtime.Bun) return `Bun ${runtime.Bun.version}`;
   if (runtime.Deno) return `Deno ${runtime.Deno.version.deno}`;
   return `Node ${runtime.process?.versions.node ?? "?"}`;
-}
-
-function collectGarbage(): void {
-  (globalThis as RuntimeGlobals).Bun?.gc(true);
 }
 
 if (import.meta.main) {

@@ -14,7 +14,6 @@ export interface LineScanner {
 }
 
 const LF = 10;
-const CR = 13;
 
 /**
  * Creates a line scanner following the spec's line rules: CRLF, a lone CR and a lone LF
@@ -30,18 +29,6 @@ export function createLineScanner(onLine: LineHandler): LineScanner {
   /** Incremented by `reset`, so a reset from the handler stops the scan in progress. */
   let generation = 0;
 
-  /** Where the next line starts after the line end at `end`; notes a CR ending the text. */
-  function nextLineStart(text: string, end: number): number {
-    if (text.charCodeAt(end) === CR) {
-      if (end + 1 === text.length) {
-        skipLineFeed = true;
-        return end + 1;
-      }
-      if (text.charCodeAt(end + 1) === LF) return end + 2;
-    }
-    return end + 1;
-  }
-
   function scan(text: string): void {
     const length = text.length;
     const startGeneration = generation;
@@ -55,41 +42,39 @@ export function createLineScanner(onLine: LineHandler): LineScanner {
     let cr = text.indexOf("\r", position);
     let lf = text.indexOf("\n", position);
 
-    if (pending.length > 0) {
-      const end = lf === -1 ? cr : cr === -1 || lf < cr ? lf : cr;
-      if (end === -1) {
-        pending.push(position === 0 ? text : text.slice(position));
-        return;
+    // Each branch consumes one line end and searches again only for the character(s) it
+    // consumed: a match still ahead is reused, so the scan stays linear however CRs and LFs
+    // interleave, and an LF-only text costs one search per line.
+    while (lf !== -1 || cr !== -1) {
+      let end: number;
+      let next: number;
+      if (cr === -1 || (lf !== -1 && lf < cr)) {
+        end = lf;
+        next = lf + 1;
+        lf = text.indexOf("\n", next);
+      } else {
+        end = cr;
+        if (lf === cr + 1) {
+          next = cr + 2;
+          lf = text.indexOf("\n", next);
+        } else {
+          next = cr + 1;
+          // A CR ending the text: an LF starting the next piece belongs to this line end. Noted
+          // before the handler runs, so it holds even if the handler throws.
+          if (next === length) skipLineFeed = true;
+        }
+        cr = text.indexOf("\r", next);
       }
-      pending.push(text.slice(position, end));
-      const line = pending.join("");
-      pending.length = 0;
-      position = nextLineStart(text, end);
-      onLine(line, 0, line.length);
-      if (generation !== startGeneration) return;
-      if (cr !== -1 && cr < position) cr = text.indexOf("\r", position);
-      if (lf !== -1 && lf < position) lf = text.indexOf("\n", position);
-    }
-
-    if (cr === -1) {
-      // LF only, what almost every server sends: one search per line.
-      while (lf !== -1) {
-        onLine(text, position, lf);
-        if (generation !== startGeneration) return;
-        position = lf + 1;
-        lf = text.indexOf("\n", position);
-      }
-    } else {
-      while (cr !== -1 || lf !== -1) {
-        const end = lf === -1 ? cr : cr === -1 || lf < cr ? lf : cr;
+      if (pending.length === 0) {
         onLine(text, position, end);
-        if (generation !== startGeneration) return;
-        position = nextLineStart(text, end);
-        // Search again only for a line end already passed: a match still ahead is reused,
-        // so the scan stays linear however CRs and LFs interleave.
-        if (cr !== -1 && cr < position) cr = text.indexOf("\r", position);
-        if (lf !== -1 && lf < position) lf = text.indexOf("\n", position);
+      } else {
+        pending.push(text.slice(position, end));
+        const line = pending.join("");
+        pending.length = 0;
+        onLine(line, 0, line.length);
       }
+      if (generation !== startGeneration) return;
+      position = next;
     }
     if (position < length) pending.push(position === 0 ? text : text.slice(position));
   }

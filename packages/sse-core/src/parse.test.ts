@@ -137,6 +137,20 @@ describe("createParser state", () => {
     expect(events).toEqual([message("next")]);
   });
 
+  test("keeps a CRLF whole when the callback for the line its CR ends throws", () => {
+    const events: SseMessage[] = [];
+    const parser = createParser({
+      onEvent: (event) => events.push(event),
+      onComment: () => {
+        throw new Error("callback failed");
+      },
+    });
+    expect(() => parser.feed("data: a\r\n: ping\r")).toThrow("callback failed");
+    // The LF completes the comment's line end: it is not a blank line, so "a" is not dispatched yet.
+    parser.feed("\ndata: b\r\n\r\n");
+    expect(events).toEqual([message("a\nb")]);
+  });
+
   test("ignores retry and comments when no callback is given", () => {
     const events: SseMessage[] = [];
     const parser = createParser({ onEvent: (event) => events.push(event) });
