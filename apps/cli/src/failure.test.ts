@@ -37,6 +37,13 @@ describe("describeFailure", () => {
     expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 502 Bad Gateway");
   });
 
+  test("shows control characters in the server's answer escaped", () => {
+    const error = Object.assign(new Error("HTTP 400"), { status: 400, body: { error: { code: "X\u001b[2J", message: "bad\u009b31m" } } });
+    expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 400 X\\u001b[2J: bad\\u009b31m");
+    const text = Object.assign(new Error("HTTP 502"), { status: 502, body: "\u001b]0;owned\u0007" });
+    expect(describeFailure(text, "events trigger", URL_)).toBe("events trigger failed: HTTP 502 \\u001b]0;owned\\u0007");
+  });
+
   test("reports a timeout anywhere in the cause chain", () => {
     const error = new Error("wrapped", { cause: new TimeoutError(URL_, 500) });
     expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: no answer from http://127.0.0.1:1 within 500ms");

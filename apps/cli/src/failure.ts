@@ -1,4 +1,5 @@
 import { formatDuration } from "./duration.ts";
+import { escapeControl } from "./output.ts";
 
 /** Thrown by the CLI's fetch when the server does not answer within `--timeout`. */
 export class TimeoutError extends Error {
@@ -58,8 +59,9 @@ function serverMessage(body: unknown): string | undefined {
   const inner = fieldOf(body, "error");
   const code = fieldOf(inner, "code");
   const message = fieldOf(inner, "message");
-  if (typeof message === "string") return typeof code === "string" ? `${code}: ${firstLine(message)}` : firstLine(message);
-  if (typeof body === "string" && body.trim() !== "") return firstLine(body.trim()).slice(0, 200);
+  // The server wrote these: shown escaped, never as terminal control sequences.
+  if (typeof message === "string") return escapeControl(typeof code === "string" ? `${code}: ${firstLine(message)}` : firstLine(message));
+  if (typeof body === "string" && body.trim() !== "") return escapeControl(firstLine(body.trim()).slice(0, 200));
   return undefined;
 }
 

@@ -45,6 +45,11 @@ describe("formatEventLine", () => {
     expect(line).toBe("03:04:05.006  message    1  \\u001b[2Jx\\u000d\\u009b");
   });
 
+  test("escapes control characters in an id too, which a hostile server chooses", () => {
+    const line = formatEventLine({ type: "message", id: "e-1\u001b]0;owned\u0007", data: { message: "m" } }, AT, false);
+    expect(line).toBe("03:04:05.006  message    e-1\\u001b]0;owned\\u0007  m");
+  });
+
   test("colours type, time and id only when asked", () => {
     const line = formatEventLine({ type: "message", id: "1", data: { message: "m" } }, AT, true);
     expect(line).toContain("\u001b[32mmessage  \u001b[0m");
@@ -67,5 +72,9 @@ describe("formatEventJson", () => {
 describe("formatTriggerResult", () => {
   test("shows the status and the event id", () => {
     expect(formatTriggerResult({ status: "Event broadcast to 2 clients", id: "42" })).toBe("Event broadcast to 2 clients (id 42)");
+  });
+
+  test("shows control characters a server put in its answer escaped", () => {
+    expect(formatTriggerResult({ status: "ok\u001b[2J", id: "4\u00072" })).toBe("ok\\u001b[2J (id 4\\u00072)");
   });
 });

@@ -36,11 +36,13 @@ export function formatEventLine(event: PrintableEvent, receivedAt: Date, color: 
   const paint = (code: string | undefined, text: string): string => (color && code !== undefined ? `${code}${text}${ANSI.reset}` : text);
   const time = formatClock(receivedAt);
   const type = event.type.padEnd(TYPE_WIDTH);
-  const prefix = `${time}  ${type}  ${event.id}  `;
+  // The id is the server's choice too: a hostile one must not drive the terminal with it either.
+  const id = escapeControl(event.id);
+  const prefix = `${time}  ${type}  ${id}  `;
   const lines = describeEvent(event).split("\n").map(escapeControl);
   const indent = " ".repeat(prefix.length);
   const body = lines.join(`\n${indent}`);
-  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, event.id)}  ${body}`;
+  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, id)}  ${body}`;
 }
 
 /** One NDJSON line for `--json`: `{"type","id","data","time"}` with `time` in ISO 8601 (UTC). */
@@ -62,7 +64,11 @@ function describeEvent(event: PrintableEvent): string {
   return typeof event.data === "string" ? event.data : JSON.stringify(event.data);
 }
 
-function escapeControl(line: string): string {
+/**
+ * Shows C0 (except TAB), DEL and C1 control characters as `\uXXXX`, so text the server
+ * chose (a message, an id, an error body) can never drive the terminal (ESC, CSI, OSC).
+ */
+export function escapeControl(line: string): string {
   // C0 (except TAB), DEL and C1 controls: ESC or CSI in a message must not reach the terminal.
   return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
@@ -74,5 +80,5 @@ function formatClock(date: Date): string {
 
 /** Writes the "events trigger" result the way a person reads it. */
 export function formatTriggerResult(result: { readonly status: string; readonly id: string }): string {
-  return `${result.status} (id ${result.id})`;
+  return escapeControl(`${result.status} (id ${result.id})`);
 }

@@ -235,6 +235,38 @@ export async function withSilentServer<T>(body: (url: string) => Promise<T>): Pr
   }
 }
 
+/** Runs `body` with a server that answers an event stream and then sends one line that never ends. */
+export async function withEndlessLineServer<T>(body: (url: string) => Promise<T>): Promise<T> {
+  const open = new Set<Socket>();
+  const server = createServer((socket) => {
+    open.add(socket);
+    socket.on("error", () => socket.destroy());
+    socket.on("close", () => open.delete(socket));
+    socket.once("data", () => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: ");
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      // 64 MiB at most, as fast as the client reads: far past any sane event.
+      const pump = (): void => {
+        while (sent < 1024 && !socket.destroyed) {
+          sent += 1;
+          if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+      };
+      pump();
+    });
+  });
+  await new Promise<void>((resolvePromise) => server.listen(0, "127.0.0.1", resolvePromise));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("endless-line server has no port");
+  try {
+    return await body(`http://127.0.0.1:${address.port}`);
+  } finally {
+    for (const socket of open) socket.destroy();
+    await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+  }
+}
+
 /** POSTs a trigger straight to the server (not through the CLI), returning the event id. */
 export async function trigger(url: string, message: string): Promise<string> {
   const response = await fetch(`${url}/events/trigger`, {

@@ -1,5 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { CLI_BINARY, cleanEnv, runCli, spawnCli, trigger, withProxy, withServer, withSilentServer } from "./harness.ts";
+import {
+  CLI_BINARY,
+  cleanEnv,
+  runCli,
+  spawnCli,
+  trigger,
+  withEndlessLineServer,
+  withProxy,
+  withServer,
+  withSilentServer,
+} from "./harness.ts";
 
 interface JsonEvent {
   readonly type: string;
@@ -127,6 +137,14 @@ describe("events-cli events stream (compiled binary, real server)", () => {
     await withSilentServer(async (url) => {
       const result = await runCli(["--url", url, "--timeout", "300ms", "events", "stream"]);
       expect(result).toEqual({ code: 1, stdout: "", stderr: `events-cli: events stream failed: no answer from ${url} within 300ms\n` });
+    });
+  });
+
+  test("exits 1 with a one-line reason, not a growing buffer, when the server sends a line that never ends", async () => {
+    await withEndlessLineServer(async (url) => {
+      const result = await runCli(["--url", url, "events", "stream"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^events-cli: events stream failed: the stream sent over 1048576 bytes without completing an event\b.*\n$/);
     });
   });
 

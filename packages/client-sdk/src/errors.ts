@@ -12,6 +12,8 @@ export type EventsClientErrorCode =
   | "INVALID_RESPONSE"
   /** An event of a known type whose `data` is not JSON. */
   | "INVALID_EVENT_DATA"
+  /** The stream sent more than `maxEventBytes` without completing an event (an endless line). */
+  | "EVENT_TOO_LARGE"
   /** The caller aborted the request with its `AbortSignal`. */
   | "ABORTED";
 

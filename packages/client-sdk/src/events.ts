@@ -1,8 +1,9 @@
 /**
- * The typed events of `GET /events/stream`, derived from the server's one contract
- * (`StreamEventPayloads`) through `import type`: no payload shape is written here.
+ * The typed events of `GET /events/stream`, derived from the service's one contract
+ * (`@events/contract`'s `StreamEventPayloads`) through `import type`: no payload shape is
+ * written here, and no contract code reaches a bundle.
  */
-import type { StreamEventPayloads, TriggerResponse as ServerTriggerResponse } from "@events/server";
+import type { StreamEventPayloads, TriggerResponse as ContractTriggerResponse } from "@events/contract";
 
 /** The event types the stream carries: `"connected" | "message" | "gap"`. */
 export type StreamEventType = keyof StreamEventPayloads;
@@ -11,7 +12,7 @@ export type StreamEventType = keyof StreamEventPayloads;
 export interface TypedStreamEvent<K extends StreamEventType> {
   /** The event type (the `event:` field, `"message"` when absent). */
   readonly type: K;
-  /** The parsed payload, typed by the server's contract. */
+  /** The parsed payload, typed by the contract. */
   readonly data: StreamEventPayloads[K];
   /** The event's id (the stream's last event id when it was dispatched): the resume cursor. */
   readonly id: string;
@@ -27,8 +28,8 @@ export type StreamGapEvent = TypedStreamEvent<"gap">;
 /** Any event of the stream: a discriminated union on `type`. */
 export type StreamEvent = { [K in StreamEventType]: TypedStreamEvent<K> }[StreamEventType];
 
-/** The answer of `trigger()`: `{ status, id, clients }` as the server's contract declares it. */
-export type TriggerResponse = ServerTriggerResponse;
+/** The answer of `trigger()`: `{ status, id, clients }` as the contract declares it. */
+export type TriggerResponse = ContractTriggerResponse;
 
 // A record, not a list: adding an event type to the contract fails to compile here until it is listed.
 const KNOWN_TYPES: Readonly<Record<StreamEventType, true>> = { connected: true, message: true, gap: true };

@@ -1,12 +1,13 @@
 /**
  * Typed client for the events server: `trigger()` through Eden treaty, and a Server-Sent
  * Events stream that reconnects by itself, resumes with `Last-Event-ID`, and yields events
- * typed by the server's contract. Runs on Bun, Deno, Node >= 20 and browsers.
+ * typed by the service's contract (`@events/contract`). Runs on Bun, Deno, Node >= 20 and browsers.
  * @module
  */
 export { createEventsClient, type EventsClient } from "./client.ts";
 export {
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  DEFAULT_MAX_EVENT_BYTES,
   DEFAULT_RECONNECT_OPTIONS,
   resolveEventsClientOptions,
   type EventsClientOptions,

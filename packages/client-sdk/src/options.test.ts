@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { EventsClientError } from "./errors.ts";
-import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_RECONNECT_OPTIONS, resolveEventsClientOptions } from "./options.ts";
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MAX_EVENT_BYTES, DEFAULT_RECONNECT_OPTIONS, resolveEventsClientOptions } from "./options.ts";
 
 describe("resolveEventsClientOptions", () => {
   test("fills every default", () => {
@@ -8,6 +8,7 @@ describe("resolveEventsClientOptions", () => {
     expect(resolved.baseUrl).toBe("http://localhost:8080");
     expect(resolved.reconnect).toEqual({ initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: true });
     expect(resolved.heartbeatTimeoutMs).toBe(DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    expect(resolved.maxEventBytes).toBe(DEFAULT_MAX_EVENT_BYTES);
     expect(resolved.headers).toEqual({});
     expect(Object.isFrozen(DEFAULT_RECONNECT_OPTIONS)).toBe(true);
   });
@@ -27,6 +28,10 @@ describe("resolveEventsClientOptions", () => {
     expect(resolveEventsClientOptions("http://h", { heartbeatTimeoutMs: false }).heartbeatTimeoutMs).toBe(false);
   });
 
+  test("accepts false to lift the event size limit", () => {
+    expect(resolveEventsClientOptions("http://h", { maxEventBytes: false }).maxEventBytes).toBe(false);
+  });
+
   const invalid: [string, () => unknown, RegExp][] = [
     ["a relative URL", () => resolveEventsClientOptions("/events"), /baseUrl/],
     ["a ws: URL", () => resolveEventsClientOptions("ws://h"), /baseUrl must use http/],
@@ -35,6 +40,7 @@ describe("resolveEventsClientOptions", () => {
     ["a max delay below the initial one", () => resolveEventsClientOptions("http://h", { reconnect: { maxDelayMs: 10 } }), /maxDelayMs/],
     ["a factor below 1", () => resolveEventsClientOptions("http://h", { reconnect: { factor: 0.5 } }), /factor/],
     ["a NaN heartbeat", () => resolveEventsClientOptions("http://h", { heartbeatTimeoutMs: Number.NaN }), /heartbeatTimeoutMs/],
+    ["a zero event size limit", () => resolveEventsClientOptions("http://h", { maxEventBytes: 0 }), /maxEventBytes/],
     ["a token with LF", () => resolveEventsClientOptions("http://h", { token: "a\nb" }), /token/],
     ["an empty token", () => resolveEventsClientOptions("http://h", { token: "" }), /token/],
   ];

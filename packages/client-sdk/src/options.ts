@@ -62,6 +62,14 @@ export interface EventsClientOptions {
    */
   readonly heartbeatTimeoutMs?: number | false;
   /**
+   * The most bytes a stream may receive without completing an event, a comment or a `retry:`
+   * (one endless line, or data lines that never end in a blank line): past it the stream
+   * fails with `EVENT_TOO_LARGE` instead of buffering without bound. Checked per received
+   * chunk, so the real ceiling is this plus one chunk. `false` disables it.
+   * @default 1048576 (1 MiB; the server's largest message encodes to under 100 KiB)
+   */
+  readonly maxEventBytes?: number | false;
+  /**
    * Called on every state change of every stream of this client.
    * @default undefined
    */
@@ -97,6 +105,9 @@ export const DEFAULT_RECONNECT_OPTIONS: ResolvedReconnectOptions = Object.freeze
 /** The default of {@link EventsClientOptions.heartbeatTimeoutMs}: a little over twice the server's 15 s keepalive. */
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 35_000;
 
+/** The default of {@link EventsClientOptions.maxEventBytes}: 1 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
+
 /** {@link EventsClientOptions} merged with the defaults and validated. */
 export interface ResolvedEventsClientOptions {
   /** The base URL, without a trailing slash. */
@@ -106,6 +117,7 @@ export interface ResolvedEventsClientOptions {
   readonly fetch: FetchFunction;
   readonly reconnect: ResolvedReconnectOptions;
   readonly heartbeatTimeoutMs: number | false;
+  readonly maxEventBytes: number | false;
   readonly onStatus: ((status: StreamStatus) => void) | undefined;
   readonly timers: Timers;
   readonly now: () => number;
@@ -129,6 +141,8 @@ export function resolveEventsClientOptions(baseUrl: string, options: EventsClien
   if (typeof reconnect.jitter !== "boolean") invalid("reconnect.jitter", "must be a boolean", reconnect.jitter);
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
   if (heartbeatTimeoutMs !== false) requireNumber("heartbeatTimeoutMs", heartbeatTimeoutMs, 1);
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  if (maxEventBytes !== false) requireNumber("maxEventBytes", maxEventBytes, 1);
 
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) {
@@ -146,6 +160,7 @@ export function resolveEventsClientOptions(baseUrl: string, options: EventsClien
     fetch: fetchFunction,
     reconnect,
     heartbeatTimeoutMs,
+    maxEventBytes,
     onStatus: options.onStatus,
     timers: options.timers ?? DEFAULT_TIMERS,
     now: options.now ?? Date.now,

@@ -40,6 +40,32 @@ describe("stream: events", () => {
     expect(run.requests).toHaveLength(1);
   });
 
+  test("fails with EVENT_TOO_LARGE when a line grows past maxEventBytes without ending", async () => {
+    const line = "x".repeat(1000);
+    const run = await runStream([sse([message("e-1", "ok"), "data: ", ...Array.from({ length: 20 }, () => line)])], {
+      client: { maxEventBytes: 4096 },
+    });
+    expect(messages(run.events)).toEqual(["ok"]);
+    expect((run.error as EventsClientError).code).toBe("EVENT_TOO_LARGE");
+    expect((run.error as EventsClientError).message).toContain("4096 bytes");
+    expect(run.requests).toHaveLength(1);
+  });
+
+  test("fails with EVENT_TOO_LARGE when short data lines add up past maxEventBytes", async () => {
+    const run = await runStream([sse(Array.from({ length: 100 }, () => "data: 0123456789012345678901234567890123456789\n"))], {
+      client: { maxEventBytes: 1024 },
+    });
+    expect((run.error as EventsClientError).code).toBe("EVENT_TOO_LARGE");
+  });
+
+  test("accepts any number of events below maxEventBytes, each counted on its own", async () => {
+    const run = await runStream([sse(Array.from({ length: 50 }, (_, i) => message(`e-${i}`, "y".repeat(200))))], {
+      client: { maxEventBytes: 1024 },
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.events).toHaveLength(50);
+  });
+
   test("sends Accept, Authorization and custom headers", async () => {
     const run = await runStream([sse([message("e-1", "x")])], { client: { token: "s3cret", headers: { "x-trace": "t1" } } });
     const headers = run.requests[0]?.headers;

@@ -54,7 +54,7 @@ const EVENT_STREAM_TYPE = "text/event-stream";
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
  */
 export function openEventStream(url: string, client: ResolvedEventsClientOptions, options: StreamOptions = {}): EventStream {
-  const { timers, now, heartbeatTimeoutMs } = client;
+  const { timers, now, heartbeatTimeoutMs, maxEventBytes } = client;
   const initialId = options.lastEventId ?? "";
   if (typeof initialId !== "string" || /[\r\n\0]/.test(initialId)) {
     throw new EventsClientError("INVALID_OPTION", `lastEventId must be a string without CR, LF or NUL (got ${describeValue(initialId)})`);
@@ -100,15 +100,22 @@ export function openEventStream(url: string, client: ResolvedEventsClientOptions
 
   const queue: StreamEvent[] = [];
   let fatal: EventsClientError | undefined;
+  /** Bytes received since the parser last completed something: what it may be holding. */
+  let unfinishedBytes = 0;
   const parser = createParser({
     onEvent: (message) => {
+      unfinishedBytes = 0;
       if (fatal !== undefined || !isStreamEventType(message.type)) return;
       const event = toStreamEvent(message);
       if (event instanceof EventsClientError) fatal = event;
       else queue.push(event);
     },
     onRetry: (ms) => {
+      unfinishedBytes = 0;
       serverRetryMs = Math.min(ms, Number.MAX_SAFE_INTEGER);
+    },
+    onComment: () => {
+      unfinishedBytes = 0;
     },
   });
   let serverRetryMs: number | undefined;
@@ -135,6 +142,7 @@ export function openEventStream(url: string, client: ResolvedEventsClientOptions
     connection = new AbortController();
     timedOut = false;
     parser.reset();
+    unfinishedBytes = 0;
     // `cache: "no-store"` rather than a Cache-Control header, which would cost a CORS preflight.
     const headers: Record<string, string> = { accept: EVENT_STREAM_TYPE, ...client.headers };
     if (parser.lastEventId !== "") headers["last-event-id"] = parser.lastEventId;
@@ -160,6 +168,7 @@ export function openEventStream(url: string, client: ResolvedEventsClientOptions
         const chunk = await bodyReader.read().catch(() => undefined);
         if (chunk === undefined || chunk.done || stopReason) break;
         watchdog?.touch();
+        unfinishedBytes += chunk.value.byteLength;
         parser.feed(chunk.value);
         while (queue.length > 0) {
           const event = queue.shift() as StreamEvent;
@@ -172,6 +181,15 @@ export function openEventStream(url: string, client: ResolvedEventsClientOptions
           if (stopReason) return undefined;
         }
         if (fatal) throw fatal;
+        if (maxEventBytes !== false && unfinishedBytes > maxEventBytes) {
+          // The parser buffers an unfinished line and event whole (WHATWG has no limit): stop
+          // here rather than let a broken or hostile server grow this process's memory.
+          throw new EventsClientError(
+            "EVENT_TOO_LARGE",
+            `the stream sent over ${maxEventBytes} bytes without completing an event; ` +
+              "is the URL an event stream? (raise the client option maxEventBytes if events are that large)",
+          );
+        }
         lastEventId = parser.lastEventId;
       }
       if (stopReason) return undefined;

@@ -2,7 +2,8 @@
 // test/typecheck.test.ts), never run. An unused `@ts-expect-error` fails the compile, so
 // every line below that must not compile is proven not to.
 import type { Treaty } from "@elysiajs/eden/treaty2";
-import type { App, StreamEventPayloads } from "@events/server";
+import type { StreamEventPayloads } from "@events/contract";
+import type { App, StreamEventPayloads as ServerStreamEventPayloads } from "@events/server";
 import { createEventsClient, type EventStream, type StreamEvent, type TriggerResponse } from "./index.ts";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -20,7 +21,7 @@ void client.trigger();
 assertType<Equal<Awaited<ReturnType<typeof client.trigger>>, TriggerResponse>>();
 assertType<Equal<TriggerResponse, { status: string; id: string; clients: number }>>();
 
-// Events narrow on `type`, with payloads from the server's contract.
+// Events narrow on `type`, with payloads from the contract.
 export async function narrowing(stream: EventStream): Promise<string[]> {
   const seen: string[] = [];
   for await (const event of stream) {
@@ -44,6 +45,9 @@ assertType<Equal<StreamEvent["type"], keyof StreamEventPayloads>>();
 assertType<Equal<Extract<StreamEvent, { type: "gap" }>["data"], StreamEventPayloads["gap"]>>();
 // @ts-expect-error "tick" is not an event type of the contract
 export const unknownType: StreamEvent["type"] = "tick";
+
+// The server serves the very contract the SDK is typed by.
+assertType<Equal<ServerStreamEventPayloads, StreamEventPayloads>>();
 
 // The SDK's public types agree with Eden's view of the App.
 type EdenTriggerPost = Treaty.Create<App>["events"]["trigger"]["post"];

@@ -1,7 +1,6 @@
 // Compiles the package (sources, src/types.test-d.ts, and test/) with tsc, so the type
-// tests run wherever the unit tests run, not only in the `typecheck` script. (Deno runs
-// test/ with --no-check: its checker sees Elysia's TypeBox types twice, as CJS and ESM
-// declarations, and rejects the server's route schemas; tsc is the type authority here.)
+// tests run wherever the unit tests run, not only in the `typecheck` script. (Deno also
+// type-checks every test file it runs, with the same Bundler resolution: test/tsconfig.json.)
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";

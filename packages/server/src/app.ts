@@ -5,7 +5,8 @@
 import { openapi } from "@elysiajs/openapi";
 import { type Broker, createEventStreamCounters, createKeepAliveHub, MemoryBroker } from "@events/sse-core";
 import { Elysia } from "elysia";
-import { errorResponse, toHttpError } from "./errors.ts";
+import { createAllowedMethods, normalizeRoutePath } from "./allowed-methods.ts";
+import { errorResponse, HttpError, toHttpError } from "./errors.ts";
 import { createEventsModule } from "./modules/events/index.ts";
 import { EventsService } from "./modules/events/service.ts";
 import { createHealthModule } from "./modules/health/index.ts";
@@ -62,12 +63,28 @@ async function buildApp(options: AppOptions = {}) {
 
   const web = await createWebModule(resolved.webRoot);
 
+  let allowedMethods: ((path: string) => string | undefined) | undefined;
+  /** A path that exists under other methods: 405 with `Allow` rather than a misleading 404. */
+  const wrongMethod = (request: Request): HttpError | undefined => {
+    allowedMethods ??= createAllowedMethods(app.routes);
+    const path = normalizeRoutePath(new URL(request.url).pathname);
+    const allow = allowedMethods(path);
+    if (allow === undefined) return undefined;
+    return new HttpError("METHOD_NOT_ALLOWED", `${request.method} is not allowed on ${path}; use ${allow}`, {
+      headers: { allow },
+    });
+  };
+
   // normalize: false, so unknown body fields are refused (422) rather than silently dropped
   // (the setting of the app that compiles the routes is the one that counts).
-  return new Elysia({ name: "events/app", normalize: false })
+  // standardHostname: false, because Elysia 1.4 otherwise finds the path by skipping the first
+  // 11 characters of the URL ("http://a.bc"), and `Host: web` (a compose service) routed nowhere.
+  const app = new Elysia({ name: "events/app", normalize: false, handler: { standardHostname: false } })
     .onError(({ code, error, request }) => {
-      const httpError = toHttpError(error, code);
-      if (request.method === "POST" && new URL(request.url).pathname === TRIGGER_PATH) metrics.triggersRejected.inc(httpError.code);
+      const httpError = (code === "NOT_FOUND" ? wrongMethod(request) : undefined) ?? toHttpError(error, code);
+      if (request.method === "POST" && normalizeRoutePath(new URL(request.url).pathname) === TRIGGER_PATH) {
+        metrics.triggersRejected.inc(httpError.code);
+      }
       if (httpError.code === "INTERNAL_ERROR") onInternalError?.(error);
       return errorResponse(httpError);
     })
@@ -93,6 +110,7 @@ async function buildApp(options: AppOptions = {}) {
     .use(createHealthModule({ broker, clients: () => service.clientCount, signal }))
     .use(createMetricsModule(metrics))
     .use(web);
+  return app;
 }
 
 /** The server's Elysia app type: what Eden treaty reads (`treaty<App>(url)`). */

@@ -4,7 +4,7 @@
  */
 import { SseError } from "@events/sse-core";
 import { ValueErrorType } from "@sinclair/typebox/errors";
-import type { ErrorResponse } from "./modules/events/model.ts";
+import type { ErrorResponse } from "@events/contract";
 
 /** Why a request was refused. Stable: clients and metrics key on these. */
 export type HttpErrorCode =
@@ -14,6 +14,7 @@ export type HttpErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNAUTHORIZED"
   | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
   | "TOO_MANY_CLIENTS"
   | "SHUTTING_DOWN"
   | "BROKER_UNAVAILABLE"
@@ -27,6 +28,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Obje
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   TOO_MANY_CLIENTS: 503,
   SHUTTING_DOWN: 503,
   BROKER_UNAVAILABLE: 503,

@@ -1,6 +1,6 @@
 /**
  * The events server: an Elysia app serving the SSE stream, the trigger endpoint and the
- * web client. Also the one contract (schemas and payload types) the SDK and CLI use.
+ * web client. Re-exports the contract (`@events/contract`: schemas and payload types) it serves.
  * Runtime entries: `src/runtime/bun.ts` (`bun run server`), `src/runtime/deno.ts` (`deno task server`).
  * @module
  */
@@ -14,7 +14,7 @@ export {
   type StreamEventType,
   TriggerRequest,
   TriggerResponse,
-} from "./modules/events/model.ts";
+} from "@events/contract";
 export { type App, type AppOptions, createApp } from "./app.ts";
 export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
 export {

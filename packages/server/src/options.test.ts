@@ -95,4 +95,11 @@ describe("resolveServerOptions", () => {
     expect(() => resolveServerOptions({ keepAliveMs: 1.5 })).toThrow(RangeError);
     expect(() => resolveServerOptions({ triggerToken: "" })).toThrow("triggerToken must not be empty");
   });
+
+  test("refuses a trigger token no Authorization header could carry", () => {
+    // `Bearer <token>` ends at the first space: such a token would refuse every trigger.
+    for (const token of ["two words", "tab\there", "line\nbreak", "caf\u00e9"]) {
+      expect(() => resolveServerOptions({ triggerToken: token })).toThrow("triggerToken must be printable ASCII without spaces");
+    }
+  });
 });

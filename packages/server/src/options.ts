@@ -306,6 +306,9 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   checkInteger("maxBufferBytes", options.maxBufferBytes, 1);
   if (options.keepAliveMs !== false) checkInteger("keepAliveMs", options.keepAliveMs, 1);
   if (options.triggerToken === "") throw new RangeError("server option triggerToken must not be empty (use false for none)");
+  if (options.triggerToken !== false && !/^[\x21-\x7e]+$/.test(options.triggerToken)) {
+    throw new RangeError("server option triggerToken must be printable ASCII without spaces (it is sent as Authorization: Bearer <token>)");
+  }
   return Object.freeze(options);
 }
 

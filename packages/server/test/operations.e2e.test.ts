@@ -27,6 +27,20 @@ describe("the web client at /", () => {
     });
   });
 
+  test("forbids framing the page and sniffing the types of its files", async () => {
+    await withWebRoot(async (webRoot) => {
+      await withServer({ webRoot }, async (url) => {
+        for (const path of ["/", "/index.html", "/main.js"]) {
+          const answer = await fetch(new URL(path, url));
+          await answer.arrayBuffer();
+          expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+          expect(answer.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
+          expect(answer.headers.get("x-frame-options")).toBe("DENY");
+        }
+      });
+    });
+  });
+
   test("serves a page explaining how to build the client when it is missing", async () => {
     await withServer({ webRoot: "/nonexistent/web/dist" }, async (url) => {
       const page = await fetch(url);
@@ -40,6 +54,26 @@ describe("the web client at /", () => {
       const answer = await fetch(new URL("/no/such/thing", url));
       expect(answer.status).toBe(404);
       expect(await answer.json()).toEqual({ error: { code: "NOT_FOUND", message: expect.stringContaining("no such endpoint") } });
+    });
+  });
+
+  test("answers a known path asked with the wrong method with a JSON 405 and Allow", async () => {
+    await withServer({}, async (url) => {
+      const cases = [
+        ["GET", "/events/trigger", "/events/trigger", "POST"],
+        ["DELETE", "/events/trigger/", "/events/trigger", "POST"],
+        ["POST", "/events/stream", "/events/stream", "GET, HEAD"],
+        ["PUT", "/healthz?x=1", "/healthz", "GET, HEAD"],
+        ["POST", "/metrics", "/metrics", "GET, HEAD"],
+      ] as const;
+      for (const [method, path, pathname, allow] of cases) {
+        const answer = await fetch(new URL(path, url), { method });
+        expect(answer.status).toBe(405);
+        expect(answer.headers.get("allow")).toBe(allow);
+        expect(await answer.json()).toEqual({
+          error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed on ${pathname}; use ${allow}` },
+        });
+      }
     });
   });
 });

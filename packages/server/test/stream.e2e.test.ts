@@ -116,6 +116,27 @@ describe("GET /events/stream", () => {
     });
   });
 
+  test("answers HEAD at once with the stream headers and opens no stream", async () => {
+    // Elysia answers HEAD on a GET route by reading the whole body for Content-Length: on an
+    // endless stream that never answers, and each such request held a client slot for good.
+    await withServer({ maxClients: 2 }, async (url) => {
+      for (let i = 0; i < 3; i++) {
+        const head = await fetch(new URL("/events/stream", url), { method: "HEAD", signal: AbortSignal.timeout(2000) });
+        expect(head.status).toBe(200);
+        expect(head.headers.get("content-type")).toBe("text/event-stream");
+      }
+      const health = (await (await fetch(new URL("/healthz", url))).json()) as { clients: number };
+      expect(health.clients).toBe(0);
+      const stream = await openStream(url);
+      try {
+        expect(stream.response.status).toBe(200);
+        await stream.waitForEvents("connected", 1);
+      } finally {
+        stream.close();
+      }
+    });
+  });
+
   test("sends keepalive comments on an idle stream", async () => {
     await withServer({ keepAliveMs: 50 }, async (url) => {
       const stream = await openStream(url);

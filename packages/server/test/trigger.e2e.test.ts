@@ -1,6 +1,6 @@
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { describe, expect, test } from "vitest";
-import { MAX_MESSAGE_LENGTH } from "../src/modules/events/model.ts";
+import { MAX_MESSAGE_LENGTH } from "@events/contract";
 import { openStream, withServer } from "./support/server.ts";
 
 interface Answer {
@@ -50,6 +50,31 @@ describe("POST /events/trigger", () => {
     });
   });
 
+  test("accepts a JSON content type in any case with a charset, and a body that starts with a BOM", async () => {
+    await withServer({}, async (url) => {
+      const cased = await post(url, JSON.stringify({ message: "cased" }), { "content-type": "Application/JSON; Charset=UTF-8" });
+      expect(cased.status).toBe(200);
+      const bom = await post(url, `\uFEFF${JSON.stringify({ message: "bom" })}`, json);
+      expect(bom.status).toBe(200);
+    });
+  });
+
+  test("routes a request whose Host header is shorter than four characters", async () => {
+    // Elysia's default router skips the first 11 characters of the URL ("http://a.bc"), so
+    // `Host: web` (a compose service on port 80) found no route at all.
+    await withServer({}, async (url) => {
+      for (const host of ["web", "x"]) {
+        const body = JSON.stringify({ message: `via ${host}` });
+        const answer = await rawRequest(
+          url,
+          `POST /events/trigger HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        );
+        expect(answer).toMatch(/^HTTP\/1\.1 200/);
+        expect(answer).toContain("Event broadcast to 0 clients");
+      }
+    });
+  });
+
   const badInputs = [
     ["invalid JSON", '{"message":', json, 400, "INVALID_JSON", /not valid JSON/],
     ["an empty body", "", json, 400, "INVALID_JSON", /empty/],
@@ -64,6 +89,7 @@ describe("POST /events/trigger", () => {
     ["an array body", "[1]", json, 422, "VALIDATION_FAILED", /body must be a JSON object/],
     ["a JSON string body", '"hi"', json, 422, "VALIDATION_FAILED", /body must be a JSON object/],
     ["invalid UTF-8", new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), json, 400, "INVALID_JSON", /UTF-8/],
+    ["a body nested 65,000 levels deep", "[".repeat(65_000) + "]".repeat(65_000), json, 422, "VALIDATION_FAILED", /nests deeper than 32 levels/],
   ] as const;
   for (const [name, body, headers, status, code, message] of badInputs) {
     test(`refuses ${name} with ${status} and a JSON error saying what is wrong`, async () => {
@@ -133,8 +159,10 @@ describe("POST /events/trigger", () => {
       await post(url, "{", json);
       await post(url, "{}", json);
       await post(url, "{}", json);
+      // The same route with a trailing slash is the same route, and is counted as one.
+      await fetch(new URL("/events/trigger/", url), { method: "POST", headers: json, body: "{" });
       const metrics = await (await fetch(new URL("/metrics", url))).text();
-      expect(metrics).toContain('events_triggers_rejected_total{reason="INVALID_JSON"} 1');
+      expect(metrics).toContain('events_triggers_rejected_total{reason="INVALID_JSON"} 2');
       expect(metrics).toContain('events_triggers_rejected_total{reason="VALIDATION_FAILED"} 2');
     });
   });
@@ -205,6 +233,44 @@ describe("--max-clients", () => {
     });
   });
 });
+
+describe("--max-clients against clients that vanish", () => {
+  test("frees the slot of every client that hangs up mid-handshake or right after its request", async () => {
+    await withServer({ maxClients: 1 }, async (url) => {
+      const sockets = Array.from({ length: 60 }, (_, i) => {
+        const socket = connect(Number(url.port), url.hostname);
+        socket.on("error", () => undefined);
+        socket.on("connect", () => {
+          socket.write(i % 3 === 0 ? "GET /events/str" : `GET /events/stream HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+          if (i % 3 === 2) setImmediate(() => socket.destroy());
+          else socket.destroy();
+        });
+        return socket;
+      });
+      await waitForClose(sockets);
+      let admitted: Response | undefined;
+      const deadline = Date.now() + 3000;
+      while (admitted?.status !== 200 && Date.now() < deadline) {
+        await admitted?.body?.cancel();
+        admitted = await fetch(new URL("/events/stream", url));
+      }
+      expect(admitted?.status).toBe(200);
+      await admitted?.body?.cancel();
+      const health = async (): Promise<number> => ((await (await fetch(new URL("/healthz", url))).json()) as { clients: number }).clients;
+      let clients = await health();
+      while (clients !== 0 && Date.now() < deadline) clients = await health();
+      expect(clients).toBe(0);
+    });
+  });
+});
+
+/** Resolves once every socket has closed. */
+async function waitForClose(sockets: readonly Socket[]): Promise<void> {
+  const closing = sockets.map((socket) =>
+    socket.closed ? undefined : new Promise<void>((resolve) => socket.once("close", () => resolve())),
+  );
+  await Promise.all(closing);
+}
 
 describe("CORS", () => {
   test("allows a listed origin, answers its preflight, and ignores others", async () => {

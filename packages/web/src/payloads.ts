@@ -2,7 +2,7 @@
  * Narrows the JSON `data` of stream events to the server's payload types. The page never
  * trusts wire text: anything that does not match is shown raw (as text) and flagged.
  */
-import type { ConnectedEventData, GapEventData, MessageEventData } from "@events/server";
+import type { ConnectedEventData, GapEventData, MessageEventData } from "@events/contract";
 
 /** One event from `GET /events/stream`, parsed and checked. */
 export type StreamEvent =

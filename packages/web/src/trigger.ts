@@ -3,7 +3,7 @@
  * server's `{ error: { code, message } }`, a body that is not JSON, no network) into a
  * value the view can show. Never throws.
  */
-import type { ErrorResponse, TriggerResponse } from "@events/server";
+import type { ErrorResponse, TriggerResponse } from "@events/contract";
 
 /** What happened to one send. */
 export type SendResult =

@@ -4,7 +4,7 @@ import { createCliFetch } from "../cli-fetch.ts";
 import { formatDuration } from "../duration.ts";
 import { describeFailure } from "../failure.ts";
 import type { CliIo } from "../io.ts";
-import { formatEventJson, formatEventLine, shouldUseColor } from "../output.ts";
+import { escapeControl, formatEventJson, formatEventLine, shouldUseColor } from "../output.ts";
 
 /** What `events stream` was asked to do. */
 export interface StreamCommand {
@@ -27,7 +27,8 @@ export interface StreamCommand {
  */
 export async function runStream(command: StreamCommand, io: CliIo): Promise<number> {
   const { global } = command;
-  const say = (line: string): void => void io.stderr.write(`events-cli: ${line}\n`);
+  // Lines carry ids the server chose: escaped like everything else the server says.
+  const say = (line: string): void => void io.stderr.write(`events-cli: ${escapeControl(line)}\n`);
   const log = global.verbose ? (line: string): void => void io.stderr.write(`${line}\n`) : undefined;
   const color = !command.json && shouldUseColor(io.stdoutIsTty, io.env);
   const controller = new AbortController();

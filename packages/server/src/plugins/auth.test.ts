@@ -27,6 +27,15 @@ describe("createAuthPlugin", () => {
     expect(await call(server, "POST", "/write", "bearer t0ken")).toBe(200);
   });
 
+  test("takes the scheme in any case and ignores trailing spaces, but never a token in the query", async () => {
+    const server = app("t0ken");
+    expect(await call(server, "POST", "/write", "BEARER t0ken")).toBe(200);
+    expect(await call(server, "POST", "/write", "Bearer t0ken   ")).toBe(200);
+    expect(await call(server, "POST", "/write?access_token=t0ken&token=t0ken")).toBe(401);
+    expect(await call(server, "POST", "/write", "Bearer T0KEN")).toBe(401);
+    expect(await call(server, "POST", "/write", "Bearer t0ken, Bearer t0ken")).toBe(401);
+  });
+
   test("lets everything through without a token", async () => {
     expect(await call(app(false), "POST", "/write")).toBe(200);
   });

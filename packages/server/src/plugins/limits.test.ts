@@ -55,6 +55,17 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(request(body, "application/json"), { maxBodyBytes: body.length })).toEqual({ m: "xxxxxxxxxx" });
   });
 
+  test("refuses JSON nested deeper than the limit with 422, counting brackets in strings as text", async () => {
+    for (const body of ["[".repeat(65_000) + "]".repeat(65_000), '{"a":'.repeat(33) + "1" + "}".repeat(33)]) {
+      const error = await refusal(readJsonBody(request(body, "application/json")));
+      expect(error.code).toBe("VALIDATION_FAILED");
+      expect(error.message).toMatch(/^request body nests deeper than 32 levels/);
+    }
+    const quoted = JSON.stringify({ message: `"\\${"[{".repeat(100)}` });
+    expect(await readJsonBody(request(quoted, "application/json"))).toEqual(JSON.parse(quoted));
+    expect(await readJsonBody(request('{"a":'.repeat(32) + "1" + "}".repeat(32), "application/json"))).toBeDefined();
+  });
+
   test("refuses invalid JSON, an empty body and invalid UTF-8 with 400", async () => {
     for (const body of ["{", "", "   ", new Uint8Array([0x22, 0xc3, 0x22])]) {
       const error = await refusal(readJsonBody(request(body, "application/json")));

@@ -44,8 +44,36 @@ export function createBodyLimitPlugin(options: BodyLimitOptions = {}): Elysia {
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
 /**
+ * The deepest nesting of arrays and objects a JSON body may have. Every body this server
+ * takes is flat; the limit exists because Elysia 1.4's validation error `JSON.stringify`s the
+ * refused value, which overflows the stack (a 500) on a body nested tens of thousands deep.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `text` nests arrays and objects deeper than `limit` (brackets inside strings are text). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++; // backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
  * Reads a JSON request body: 415 unless the content type is JSON, 413 as soon as more than
- * `maxBodyBytes` arrive (the rest is not read), 400 for bytes that are not UTF-8 JSON.
+ * `maxBodyBytes` arrive (the rest is not read), 400 for bytes that are not UTF-8 JSON, 422
+ * for JSON nested deeper than {@link MAX_JSON_DEPTH}.
  * Used as a route's `parse` hook, so Elysia validates the result against the body schema.
  * @example
  * app.post("/x", handler, { parse: ({ request }) => readJsonBody(request, { maxBodyBytes: 1024 }) })
@@ -67,12 +95,20 @@ export async function readJsonBody(request: Request, options: BodyLimitOptions =
     throw new HttpError("INVALID_JSON", "request body is not valid UTF-8", { cause: error });
   }
   if (text.trim() === "") throw new HttpError("INVALID_JSON", 'request body is empty; send a JSON object like {"message":"hi"}');
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? `: ${error.message.slice(0, 120)}` : "";
     throw new HttpError("INVALID_JSON", `request body is not valid JSON${reason}`, { cause: error });
   }
+  if (typeof value === "object" && value !== null && nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new HttpError(
+      "VALIDATION_FAILED",
+      `request body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; send a flat object like {"message":"hi"}`,
+    );
+  }
+  return value;
 }
 
 async function readCapped(request: Request, maxBodyBytes: number): Promise<Uint8Array> {

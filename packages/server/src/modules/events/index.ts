@@ -3,7 +3,7 @@
  */
 import { Elysia, t } from "elysia";
 import { readJsonBody } from "../../plugins/limits.ts";
-import { ErrorResponse, TriggerRequest, TriggerResponse } from "./model.ts";
+import { ErrorResponse, TriggerRequest, TriggerResponse } from "@events/contract";
 import type { EventsService } from "./service.ts";
 
 /** What {@link createEventsModule} needs. */
@@ -59,6 +59,10 @@ export function createEventsModule(options: EventsModuleOptions) {
         },
       },
     )
+    // Without its own HEAD route, Elysia 1.4 answers HEAD by running the GET handler and reading
+    // the whole body to set Content-Length: on an endless stream that never answers, buffers
+    // every event, and holds a client slot for good.
+    .head("/events/stream", () => service.headStream(), { detail: { hide: true } })
     .post("/events/trigger", ({ body }) => service.trigger(body.message), {
       // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
       // after it never runs; it is listed so the OpenAPI document names application/json.

@@ -11,7 +11,7 @@ import {
   SseError,
 } from "@events/sse-core";
 import { HttpError } from "../../errors.ts";
-import type { ConnectedEventData, MessageEventData, TriggerResponse } from "./model.ts";
+import type { ConnectedEventData, MessageEventData, TriggerResponse } from "@events/contract";
 
 /** The headers of every stream answer. No hop-by-hop headers (`Connection`): the runtime owns those. */
 export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -96,19 +96,8 @@ export class EventsService {
    * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After).
    */
   openStream(input: OpenStreamInput = {}): Response {
-    const { broker, signal, maxClients } = this.#options;
-    if (signal.aborted) {
-      throw new HttpError("SHUTTING_DOWN", "the server is shutting down; reconnect to another node", {
-        headers: { "retry-after": "1" },
-      });
-    }
-    if (this.#clients >= maxClients) {
-      throw new HttpError(
-        "TOO_MANY_CLIENTS",
-        `this node already serves ${maxClients} streams (server flag --max-clients); retry later or elsewhere`,
-        { headers: { "retry-after": String(Math.max(1, Math.ceil(this.#options.retryMs / 1000))) } },
-      );
-    }
+    this.#checkAdmission();
+    const { broker, signal } = this.#options;
     this.#clients += 1;
     let counted = true;
     const release = (reason: EventStreamCloseReason): void => {
@@ -141,6 +130,33 @@ export class EventsService {
     } catch (error) {
       release("error");
       throw error;
+    }
+  }
+
+  /**
+   * Answers `HEAD /events/stream`: the status and headers a `GET` would get now, with no
+   * body and no stream opened (nothing is counted or subscribed).
+   * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After).
+   */
+  headStream(): Response {
+    this.#checkAdmission();
+    return new Response(null, { status: 200, headers: STREAM_HEADERS });
+  }
+
+  /** Refuses a new stream during shutdown or at `maxClients`. */
+  #checkAdmission(): void {
+    const { signal, maxClients } = this.#options;
+    if (signal.aborted) {
+      throw new HttpError("SHUTTING_DOWN", "the server is shutting down; reconnect to another node", {
+        headers: { "retry-after": "1" },
+      });
+    }
+    if (this.#clients >= maxClients) {
+      throw new HttpError(
+        "TOO_MANY_CLIENTS",
+        `this node already serves ${maxClients} streams (server flag --max-clients); retry later or elsewhere`,
+        { headers: { "retry-after": String(Math.max(1, Math.ceil(this.#options.retryMs / 1000))) } },
+      );
     }
   }
 

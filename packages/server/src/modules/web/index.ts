@@ -37,6 +37,17 @@ function contentTypeFor(path: string): string | undefined {
 }
 
 /**
+ * Sent with every file of the web client. The page's own CSP is a `<meta>` tag, which cannot
+ * say `frame-ancestors`: without these headers any site could frame the page (its send
+ * button and token field) and trick a click.
+ */
+const WEB_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+});
+
+/**
  * Serves the files of `webRoot` at `/` (indexed once at start-up, `index.html` also at `/`),
  * revalidated by ETag on every load (`Cache-Control: no-cache`).
  * @example
@@ -47,11 +58,14 @@ export async function createWebModule(webRoot: string | false): Promise<Elysia> 
   if (files === undefined) {
     return new Elysia({ name: "events/web" }).get(
       "/",
-      () => new Response(FALLBACK_PAGE, { headers: { "content-type": "text/html; charset=utf-8" } }),
+      () => new Response(FALLBACK_PAGE, { headers: { "content-type": "text/html; charset=utf-8", ...WEB_SECURITY_HEADERS } }),
       { detail: { hide: true } },
     ) as unknown as Elysia;
   }
   return new Elysia({ name: "events/web" })
+    .onAfterHandle(({ set }) => {
+      Object.assign(set.headers, WEB_SECURITY_HEADERS);
+    })
     .mapResponse(({ responseValue, path }) => {
       // Off Bun the plugin answers with bare bytes: name the type, or browsers refuse the script.
       if (!(responseValue instanceof Response) || responseValue.headers.has("content-type")) return;

@@ -1,0 +1,22 @@
+import { Value } from "@sinclair/typebox/value";
+import { describe, expect, test } from "vitest";
+import { ConnectedEventData, GapEventData, MessageEventData } from "./stream-events.ts";
+
+describe("stream event payloads", () => {
+  test("a connected event counts clients and replayed events as non-negative integers", () => {
+    expect(Value.Check(ConnectedEventData, { message: "Connected to SSE stream", clients: 1, replayed: 0 })).toBe(true);
+    expect(Value.Check(ConnectedEventData, { message: "m", clients: 1 })).toBe(false);
+    expect(Value.Check(ConnectedEventData, { message: "m", clients: -1, replayed: 0 })).toBe(false);
+  });
+
+  test("a message event carries its text", () => {
+    expect(Value.Check(MessageEventData, { message: "hi" })).toBe(true);
+    expect(Value.Check(MessageEventData, { message: null })).toBe(false);
+  });
+
+  test("a gap event names its reason from a closed list and allows a null oldest id", () => {
+    expect(Value.Check(GapEventData, { requestedId: "1-5", oldestId: null, reason: "too-old" })).toBe(true);
+    expect(Value.Check(GapEventData, { requestedId: "x", oldestId: "2-1", reason: "other-epoch" })).toBe(true);
+    expect(Value.Check(GapEventData, { requestedId: "x", oldestId: "2-1", reason: "lost" })).toBe(false);
+  });
+});

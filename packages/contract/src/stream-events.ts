@@ -1,0 +1,42 @@
+/**
+ * `GET /events/stream`: the `data` payload (JSON) of each event type the stream carries.
+ */
+import { type Static, Type } from "@sinclair/typebox";
+
+/** `data` of the `connected` event, sent to one client when its stream opens. */
+export const ConnectedEventData = Type.Object({
+  message: Type.String(),
+  clients: Type.Integer({ minimum: 0 }),
+  replayed: Type.Integer({
+    minimum: 0,
+    description: "How many events from history follow this event (after the gap event, if any) before live events.",
+  }),
+});
+export type ConnectedEventData = Static<typeof ConnectedEventData>;
+
+/** `data` of a `message` event (one per trigger). */
+export const MessageEventData = Type.Object({ message: Type.String() });
+export type MessageEventData = Static<typeof MessageEventData>;
+
+/** `data` of the `gap` event: history cannot cover the requested Last-Event-ID. */
+export const GapEventData = Type.Object({
+  requestedId: Type.String(),
+  oldestId: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([
+    Type.Literal("too-old"),
+    Type.Literal("other-epoch"),
+    Type.Literal("malformed"),
+    Type.Literal("unknown"),
+  ]),
+});
+export type GapEventData = Static<typeof GapEventData>;
+
+/** The event types on `GET /events/stream`, with the payload each carries. */
+export interface StreamEventPayloads {
+  connected: ConnectedEventData;
+  message: MessageEventData;
+  gap: GapEventData;
+}
+
+/** `"connected" | "message" | "gap"`. */
+export type StreamEventType = keyof StreamEventPayloads;
