@@ -209,6 +209,24 @@ describe("createEventStream ending", () => {
     expect(reasons).toEqual(["error"]);
   });
 
+  test("errors with no reason when quietErrors is set, and still tells onClose why", async () => {
+    const failure = new SseError("BROKER_UNAVAILABLE", "redis: ECONNREFUSED");
+    const broker: Broker = {
+      publish: () => Promise.reject(failure),
+      subscribe: () => Promise.reject(failure),
+      subscriberCount: 0,
+      health: () => ({ ok: false, detail: "down" }),
+      close: () => Promise.resolve(),
+    };
+    const { reader, reasons } = open(broker, { quietErrors: true });
+    let caught: unknown = "not rejected";
+    await reader.read().catch((error: unknown) => {
+      caught = error;
+    });
+    expect(caught).toBe(undefined);
+    expect(reasons).toEqual(["error"]);
+  });
+
   test("errors and unsubscribes when the opening event cannot be encoded", async () => {
     const broker = await brokerWith(0);
     const { reader, reasons } = open(broker, { openingEvent: () => ({ event: "bad\nname", data: "" }) });
