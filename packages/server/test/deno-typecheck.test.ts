@@ -4,25 +4,13 @@
 // Without it Deno resolves npm types Node-style: Elysia's declarations (CommonJS format,
 // its package has no "type": "module") get TypeBox's CommonJS declarations and our ESM
 // code gets the ESM ones, so no contract schema is an Elysia schema ("'~standard' is missing").
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
+import { denoMissing as isDenoMissing } from "./support/deno.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("../../../", import.meta.url).pathname);
 
-function hasDeno(): boolean {
-  try {
-    execFileSync("deno", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const denoMissing = !hasDeno();
-if (denoMissing && process.env["REQUIRE_DENO"] === "1") {
-  throw new Error("REQUIRE_DENO=1 but `deno` is not on PATH");
-}
-if (denoMissing) console.warn("skipping deno check of the server: `deno` is not on PATH (set REQUIRE_DENO=1 to fail instead)");
+const denoMissing = isDenoMissing("deno check of the server");
 
 describe("deno check", () => {
   // One `deno check` per entry: Deno groups the roots of one run into programs, and a

@@ -1,22 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
+import { denoMissing as isDenoMissing } from "./support/deno.ts";
 import { spawnServer, within } from "./support/process.ts";
 import { openStream, trigger } from "./support/server.ts";
 
-function hasDeno(): boolean {
-  try {
-    execFileSync("deno", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const denoMissing = !hasDeno();
-if (denoMissing && process.env["REQUIRE_DENO"] === "1") {
-  throw new Error("REQUIRE_DENO=1 but `deno` is not on PATH");
-}
-if (denoMissing) console.warn("skipping the Deno server test: `deno` is not on PATH (set REQUIRE_DENO=1 to fail instead)");
+const denoMissing = isDenoMissing("the Deno server test");
 
 describe("deno task server (the same app under Deno.serve)", () => {
   test.skipIf(denoMissing)("streams a trigger, and ends streams and exits 0 on SIGTERM", async () => {
