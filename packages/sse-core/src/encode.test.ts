@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
 import { SseError } from "./errors.ts";
-import { parseChunks } from "./test-support/feed.ts";
+import { createRandom, parseChunks } from "./test-support/feed.ts";
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -99,6 +99,32 @@ describe("encodeEvent", () => {
 
   test("accepts a retry of zero", () => {
     expect(encodeEvent({ retry: 0, data: "x" })).toBe("retry: 0\ndata: x\n\n");
+  });
+});
+
+describe("encodeEvent on random data", () => {
+  /** The general rule, written out: one `data:` field per line, lines split on CR, LF and CRLF. */
+  function referenceFrame(id: string, data: string): string {
+    const lines = data.split(/\r\n|\r|\n/).map((line) => (line === "" ? "data:\n" : `data: ${line}\n`));
+    return `${id === "" ? "id:\n" : `id: ${id}\n`}${lines.join("")}\n`;
+  }
+
+  test("gives the same frame whether or not data has line breaks (single-line fast path included)", () => {
+    const random = createRandom(0x5e5e);
+    const alphabet = ["a", "Z", " ", ":", "\0", "é", "😀", "{", '"', "\n", "\r", "\r\n"];
+    let singleLine = 0;
+    for (let round = 0; round < 2000; round++) {
+      let data = "";
+      const length = Math.floor(random() * 12);
+      // Half the rounds draw from characters without CR or LF, so the fast path is exercised often.
+      const letters = round % 2 === 0 ? alphabet.slice(0, 9) : alphabet;
+      for (let i = 0; i < length; i++) data += letters[Math.floor(random() * letters.length)];
+      if (!/[\r\n]/.test(data)) singleLine += 1;
+      const id = round % 7 === 0 ? "" : `k-${round}`;
+      expect(encodeEvent({ id, data })).toBe(referenceFrame(id, data));
+      expect(encodeEventBytes({ id, data })).toEqual(new TextEncoder().encode(referenceFrame(id, data)));
+    }
+    expect(singleLine).toBeGreaterThan(900);
   });
 });
 

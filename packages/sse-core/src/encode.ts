@@ -39,7 +39,10 @@ export function encodeEvent(event: SseEvent): string {
     assertValidRetry(event.retry);
     frame += field("retry", String(event.retry));
   }
-  for (const line of event.data.split(LINE_BREAK)) frame += field("data", line);
+  const { data } = event;
+  // Most data is one line: skip the split (an array and a string per line) when it is.
+  if (data.indexOf("\n") === -1 && data.indexOf("\r") === -1) return `${frame}${field("data", data)}\n`;
+  for (const line of data.split(LINE_BREAK)) frame += field("data", line);
   return `${frame}\n`;
 }
 

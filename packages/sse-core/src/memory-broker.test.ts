@@ -61,6 +61,15 @@ describe("MemoryBroker publish", () => {
     expect(broker.origin).toBe(id(0));
   });
 
+  test("writes every id exactly as formatEventId does, for any epoch", async () => {
+    for (const epoch of [0, 1, 35, 36, EPOCH, Number.MAX_SAFE_INTEGER]) {
+      const broker = new MemoryBroker({ epoch });
+      for (let sequence = 1; sequence <= 12; sequence++) {
+        expect((await broker.publish({ data: "x" })).id).toBe(formatEventId(epoch, sequence));
+      }
+    }
+  });
+
   test("uses Date.now() as the epoch by default, so a restarted broker's ids differ", async () => {
     const before = Date.now();
     const broker = new MemoryBroker();

@@ -66,6 +66,8 @@ export class MemoryBroker implements Broker {
   /** The id that sorts before every event of this broker (`<epoch>-0`). */
   readonly origin: EventId;
   readonly #history: EventHistory;
+  /** `<epoch base36>-`: every id is this plus the sequence, as {@link formatEventId} writes it. */
+  readonly #idPrefix: string;
   readonly #subscribers = new Set<Subscriber>();
   readonly #onSubscriberError: (error: unknown) => void;
   #sequence = 0;
@@ -82,6 +84,7 @@ export class MemoryBroker implements Broker {
     }
     this.epoch = epoch;
     this.origin = formatEventId(epoch, 0);
+    this.#idPrefix = this.origin.slice(0, -1);
     this.#history = new EventHistory({
       maxEvents: checkedOption("historySize", options.historySize, DEFAULT_MEMORY_BROKER_OPTIONS.historySize),
       maxBytes: checkedOption("historyBytes", options.historyBytes, DEFAULT_MEMORY_BROKER_OPTIONS.historyBytes),
@@ -107,7 +110,9 @@ export class MemoryBroker implements Broker {
   async publish(input: PublishInput): Promise<StoredEvent> {
     if (this.#closed) throw closedError();
     const sequence = this.#sequence + 1;
-    const id = formatEventId(this.epoch, sequence);
+    // One concatenation rather than formatEventId's checks and base36 conversion per publish:
+    // the epoch was checked at construction and the sequence is a counter from 0.
+    const id = this.#idPrefix + sequence;
     const type = input.event ?? "message";
     // "message" is what a client assumes without an event line: leave it out of the frame.
     const frame = encodeEventBytes(type === "message" ? { id, data: input.data } : { id, event: type, data: input.data });

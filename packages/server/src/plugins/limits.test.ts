@@ -55,6 +55,31 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(request(body, "application/json"), { maxBodyBytes: body.length })).toEqual({ m: "xxxxxxxxxx" });
   });
 
+  test("reads a body whose Content-Length is within the limit, up to exactly the limit", async () => {
+    const body = JSON.stringify({ m: "x".repeat(10) });
+    const headers = { "content-type": "application/json", "content-length": String(body.length) };
+    const exact = new Request("http://localhost/x", { method: "POST", body, headers });
+    expect(await readJsonBody(exact, { maxBodyBytes: body.length })).toEqual({ m: "xxxxxxxxxx" });
+  });
+
+  test("refuses a body longer than its declared Content-Length when it passes the limit", async () => {
+    const headers = { "content-type": "application/json", "content-length": "10" };
+    const lying = new Request("http://localhost/x", { method: "POST", body: " ".repeat(300), headers });
+    const error = await refusal(readJsonBody(lying, { maxBodyBytes: 250 }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(error.message).toBe("request body exceeds 250 bytes; the limit is 250 bytes (server flag --max-body)");
+  });
+
+  test("stops reading at the limit when Content-Length is over it or malformed", async () => {
+    for (const length of ["100000", "abc", "-1", "1.5"]) {
+      const { body, pulled } = countingBody(100, 100);
+      const headers = { "content-type": "application/json", "content-length": length };
+      const error = await refusal(readJsonBody(new Request("http://localhost/x", { method: "POST", body, headers }), { maxBodyBytes: 250 }));
+      expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+      expect(pulled()).toBeLessThanOrEqual(4);
+    }
+  });
+
   test("refuses JSON nested deeper than the limit with 422, counting brackets in strings as text", async () => {
     for (const body of ["[".repeat(65_000) + "]".repeat(65_000), '{"a":'.repeat(33) + "1" + "}".repeat(33)]) {
       const error = await refusal(readJsonBody(request(body, "application/json")));

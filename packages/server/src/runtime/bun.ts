@@ -69,6 +69,9 @@ export async function startBunServer(
     hostname: resolved.host,
     idleTimeout: serve.idleTimeoutSeconds ?? 10,
     async fetch(request, bunServer) {
+      // Only a GET can open an event stream; every other answer goes out as it is, without
+      // waiting here (one await and one header lookup less on each trigger).
+      if (request.method !== "GET") return app.fetch(request);
       const response = await app.fetch(request);
       // Bun closes a connection idle for `idleTimeout` seconds, and an event stream may be quiet
       // far longer (keepalive off or slower than the timeout). Bun 1.4.5 does not apply the

@@ -29,6 +29,7 @@ const STREAM_DESCRIPTION = [
  */
 export function createEventsModule(options: EventsModuleOptions) {
   const { service, maxBodyBytes } = options;
+  const bodyLimit = { maxBodyBytes };
   return new Elysia({ name: "events/events" })
     .get(
       "/events/stream",
@@ -66,7 +67,7 @@ export function createEventsModule(options: EventsModuleOptions) {
     .post("/events/trigger", ({ body }) => service.trigger(body.message), {
       // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
       // after it never runs; it is listed so the OpenAPI document names application/json.
-      parse: [({ request }) => readJsonBody(request, { maxBodyBytes }), "application/json"],
+      parse: [({ request }) => readJsonBody(request, bodyLimit), "application/json"],
       body: TriggerRequest,
       response: {
         200: TriggerResponse,
