@@ -1,17 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, withStreamKey } from "../test/support/redis.ts";
-import { RedisBroker } from "./redis-broker.ts";
-
-async function withBroker(body: (broker: RedisBroker, key: string) => Promise<void>, historySize?: number): Promise<void> {
-  await withStreamKey(async (key) => {
-    const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000, ...(historySize === undefined ? {} : { historySize }) });
-    try {
-      await body(broker, key);
-    } finally {
-      await broker.close();
-    }
-  });
-}
+import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, withBroker } from "../test/support/redis.ts";
+import type { RedisBroker } from "./redis-broker.ts";
 
 async function publishMany(broker: RedisBroker, count: number): Promise<string[]> {
   const ids: string[] = [];

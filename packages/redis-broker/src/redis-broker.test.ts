@@ -1,20 +1,9 @@
 import { SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
-import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, waitFor, withStreamKey } from "../test/support/redis.ts";
+import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, waitFor, withBroker, withStreamKey } from "../test/support/redis.ts";
 import { RedisBroker } from "./redis-broker.ts";
 
 const decoder = new TextDecoder();
-
-async function withBroker(body: (broker: RedisBroker, key: string) => Promise<void>, historySize?: number): Promise<void> {
-  await withStreamKey(async (key) => {
-    const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000, ...(historySize === undefined ? {} : { historySize }) });
-    try {
-      await body(broker, key);
-    } finally {
-      await broker.close();
-    }
-  });
-}
 
 describe("RedisBroker (real Redis)", () => {
   test.skipIf(SKIP_REDIS)("uses the Redis stream id as the event id and stores event and data fields", async () => {

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import type { GapNotice, StoredEvent, SubscriberHandlers } from "@events/sse-core";
 import { Redis } from "ioredis";
+import { RedisBroker } from "../../src/redis-broker.ts";
 
 /** The shared Redis the tests use. */
 export const REDIS_URL: string = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -99,4 +100,19 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Runs `body` with a RedisBroker on a fresh stream key of the shared Redis, closed afterwards. */
+export async function withBroker(
+  body: (broker: RedisBroker, key: string) => Promise<void>,
+  historySize?: number,
+): Promise<void> {
+  await withStreamKey(async (key) => {
+    const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000, ...(historySize === undefined ? {} : { historySize }) });
+    try {
+      await body(broker, key);
+    } finally {
+      await broker.close();
+    }
+  });
 }
