@@ -15,7 +15,6 @@ import { createWebModule } from "./modules/web/index.ts";
 import { resolveServerOptions, type ServerOptions } from "./options.ts";
 import { createAuthPlugin } from "./plugins/auth.ts";
 import { createCorsPlugin } from "./plugins/cors.ts";
-import { createBodyLimitPlugin } from "./plugins/limits.ts";
 
 /** Options of {@link createApp}: the server options plus what an embedding program injects. */
 export interface AppOptions extends Omit<Partial<ServerOptions>, "broker"> {
@@ -90,7 +89,6 @@ async function buildApp(options: AppOptions = {}) {
     })
     .use(createCorsPlugin({ origins: resolved.corsOrigins }))
     .use(createAuthPlugin({ token: resolved.triggerToken }))
-    .use(createBodyLimitPlugin({ maxBodyBytes: resolved.maxBodyBytes }))
     .use(
       openapi({
         path: "/openapi",

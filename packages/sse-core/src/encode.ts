@@ -3,7 +3,6 @@ import type { SseEvent } from "./types.ts";
 
 /** CR, LF and CRLF all end a line on the wire (WHATWG "interpreting an event stream"). */
 const LINE_BREAK = /\r\n|\r|\n/;
-const CR_OR_LF = /[\r\n]/;
 
 /** One encoder for every frame: `TextEncoder` is stateless, so sharing it is safe. */
 const utf8 = new TextEncoder();
@@ -78,10 +77,22 @@ export function encodeRetry(ms: number): string {
   return `retry: ${ms}\n\n`;
 }
 
+/**
+ * Whether `text` holds CR or LF (or NUL, with `nulToo`). A character loop: ids and event
+ * names are short, and a regex test per publish cost ~3% of the trigger path on Bun.
+ */
+function hasLineBreak(text: string, nulToo: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 13 && (code === 10 || code === 13 || (nulToo && code === 0))) return true;
+  }
+  return false;
+}
+
 /** Throws `INVALID_ID` unless `id` can be written as an `id:` field the parser keeps. */
 export function assertValidId(id: string): void {
   // The parser ignores an id field containing NUL, so such an id would silently not resume.
-  if (CR_OR_LF.test(id) || id.includes("\0")) {
+  if (hasLineBreak(id, true)) {
     throw new SseError(
       "INVALID_ID",
       `event id must not contain CR, LF or NUL (got ${describeValue(id)}); use an id without line breaks or NUL, e.g. a counter or a base36 string`,
@@ -91,7 +102,7 @@ export function assertValidId(id: string): void {
 
 /** Throws `INVALID_EVENT_NAME` unless `name` fits on one `event:` line. */
 export function assertValidEventName(name: string): void {
-  if (CR_OR_LF.test(name)) {
+  if (hasLineBreak(name, false)) {
     throw new SseError(
       "INVALID_EVENT_NAME",
       `event name must not contain CR or LF (got ${describeValue(name)}); use a single-line name such as "message"`,

@@ -2,7 +2,7 @@
  * The events routes: `GET /events/stream` (SSE) and `POST /events/trigger`.
  */
 import { Elysia, t } from "elysia";
-import { readJsonBody } from "../../plugins/limits.ts";
+import { readJsonBody } from "../../json-body.ts";
 import { ErrorResponse, TriggerRequest, TriggerResponse } from "@events/contract";
 import type { EventsService } from "./service.ts";
 
@@ -67,7 +67,7 @@ export function createEventsModule(options: EventsModuleOptions) {
     .post("/events/trigger", ({ body }) => service.trigger(body.message), {
       // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
       // after it never runs; it is listed so the OpenAPI document names application/json.
-      parse: [({ request }) => readJsonBody(request, bodyLimit), "application/json"],
+      parse: [({ request }, mediaType) => readJsonBody(request, bodyLimit, mediaType), "application/json"],
       body: TriggerRequest,
       response: {
         200: TriggerResponse,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { HttpError } from "../errors.ts";
-import { readJsonBody } from "./limits.ts";
+import { HttpError } from "./errors.ts";
+import { readJsonBody } from "./json-body.ts";
 
 function request(body: BodyInit | null, contentType?: string): Request {
   const headers: Record<string, string> = contentType === undefined ? {} : { "content-type": contentType };
@@ -70,8 +70,25 @@ describe("readJsonBody", () => {
     expect(error.message).toBe("request body exceeds 250 bytes; the limit is 250 bytes (server flag --max-body)");
   });
 
-  test("stops reading at the limit when Content-Length is over it or malformed", async () => {
-    for (const length of ["100000", "abc", "-1", "1.5"]) {
+  test("refuses a Content-Length over the limit before reading any of the body", async () => {
+    const { body, pulled } = countingBody(100, 100);
+    const headers = { "content-type": "application/json", "content-length": "100000" };
+    const error = await refusal(readJsonBody(new Request("http://localhost/x", { method: "POST", body, headers }), { maxBodyBytes: 250 }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(error.message).toBe("request body is 100000 bytes; the limit is 250 bytes (server flag --max-body)");
+    expect(pulled()).toBe(0);
+  });
+
+  test("takes the media type the router already read, and reads the header when it passes none", async () => {
+    expect(await readJsonBody(request('{"a":1}'), {}, "application/json")).toEqual({ a: 1 });
+    expect(await readJsonBody(request('{"a":2}', "application/json"), {}, "")).toEqual({ a: 2 });
+    const error = await refusal(readJsonBody(request('{"a":1}', "application/json"), {}, "text/plain"));
+    expect(error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect(error.message).toBe('Content-Type must be application/json (got "text/plain")');
+  });
+
+  test("stops reading at the limit when Content-Length is malformed", async () => {
+    for (const length of ["abc", "-1", "1.5"]) {
       const { body, pulled } = countingBody(100, 100);
       const headers = { "content-type": "application/json", "content-length": length };
       const error = await refusal(readJsonBody(new Request("http://localhost/x", { method: "POST", body, headers }), { maxBodyBytes: 250 }));
@@ -89,6 +106,9 @@ describe("readJsonBody", () => {
     const quoted = JSON.stringify({ message: `"\\${"[{".repeat(100)}` });
     expect(await readJsonBody(request(quoted, "application/json"))).toEqual(JSON.parse(quoted));
     expect(await readJsonBody(request('{"a":'.repeat(32) + "1" + "}".repeat(32), "application/json"))).toBeDefined();
+    // Many openers side by side are not deep.
+    const wide = JSON.stringify({ list: Array.from({ length: 40 }, (_, i) => [{ i }]) });
+    expect(await readJsonBody(request(wide, "application/json"))).toEqual(JSON.parse(wide));
   });
 
   test("refuses invalid JSON, an empty body and invalid UTF-8 with 400", async () => {
