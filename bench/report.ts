@@ -184,7 +184,7 @@ function triggerSection(results: BenchResults, targets: string[]): string[] {
   const lines = [
     `### Trigger throughput, no subscribers, concurrency ${results.config.triggerConcurrency}`,
     "",
-    `Closed loop over raw TCP keep-alive connections for ${results.config.triggerMs / 1000} s per round after a warm-up; medians over rounds.`,
+    `Closed loop over raw TCP keep-alive connections for ${results.config.triggerMs / 1000} s per round after a warm-up of the same length (at most 2 s, so every peer is measured in its JIT steady state); medians over rounds.`,
     "",
     "| peer | requests/s | requests/CPU-s | errors |",
     "| --- | ---: | ---: | ---: |",

@@ -15,7 +15,11 @@ export interface TriggerResult {
   readonly serverCpuSeconds: number;
 }
 
-/** Runs `concurrency` connections for `durationMs` after a short warm-up. */
+/**
+ * Runs `concurrency` connections for `durationMs` after a warm-up as long (at most 2 s): a
+ * fresh server's JIT is still compiling the request path for the first second or two, and
+ * the figure wanted is the steady state of a running server, for every peer alike.
+ */
 export async function runTrigger(peer: RunningPeer, concurrency: number, durationMs: number): Promise<TriggerResult> {
   const load = {
     host: "127.0.0.1",
@@ -26,7 +30,7 @@ export async function runTrigger(peer: RunningPeer, concurrency: number, duratio
     body: JSON.stringify({ message: "hello from the trigger benchmark, a message of about sixty-four b" }),
     concurrency,
   };
-  await runHttpLoad({ ...load, durationMs: Math.min(500, durationMs) });
+  await runHttpLoad({ ...load, durationMs: Math.min(2000, durationMs) });
   const before = readProcStats(peer.pid);
   const result = await runHttpLoad({ ...load, durationMs });
   const cpu = readProcStats(peer.pid).cpuSeconds - before.cpuSeconds;

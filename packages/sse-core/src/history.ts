@@ -67,7 +67,7 @@ export class EventHistory {
     if (this.#size === this.maxEvents) this.#dropOldest();
     this.#slots[(this.#head + this.#size) % this.maxEvents] = event;
     this.#size += 1;
-    this.#bytes += event.frame.byteLength;
+    this.#bytes += frameLength(event);
     while (this.#bytes > this.maxBytes && this.#size > 0) this.#dropOldest();
   }
 
@@ -99,8 +99,13 @@ export class EventHistory {
     this.#slots[this.#head] = undefined;
     this.#head = (this.#head + 1) % this.maxEvents;
     this.#size -= 1;
-    this.#bytes -= oldest.frame.byteLength;
+    this.#bytes -= frameLength(oldest);
   }
+}
+
+/** The bytes an event's frame takes, without encoding a lazily encoded frame. */
+function frameLength(event: StoredEvent): number {
+  return event.frameLength ?? event.frame.byteLength;
 }
 
 /** Returns `value` when it is a positive safe integer, else throws `INVALID_OPTION` naming the option. */

@@ -7,10 +7,10 @@ import type {
   SubscriberHandlers,
   Subscription,
 } from "./broker.ts";
-import { encodeEventBytes } from "./encode.ts";
 import { SseError, describeValue } from "./errors.ts";
 import { formatEventId, parseEventId } from "./event-id.ts";
 import { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory } from "./history.ts";
+import { createStoredEvent } from "./stored-event.ts";
 import type { EventId, PublishInput, StoredEvent } from "./types.ts";
 
 /** Options of {@link MemoryBroker}. */
@@ -113,10 +113,7 @@ export class MemoryBroker implements Broker {
     // One concatenation rather than formatEventId's checks and base36 conversion per publish:
     // the epoch was checked at construction and the sequence is a counter from 0.
     const id = this.#idPrefix + sequence;
-    const type = input.event ?? "message";
-    // "message" is what a client assumes without an event line: leave it out of the frame.
-    const frame = encodeEventBytes(type === "message" ? { id, data: input.data } : { id, event: type, data: input.data });
-    const stored: StoredEvent = Object.freeze({ id, event: type, data: input.data, frame });
+    const stored = createStoredEvent(id, input.event ?? "message", input.data);
     this.#sequence = sequence;
     this.#history.push(stored);
     for (const subscriber of this.#subscribers) {

@@ -46,4 +46,9 @@ export interface StoredEvent {
   readonly data: string;
   /** The complete encoded frame (`id:`, `event:`, `data:` lines and the blank line), encoded once and shared by every client. */
   readonly frame: Uint8Array;
+  /**
+   * `frame.byteLength`, for a broker that encodes `frame` on first read: history counts
+   * bytes with it without forcing the encoding. Must equal `frame.byteLength` when given.
+   */
+  readonly frameLength?: number;
 }
