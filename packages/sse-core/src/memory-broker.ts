@@ -116,6 +116,8 @@ export class MemoryBroker implements Broker {
     const stored = createStoredEvent(id, input.event ?? "message", input.data);
     this.#sequence = sequence;
     this.#history.push(stored);
+    // No iterator for a node with no subscriber (a trigger nobody listens to here).
+    if (this.#subscribers.size === 0) return stored;
     for (const subscriber of this.#subscribers) {
       // A subscriber registered by a handler during this loop already got it from replay.
       if (sequence <= subscriber.after) continue;

@@ -12,6 +12,11 @@ describe("createStoredEvent", () => {
     const named = createStoredEvent("k1-8", "update", "a\r\nb\rc\n");
     expect(named.frame).toEqual(encodeEventBytes({ id: "k1-8", event: "update", data: "a\r\nb\rc\n" }));
     expect([named.id, named.event, named.data]).toEqual(["k1-8", "update", "a\r\nb\rc\n"]);
+    for (const [id, data] of [["", "x"], ["k1-9", ""], ["k1-10", "a\nb"], ["k1-11", "a\rb"], ["k1-12", "é😀"]] as const) {
+      expect(createStoredEvent(id, "message", data).frame).toEqual(encodeEventBytes({ id, data }));
+    }
+    expect(() => createStoredEvent("a\nb", "message", "x")).toThrow(SseError);
+    expect(() => createStoredEvent("a\0b", "message", "x")).toThrow(SseError);
   });
 
   test("knows the frame's byte length before encoding it, for any text", () => {

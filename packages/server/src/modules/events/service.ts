@@ -143,26 +143,25 @@ export class EventsService {
    * how many clients of this node it was broadcast to.
    * @throws {HttpError} `BROKER_UNAVAILABLE` (503) when the broker cannot store it.
    */
-  async trigger(message: string): Promise<TriggerResponse> {
-    const { broker } = this.#options;
-    let id: string;
-    try {
-      const stored = await broker.publish({
-        event: "message",
-        data: JSON.stringify({ message } satisfies MessageEventData),
-      });
-      id = stored.id;
-    } catch (error) {
-      if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
-        throw new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, {
-          headers: { "retry-after": "1" },
-          cause: error,
-        });
-      }
-      throw error;
-    }
-    this.#options.onPublished?.();
-    const clients = broker.subscriberCount;
-    return { status: `Event broadcast to ${clients} clients`, id, clients };
+  trigger(message: string): Promise<TriggerResponse> {
+    const { broker, onPublished } = this.#options;
+    const data = JSON.stringify({ message } satisfies MessageEventData);
+    // A promise chain rather than an async function: one promise less on every trigger.
+    return broker.publish({ event: "message", data }).then(
+      (stored) => {
+        onPublished?.();
+        const clients = broker.subscriberCount;
+        return { status: `Event broadcast to ${clients} clients`, id: stored.id, clients };
+      },
+      (error: unknown) => {
+        if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
+          throw new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, {
+            headers: { "retry-after": "1" },
+            cause: error,
+          });
+        }
+        throw error;
+      },
+    );
   }
 }
