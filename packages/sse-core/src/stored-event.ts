@@ -1,4 +1,4 @@
-import { assertValidId, encodeEvent } from "./encode.ts";
+import { encodeEvent } from "./encode.ts";
 import type { StoredEvent } from "./types.ts";
 
 const utf8 = new TextEncoder();
@@ -44,13 +44,8 @@ class LazyFrameEvent implements StoredEvent {
  * @throws {SseError} as {@link encodeEvent}.
  */
 export function createStoredEvent(id: string, event: string, data: string): StoredEvent {
-  // "message" is what a client assumes without an event line: leave it out of the frame. The
-  // usual event (that type, one line of data) is written directly, after the id check
-  // encodeEvent would make; anything else goes through encodeEvent.
-  const text =
-    event === "message" && id !== "" && data !== "" && data.indexOf("\n") === -1 && data.indexOf("\r") === -1
-      ? (assertValidId(id), `id: ${id}\ndata: ${data}\n\n`)
-      : encodeEvent(event === "message" ? { id, data } : { id, event, data });
+  // "message" is what a client assumes without an event line: leave it out of the frame.
+  const text = encodeEvent(event === "message" ? { id, data } : { id, event, data });
   // A UTF-8 frame takes at most 3 bytes per UTF-16 unit; one that may not fit the scratch is encoded now.
   return new LazyFrameEvent(id, event, data, text, text.length * 3 > scratch.length ? utf8.encode(text) : undefined);
 }
