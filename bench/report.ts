@@ -200,7 +200,8 @@ function triggerSection(results: BenchResults, targets: string[]): string[] {
   const lines = [
     `### Trigger throughput, no subscribers, concurrency ${results.config.triggerConcurrency}`,
     "",
-    `Closed loop over raw TCP keep-alive connections for ${results.config.triggerMs / 1000} s per round after a warm-up of the same length (at most 2 s, so every peer is measured in its JIT steady state); medians over rounds.`,
+    `Closed loop over raw TCP keep-alive connections for ${results.config.triggerMs / 1000} s per peer per round, after a warm-up of the same length (at most 2 s, so every peer is measured in its JIT steady state).`,
+    "Both peers run at once and are loaded in turn, in six alternating windows (A B B A A B), so a drift in the machine's speed falls on both alike; medians over rounds.",
     "",
     "| peer | requests/s | requests/CPU-s | errors |",
     "| --- | ---: | ---: | ---: |",

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { type FanoutStep, runFanout } from "./scenarios/fanout.ts";
 import { type IdleResult, runIdle } from "./scenarios/idle.ts";
 import { type ResumeResult, runResume } from "./scenarios/resume.ts";
-import { runTrigger, type TriggerResult } from "./scenarios/trigger.ts";
+import { runTriggerPaired, type TriggerResult } from "./scenarios/trigger.ts";
 import { PEER_LABELS, type PeerName, type RunningPeer, startPeer } from "./peers/start-peer.ts";
 import { nchanVersions } from "./peers/nchan.ts";
 import { renderReport, type BenchConfig, type BenchResults } from "./report.ts";
@@ -207,13 +207,17 @@ for (let round = 0; round < config.rounds; round += 1) {
   }
   if (only.has("trigger")) {
     log(`round ${round + 1}: trigger throughput at concurrency ${config.triggerConcurrency}`);
-    for (const name of rotate(["ours", "elysia-post"] as PeerName[], round)) {
-      await withPeer(name, 1000, async (peer) => {
-        const trigger = await runTrigger(peer, config.triggerConcurrency, config.triggerMs);
-        log(`  ${name}: ${Math.round(trigger.requestsPerSecond)} req/s, ${Math.round(trigger.requestsPerCpuSecond)} req/CPU-s, ${trigger.errors} errors`);
-        push(results.trigger, name, trigger);
-      });
-    }
+    // Both peers run at once (each idle while the other is loaded), measured in alternating windows.
+    const [first, second] = rotate(["ours", "elysia-post"] as PeerName[], round) as [PeerName, PeerName];
+    await withPeer(first, 1000, (a) =>
+      withPeer(second, 1000, async (b) => {
+        const measured = await runTriggerPaired([a, b], { concurrency: config.triggerConcurrency, durationMs: config.triggerMs });
+        for (const [peer, trigger] of measured) {
+          log(`  ${peer.name}: ${Math.round(trigger.requestsPerSecond)} req/s, ${Math.round(trigger.requestsPerCpuSecond)} req/CPU-s, ${trigger.errors} errors`);
+          push(results.trigger, peer.name, trigger);
+        }
+      }),
+    );
   }
   if (only.has("resume")) {
     log(`round ${round + 1}: resume storm, ${config.resumeClients} clients ${config.resumeBack} events back`);

@@ -20,9 +20,11 @@ function flag(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-const body = JSON.stringify({ message: "hello from the trigger benchmark, a message of about sixty-four b" });
-const headers = { "content-type": "application/json", "content-length": String(body.length) };
-const request = (): Request => new Request("http://127.0.0.1/events/trigger", { method: "POST", headers, body });
+// The body as bytes, as a socket delivers it: Bun keeps a string body as a string, which
+// makes text() and json() look free and bytes() look dear next to a real request.
+const body = new TextEncoder().encode(JSON.stringify({ message: "hello from the trigger benchmark, a message of about sixty-four b" }));
+const headers = { "content-type": "application/json", "content-length": String(body.byteLength) };
+const request = (): Request => new Request("http://127.0.0.1/events/trigger", { method: "POST", headers, body: body.slice() });
 
 /** The same route as bench/peers/elysia-post.ts. */
 function bareElysia(): Fetch {

@@ -106,6 +106,10 @@ describe("readJsonBody", () => {
     const quoted = JSON.stringify({ message: `"\\${"[{".repeat(100)}` });
     expect(await readJsonBody(request(quoted, "application/json"))).toEqual(JSON.parse(quoted));
     expect(await readJsonBody(request('{"a":'.repeat(32) + "1" + "}".repeat(32), "application/json"))).toBeDefined();
+    // A flat object or array (every member a primitive) is one level deep, whatever its text holds.
+    const flat = JSON.stringify({ message: "[".repeat(100), n: 1, ok: true, none: null });
+    expect(await readJsonBody(request(flat, "application/json"))).toEqual(JSON.parse(flat));
+    expect(await readJsonBody(request(JSON.stringify(Array.from({ length: 100 }, (_, i) => i)), "application/json"))).toHaveLength(100);
     // Many openers side by side are not deep.
     const wide = JSON.stringify({ list: Array.from({ length: 40 }, (_, i) => [{ i }]) });
     expect(await readJsonBody(request(wide, "application/json"))).toEqual(JSON.parse(wide));

@@ -62,6 +62,15 @@ function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
+/** Whether every member of a parsed object or array is a primitive: then it nests one level, with no text to walk. */
+function isFlat(value: object): boolean {
+  for (const key in value) {
+    const member: unknown = (value as Record<string, unknown>)[key];
+    if (typeof member === "object" && member !== null) return false;
+  }
+  return true;
+}
+
 /**
  * Reads a JSON request body: 415 unless the content type is JSON, 413 when `Content-Length`
  * passes `maxBodyBytes` (nothing is read) or as soon as more than that arrives (the rest is
@@ -75,7 +84,8 @@ function nestsDeeperThan(text: string, limit: number): boolean {
 export function readJsonBody(request: Request, options: BodyLimitOptions = {}, mediaType?: string): Promise<unknown> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_BODY_LIMIT_OPTIONS.maxBodyBytes;
   // Elysia hands "" for a request without a body stream (Content-Length: 0): read the header then.
-  const type = mediaType === undefined || mediaType === "" ? mediaTypeOf(request) : mediaType.trim();
+  const type =
+    mediaType === "application/json" ? mediaType : mediaType === undefined || mediaType === "" ? mediaTypeOf(request) : mediaType.trim();
   if (type !== "application/json" && !JSON_MEDIA_TYPE.test(type)) {
     return Promise.reject(
       new HttpError(
@@ -111,7 +121,7 @@ function parseJsonBytes(bytes: Uint8Array, maxBodyBytes: number): unknown {
     const reason = error instanceof Error ? `: ${error.message.slice(0, 120)}` : "";
     throw new HttpError("INVALID_JSON", `request body is not valid JSON${reason}`, { cause: error });
   }
-  if (typeof value === "object" && value !== null && nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+  if (typeof value === "object" && value !== null && !isFlat(value) && nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new HttpError(
       "VALIDATION_FAILED",
       `request body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; send a flat object like {"message":"hi"}`,

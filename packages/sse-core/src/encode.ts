@@ -119,6 +119,15 @@ function assertValidRetry(retry: number): void {
   }
 }
 
+/**
+ * The bytes {@link field} writes for a field whose value takes `valueBytes` bytes of UTF-8
+ * (`name: value\n`, or `name:\n` when empty). Keep the two in step: stored events count
+ * history bytes with this before any frame is written.
+ */
+export function encodedFieldLength(name: string, valueBytes: number): number {
+  return name.length + (valueBytes === 0 ? 2 : valueBytes + 3);
+}
+
 function field(name: string, value: string): string {
   // An empty value is written as "name:" so nothing trails on the line; the parser reads
   // it as the empty string just like "name: ".

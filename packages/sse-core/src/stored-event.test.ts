@@ -32,6 +32,28 @@ describe("createStoredEvent", () => {
     }
   });
 
+  test("knows the frame's byte length for any id, event name and data size", () => {
+    const random = createRandom(20261205);
+    const pieces = ["a", "Z", "-", "é", "€", "😀", "\ufeff", " "];
+    const text = (length: number): string => {
+      let value = "";
+      for (let i = 0; i < length; i++) value += pieces[Math.floor(random() * pieces.length)];
+      return value;
+    };
+    for (let round = 0; round < 500; round++) {
+      // Short and long ids and names (the length is measured two ways, with 32 units between).
+      const id = text(Math.floor(random() * 48));
+      const event = round % 3 === 0 ? "message" : text(Math.floor(random() * 48));
+      const stored = createStoredEvent(id, event, text(Math.floor(random() * 64)));
+      expect(stored.frameLength).toBe(stored.frame.byteLength);
+    }
+    // Data past what the length scratch holds is measured by encoding it.
+    for (const data of ["é".repeat(30_000), "x".repeat(70_000), ""]) {
+      const stored = createStoredEvent("k1-1", "tick", data);
+      expect(stored.frameLength).toBe(stored.frame.byteLength);
+    }
+  });
+
   test("encodes on first read of frame, once: every read shares the same bytes", () => {
     const original = TextEncoder.prototype.encode;
     let encodes = 0;

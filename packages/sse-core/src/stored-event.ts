@@ -1,51 +1,78 @@
-import { encodeEvent } from "./encode.ts";
+import { assertValidEventName, assertValidId, encodedFieldLength, encodeEvent } from "./encode.ts";
 import type { StoredEvent } from "./types.ts";
 
 const utf8 = new TextEncoder();
-/** Where frame lengths are measured without allocating; frames that may not fit are encoded at once. */
+/** Where UTF-8 lengths are measured without allocating; longer text is measured by encoding it. */
 const scratch = new Uint8Array(64 * 1024);
+
+/** The UTF-8 byte length of `text`, without keeping any bytes. */
+function utf8Length(text: string): number {
+  // Ids and event names are short and usually ASCII: a character loop beats a native call there.
+  if (text.length <= 32) {
+    let ascii = true;
+    for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+    if (ascii) return text.length;
+  }
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: text that may not fit the scratch is encoded.
+  return text.length * 3 <= scratch.length ? utf8.encodeInto(text, scratch).written : utf8.encode(text).byteLength;
+}
+
+/**
+ * The byte length of the frame {@link encodeEvent} writes for a one-line `data`: an `id`
+ * line, an `event` line unless it is "message", one `data` line, and the blank line.
+ */
+function oneLineFrameLength(id: string, event: string, data: string): number {
+  const eventBytes = event === "message" ? 0 : encodedFieldLength("event", utf8Length(event));
+  return encodedFieldLength("id", utf8Length(id)) + eventBytes + encodedFieldLength("data", utf8Length(data)) + 1;
+}
 
 /**
  * A stored event whose frame bytes are encoded on first read of `frame`, then shared by
- * every reader. A publish with no subscriber never pays for the bytes (an allocation that
- * cost ~0.5 µs per trigger on Bun, bench/RESULTS.md); `frameLength` is exact all along.
+ * every reader. A publish with no subscriber never pays for the frame (text or bytes: an
+ * allocation each, and history would keep the text alive; bench/RESULTS.md);
+ * `frameLength` is exact all along.
  */
 class LazyFrameEvent implements StoredEvent {
   readonly id: string;
   readonly event: string;
   readonly data: string;
   readonly frameLength: number;
-  #text: string | undefined;
   #frame: Uint8Array | undefined;
 
-  constructor(id: string, event: string, data: string, text: string, frame: Uint8Array | undefined) {
+  constructor(id: string, event: string, data: string, frameLength: number, frame: Uint8Array | undefined) {
     this.id = id;
     this.event = event;
     this.data = data;
+    this.frameLength = frameLength;
     this.#frame = frame;
-    this.#text = frame === undefined ? text : undefined;
-    this.frameLength = frame === undefined ? utf8.encodeInto(text, scratch).written : frame.byteLength;
     // Private fields stay writable: freezing keeps the public shape immutable and the memo working.
     Object.freeze(this);
   }
 
   get frame(): Uint8Array {
-    if (this.#frame === undefined) {
-      this.#frame = utf8.encode(this.#text);
-      this.#text = undefined;
-    }
+    this.#frame ??= utf8.encode(frameText(this.id, this.event, this.data));
     return this.#frame;
   }
 }
 
+function frameText(id: string, event: string, data: string): string {
+  // "message" is what a client assumes without an event line: leave it out of the frame.
+  return encodeEvent(event === "message" ? { id, data } : { id, event, data });
+}
+
 /**
- * Builds the frozen {@link StoredEvent} a broker keeps: the frame is written now (so a bad
- * event name throws here) and encoded to bytes on first use.
+ * Builds the frozen {@link StoredEvent} a broker keeps: the id and event name are checked
+ * now (so a bad one throws here), the frame is encoded to bytes on first use.
  * @throws {SseError} as {@link encodeEvent}.
  */
 export function createStoredEvent(id: string, event: string, data: string): StoredEvent {
-  // "message" is what a client assumes without an event line: leave it out of the frame.
-  const text = encodeEvent(event === "message" ? { id, data } : { id, event, data });
-  // A UTF-8 frame takes at most 3 bytes per UTF-16 unit; one that may not fit the scratch is encoded now.
-  return new LazyFrameEvent(id, event, data, text, text.length * 3 > scratch.length ? utf8.encode(text) : undefined);
+  assertValidId(id);
+  // "message", the event of every trigger, is known to be valid.
+  if (event !== "message") assertValidEventName(event);
+  // Multi-line data (never a JSON payload) is rare: measure it by encoding the frame now.
+  if (data.indexOf("\n") !== -1 || data.indexOf("\r") !== -1) {
+    const frame = utf8.encode(frameText(id, event, data));
+    return new LazyFrameEvent(id, event, data, frame.byteLength, frame);
+  }
+  return new LazyFrameEvent(id, event, data, oneLineFrameLength(id, event, data), undefined);
 }

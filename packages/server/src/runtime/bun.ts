@@ -68,16 +68,18 @@ export async function startBunServer(
     port: resolved.httpPort,
     hostname: resolved.host,
     idleTimeout: serve.idleTimeoutSeconds ?? 10,
-    async fetch(request, bunServer) {
-      // Only a GET can open an event stream; every other answer goes out as it is, without
-      // waiting here (one await and one header lookup less on each trigger).
+    fetch(request, bunServer) {
+      // Only a GET can open an event stream; every other answer is handed back as Elysia
+      // returns it. Not an async function: wrapping the trigger's promise in another cost
+      // two microtask turns per request.
       if (request.method !== "GET") return app.fetch(request);
-      const response = await app.fetch(request);
-      // Bun closes a connection idle for `idleTimeout` seconds, and an event stream may be quiet
-      // far longer (keepalive off or slower than the timeout). Bun 1.4.5 does not apply the
-      // timeout to a response in progress; say so explicitly rather than rely on it.
-      if (response.headers.get("content-type") === "text/event-stream") bunServer.timeout(request, 0);
-      return response;
+      return Promise.resolve(app.fetch(request)).then((response) => {
+        // Bun closes a connection idle for `idleTimeout` seconds, and an event stream may be quiet
+        // far longer (keepalive off or slower than the timeout). Bun 1.4.5 does not apply the
+        // timeout to a response in progress; say so explicitly rather than rely on it.
+        if (response.headers.get("content-type") === "text/event-stream") bunServer.timeout(request, 0);
+        return response;
+      });
     },
   });
   let shuttingDown: Promise<void> | undefined;
