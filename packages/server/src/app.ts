@@ -37,7 +37,12 @@ async function buildApp(options: AppOptions = {}) {
   const keepAlive = resolved.keepAliveMs === false ? false : createKeepAliveHub({ intervalMs: resolved.keepAliveMs });
   const counters = createEventStreamCounters();
   // `service` is read only when /metrics is scraped, after it exists.
-  const metrics = createServerMetrics({ counters, clients: () => service.clientCount, brokerUp: () => broker.health().ok });
+  const metrics = createServerMetrics({
+    counters,
+    clients: () => service.clientCount,
+    brokerUp: () => broker.health().ok,
+    published: () => service.publishedCount,
+  });
   const service = new EventsService({
     broker,
     keepAlive,
@@ -46,7 +51,6 @@ async function buildApp(options: AppOptions = {}) {
     maxBufferBytes: resolved.maxBufferBytes,
     counters,
     signal,
-    onPublished: () => metrics.published.inc(),
     onStreamClosed: (reason) => metrics.streamsClosed.inc(reason),
   });
 

@@ -9,6 +9,7 @@ import {
   type EventStreamCounters,
   type KeepAliveHub,
   SseError,
+  type StoredEvent,
 } from "@events/sse-core";
 import { HttpError } from "../../errors.ts";
 import type { ConnectedEventData, MessageEventData, TriggerResponse } from "@events/contract";
@@ -35,8 +36,6 @@ export interface EventsServiceOptions {
   readonly counters: EventStreamCounters;
   /** Aborted at shutdown: every stream ends and new ones get 503. */
   readonly signal: AbortSignal;
-  /** Called after each stored trigger (for the published-events metric). */
-  readonly onPublished?: () => void;
   /** Called once per ended stream with why it ended (for the streams-closed metric). */
   readonly onStreamClosed?: (reason: EventStreamCloseReason) => void;
 }
@@ -51,14 +50,38 @@ export interface OpenStreamInput {
 export class EventsService {
   readonly #options: EventsServiceOptions;
   #clients = 0;
+  #published = 0;
+  // Made once, not per trigger: every trigger would otherwise allocate both closures.
+  readonly #answer: (stored: StoredEvent) => TriggerResponse;
+  readonly #refuse: (error: unknown) => never;
 
   constructor(options: EventsServiceOptions) {
     this.#options = options;
+    const { broker } = options;
+    this.#answer = (stored) => {
+      this.#published += 1;
+      const clients = broker.subscriberCount;
+      return { status: `Event broadcast to ${clients} clients`, id: stored.id, clients };
+    };
+    this.#refuse = (error) => {
+      if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
+        throw new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, {
+          headers: { "retry-after": "1" },
+          cause: error,
+        });
+      }
+      throw error;
+    };
   }
 
   /** Streams served now (each counted from its request until it ends). */
   get clientCount(): number {
     return this.#clients;
+  }
+
+  /** Triggers stored since the service started (for the published-events metric). */
+  get publishedCount(): number {
+    return this.#published;
   }
 
   /**
@@ -144,24 +167,8 @@ export class EventsService {
    * @throws {HttpError} `BROKER_UNAVAILABLE` (503) when the broker cannot store it.
    */
   trigger(message: string): Promise<TriggerResponse> {
-    const { broker, onPublished } = this.#options;
     const data = JSON.stringify({ message } satisfies MessageEventData);
     // A promise chain rather than an async function: one promise less on every trigger.
-    return broker.publish({ event: "message", data }).then(
-      (stored) => {
-        onPublished?.();
-        const clients = broker.subscriberCount;
-        return { status: `Event broadcast to ${clients} clients`, id: stored.id, clients };
-      },
-      (error: unknown) => {
-        if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
-          throw new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, {
-            headers: { "retry-after": "1" },
-            cause: error,
-          });
-        }
-        throw error;
-      },
-    );
+    return this.#options.broker.publish({ event: "message", data }).then(this.#answer, this.#refuse);
   }
 }

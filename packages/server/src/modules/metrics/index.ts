@@ -13,13 +13,13 @@ export interface ServerMetricsSources {
   readonly clients: () => number;
   /** Whether the broker can store events now. */
   readonly brokerUp: () => boolean;
+  /** Triggers stored so far. */
+  readonly published: () => number;
 }
 
 /** The registry plus the counters the server increments itself. */
 export interface ServerMetrics {
   readonly registry: MetricsRegistry;
-  /** Triggers stored. */
-  readonly published: Counter;
   /** Triggers refused, by error code (`reason` label). */
   readonly triggersRejected: Counter;
   /** Streams ended, by reason (`cancelled`, `slow-consumer`, `aborted`, `broker-closed`, `error`). */
@@ -29,13 +29,14 @@ export interface ServerMetrics {
 /**
  * Registers every server metric.
  * @example
- * const metrics = createServerMetrics({ counters, clients: () => service.clientCount, brokerUp: () => broker.health().ok });
+ * const metrics = createServerMetrics({ counters, clients: () => service.clientCount, brokerUp: () => broker.health().ok, published: () => service.publishedCount });
  */
 export function createServerMetrics(sources: ServerMetricsSources): ServerMetrics {
   const registry = new MetricsRegistry();
   const { counters } = sources;
   registry.observe({ name: "events_clients_connected", help: "Event streams open on this node.", type: "gauge", read: sources.clients });
-  const published = registry.counter({ name: "events_published_total", help: "Events stored through POST /events/trigger." });
+  // Read at scrape time: the service counts, so a trigger pays no map update.
+  registry.observe({ name: "events_published_total", help: "Events stored through POST /events/trigger.", type: "counter", read: sources.published });
   registry.observe({
     name: "events_delivered_total",
     help: "Events (replayed and live) handed to client streams.",
@@ -61,7 +62,7 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
     label: "reason",
   });
   registry.observe({ name: "events_broker_up", help: "1 when the broker can store events, else 0.", type: "gauge", read: () => (sources.brokerUp() ? 1 : 0) });
-  return { registry, published, triggersRejected, streamsClosed };
+  return { registry, triggersRejected, streamsClosed };
 }
 
 /**
