@@ -215,7 +215,14 @@ function triggerSection(results: BenchResults, targets: string[]): string[] {
   const bare = median((results.trigger.get("elysia-post") ?? []).map((r) => r.requestsPerSecond));
   const oursCpu = median((results.trigger.get("ours") ?? []).map((r) => r.requestsPerCpuSecond));
   const bareCpu = median((results.trigger.get("elysia-post") ?? []).map((r) => r.requestsPerCpuSecond));
-  lines.push("", `Ours ÷ bare Elysia: ${ratio(ours / bare)} in requests/s, ${ratio(oursCpu / bareCpu)} in requests/CPU-s.`);
+  // Both peers are measured in the same windows of each round: the per-round ratios show the spread.
+  const oursRuns = results.trigger.get("ours") ?? [];
+  const bareRuns = results.trigger.get("elysia-post") ?? [];
+  const perRound = oursRuns.map((run, i) => run.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? Number.NaN));
+  lines.push(
+    "",
+    `Ours ÷ bare Elysia: ${ratio(ours / bare)} in requests/s, ${ratio(oursCpu / bareCpu)} in requests/CPU-s (each round: ${perRound.map(ratio).join(", ")}).`,
+  );
   targets.push(`Trigger ≥ 0.8× the bare Elysia POST route's requests/s: ${verdict(Number.isFinite(ours / bare) ? ours / bare >= 0.8 : undefined)} (${ratio(ours / bare)})`);
   return lines;
 }

@@ -58,10 +58,18 @@ export class EventsService {
   constructor(options: EventsServiceOptions) {
     this.#options = options;
     const { broker } = options;
+    // The status line for the last client count: the count seldom changes between triggers,
+    // and reusing the string saves building (and allocating) it on every one.
+    let statusClients = -1;
+    let status = "";
     this.#answer = (stored) => {
       this.#published += 1;
       const clients = broker.subscriberCount;
-      return { status: `Event broadcast to ${clients} clients`, id: stored.id, clients };
+      if (clients !== statusClients) {
+        statusClients = clients;
+        status = `Event broadcast to ${clients} clients`;
+      }
+      return { status, id: stored.id, clients };
     };
     this.#refuse = (error) => {
       if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
