@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemoryBroker, SseError } from "@events/sse-core";
+import { type Broker, MemoryBroker, SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { openStream, trigger, withServer } from "./support/server.ts";
 
@@ -107,26 +107,45 @@ describe("/healthz", () => {
   });
 
   test("answers 503 while the broker cannot store events, and so does a trigger", async () => {
-    const memory = new MemoryBroker();
-    let up = true;
-    const broker = Object.assign(Object.create(memory) as MemoryBroker, {
-      health: () => (up ? memory.health() : { ok: false, detail: "test: broker down" }),
-      publish: (input: Parameters<MemoryBroker["publish"]>[0]) =>
-        up ? memory.publish(input) : Promise.reject(new SseError("BROKER_UNAVAILABLE", "test: broker down")),
-    });
-    await withServer(
-      {},
-      async (url) => {
-        up = false;
-        const health = await fetch(new URL("/healthz", url));
-        expect(health.status).toBe(503);
-        expect(await health.json()).toMatchObject({ status: "degraded", broker: { ok: false, detail: "test: broker down" } });
-        const refused = await trigger(url, "lost?");
-        expect(refused.status).toBe(503);
-        expect(refused.body.error?.code).toBe("BROKER_UNAVAILABLE");
-      },
-      { broker },
-    );
+    // Both ways a trigger stores: through publish's promise (e.g. Redis) and at once (publishSync).
+    for (const stores of ["async", "sync"] as const) {
+      const memory = new MemoryBroker();
+      let up = true;
+      const down = (): SseError => new SseError("BROKER_UNAVAILABLE", "test: broker down");
+      type Input = Parameters<MemoryBroker["publish"]>[0];
+      const broker: Broker = {
+        health: () => (up ? memory.health() : { ok: false, detail: "test: broker down" }),
+        publish: (input: Input) => (up ? memory.publish(input) : Promise.reject(down())),
+        ...(stores === "sync"
+          ? {
+              publishSync: (input: Input) => {
+                if (up) return memory.publishSync(input);
+                throw down();
+              },
+            }
+          : {}),
+        subscribe: (handlers, options) => memory.subscribe(handlers, options),
+        get subscriberCount() {
+          return memory.subscriberCount;
+        },
+        close: () => memory.close(),
+      };
+      await withServer(
+        {},
+        async (url) => {
+          expect((await trigger(url, "stored")).status).toBe(200);
+          up = false;
+          const health = await fetch(new URL("/healthz", url));
+          expect(health.status).toBe(503);
+          expect(await health.json()).toMatchObject({ status: "degraded", broker: { ok: false, detail: "test: broker down" } });
+          const refused = await trigger(url, "lost?");
+          expect(refused.status).toBe(503);
+          expect(refused.body.error?.code).toBe("BROKER_UNAVAILABLE");
+          expect(memory.historyLength).toBe(1);
+        },
+        { broker },
+      );
+    }
   });
 });
 

@@ -76,6 +76,12 @@ export interface Broker {
    */
   publish(input: PublishInput): Promise<StoredEvent>;
   /**
+   * {@link Broker.publish} without the promise, offered by a broker that stores at once (the
+   * in-memory one): a caller that answers right after storing skips a promise per event.
+   * Throws what `publish` would reject with. Optional: callers fall back to `publish`.
+   */
+  publishSync?(input: PublishInput): StoredEvent;
+  /**
    * Subscribes from an optional last event id. Replay and the gap notice are delivered
    * through `handlers` before this resolves; live events follow with no hole and no
    * duplicate between the two, even while publishes race the subscribe.

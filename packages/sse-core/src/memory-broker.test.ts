@@ -99,6 +99,21 @@ describe("MemoryBroker publish", () => {
     expect(first.events[0]?.frame).toBe(second.events[0]?.frame);
   });
 
+  test("stores at once with publishSync, in the same sequence as publish", async () => {
+    const broker = new MemoryBroker({ epoch: EPOCH });
+    const live = recorder();
+    await broker.subscribe(live);
+    const first = broker.publishSync({ data: "a" });
+    expect(first.id).toBe(id(1));
+    expect(live.events.map((event) => event.id)).toEqual([id(1)]);
+    expect((await broker.publish({ data: "b" })).id).toBe(id(2));
+    expect(broker.publishSync({ event: "tick", data: "c" })).toMatchObject({ id: id(3), event: "tick", data: "c" });
+    expect(() => broker.publishSync({ event: "a\rb", data: "" })).toThrow(SseError);
+    expect(broker.historyLength).toBe(3);
+    await broker.close();
+    expect(() => broker.publishSync({ data: "late" })).toThrow("the broker is closed");
+  });
+
   test("rejects an event name with a line break and does not use up an id", async () => {
     const broker = new MemoryBroker({ epoch: EPOCH });
     expect(await rejectionCode(broker.publish({ event: "a\nb", data: "" }))).toBe("INVALID_EVENT_NAME");

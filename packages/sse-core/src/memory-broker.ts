@@ -111,13 +111,19 @@ export class MemoryBroker implements Broker {
     // Not an async function: storing is synchronous, and the trigger path pays for every
     // promise (bench/RESULTS.md). A throw still becomes a rejection.
     try {
-      return Promise.resolve(this.#store(input));
+      return Promise.resolve(this.publishSync(input));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  #store(input: PublishInput): StoredEvent {
+  /**
+   * {@link publish} without the promise: stores the event, delivers it to every subscriber
+   * and returns it.
+   * @throws {SseError} `BROKER_CLOSED` after {@link close}; `INVALID_EVENT_NAME` when
+   *   `input.event` contains CR or LF.
+   */
+  publishSync(input: PublishInput): StoredEvent {
     if (this.#closed) throw closedError();
     const sequence = this.#sequence + 1;
     // One concatenation rather than formatEventId's checks and base36 conversion per publish:
