@@ -10,7 +10,7 @@ import { createParser as createEventsourceParser } from "eventsource-parser";
 /** Options of {@link runParserBench}. */
 export interface ParserBenchOptions {
   /**
-   * A ~5 MB corpus and 5 rounds instead of ~50 MB and 7 rounds.
+   * A ~5 MB corpus and 6 measured rounds instead of ~50 MB and 9.
    * @default false
    */
   readonly quick?: boolean;
@@ -34,6 +34,8 @@ export interface ParserBenchRow {
   readonly mbPerSecond: number;
   /** The same by wall-clock time. */
   readonly mbPerSecondWall: number;
+  /** Slowest and fastest measured round by CPU time, in MB/s: how steady the contender ran. */
+  readonly mbPerSecondRange: readonly [slowest: number, fastest: number];
   /** Events seen (0 for the decode floor, which does not parse). */
   readonly events: number;
 }
@@ -54,6 +56,12 @@ export interface ParserBenchResult {
    * any decode-then-split parser pays before it looks at a single field.
    */
   readonly decodeAndFindLines: ParserBenchRow;
+  /**
+   * Streaming decode plus one `indexOf` pass for LF and one for CR, nothing else: the least
+   * an exact decode-then-split parser pays, since CR, LF and CRLF all end a line and V8, JSC
+   * and Deno offer no native search for either of two characters that beats two passes.
+   */
+  readonly decodeAndFindLineEnds: ParserBenchRow;
   /** ours / eventsource-parser (target: >= 1.0). */
   readonly oursOverEventsourceParser: number;
   /** ours / decode floor (target: >= 0.7). */
@@ -61,6 +69,8 @@ export interface ParserBenchResult {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+/** Rounds a contender runs before each block of measured ones (see the block loop). */
+const UNMEASURED_ROUNDS_PER_BLOCK = 3;
 
 /** Measures the three contenders on a generated corpus, interleaving rounds. */
 export async function runParserBench(options: ParserBenchOptions = {}): Promise<ParserBenchResult> {
@@ -72,7 +82,7 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
     chunks.push(corpus.bytes.subarray(offset, offset + CHUNK_BYTES));
   }
 
-  const contenders: Record<"ours" | "eventsourceParser" | "decodeFloor" | "decodeAndFindLines", () => number> = {
+  const contenders: Record<"ours" | "eventsourceParser" | "decodeFloor" | "decodeAndFindLines" | "decodeAndFindLineEnds", () => number> = {
     ours(): number {
       let events = 0;
       const parser = createParser({ onEvent: () => void events++ });
@@ -102,10 +112,20 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
       }
       return lines > 0 ? 0 : -1;
     },
+    decodeAndFindLineEnds(): number {
+      let lineEnds = 0;
+      const decoder = new TextDecoder();
+      for (const chunk of chunks) {
+        const text = decoder.decode(chunk, { stream: true });
+        for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", end + 1)) lineEnds++;
+        for (let end = text.indexOf("\r"); end !== -1; end = text.indexOf("\r", end + 1)) lineEnds++;
+      }
+      return lineEnds > 0 ? 0 : -1;
+    },
   };
   const names = Object.keys(contenders) as Array<keyof typeof contenders>;
 
-  const counts = { ours: 0, eventsourceParser: 0, decodeFloor: 0, decodeAndFindLines: 0 };
+  const counts = { ours: 0, eventsourceParser: 0, decodeFloor: 0, decodeAndFindLines: 0, decodeAndFindLineEnds: 0 };
   for (const name of names) counts[name] = contenders[name]();
   if (counts.ours !== corpus.frames || counts.eventsourceParser !== corpus.frames) {
     throw new Error(
@@ -113,32 +133,47 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
     );
   }
 
-  const rounds = quick ? 5 : 7;
-  const cpuTimes: Record<keyof typeof contenders, number[]> = { ours: [], eventsourceParser: [], decodeFloor: [], decodeAndFindLines: [] };
-  const wallTimes: Record<keyof typeof contenders, number[]> = { ours: [], eventsourceParser: [], decodeFloor: [], decodeAndFindLines: [] };
-  for (let round = 0; round < rounds; round++) {
-    // Rotate the order so no contender always runs right after another one's garbage.
+  // Rounds run in blocks: each contender runs a few unmeasured rounds and then
+  // `roundsPerBlock` measured ones back to back, and the blocks rotate. Garbage is collected on helper threads
+  // that count as this process's CPU time, so a contender that ran right after another pays
+  // for part of the other's garbage: interleaving single rounds charged the parsers' garbage
+  // to the allocation-light decode floor (on Bun the floor's median swung from 400 to 1,300
+  // MB/s, against ~1,300 in a process of its own; after another contender it needs two or
+  // three rounds to get back to speed). The unmeasured rounds absorb that, and the
+  // rotation keeps slow drift of the machine from falling on one contender only.
+  const blocks = 3;
+  const roundsPerBlock = quick ? 2 : 3;
+  const rounds = blocks * roundsPerBlock;
+  const cpuTimes = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof contenders, number[]>;
+  const wallTimes = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof contenders, number[]>;
+  for (let block = 0; block < blocks; block++) {
     for (let index = 0; index < names.length; index++) {
-      const name = names[(index + round) % names.length] as keyof typeof contenders;
-      const cpuStarted = cpuMilliseconds();
-      const started = performance.now();
-      contenders[name]();
-      wallTimes[name].push(performance.now() - started);
-      cpuTimes[name].push(cpuMilliseconds() - cpuStarted);
-      await Promise.resolve();
+      const name = names[(index + block) % names.length] as keyof typeof contenders;
+      for (let round = 0; round < UNMEASURED_ROUNDS_PER_BLOCK; round++) contenders[name]();
+      for (let round = 0; round < roundsPerBlock; round++) {
+        const cpuStarted = cpuMilliseconds();
+        const started = performance.now();
+        contenders[name]();
+        wallTimes[name].push(performance.now() - started);
+        cpuTimes[name].push(cpuMilliseconds() - cpuStarted);
+        await Promise.resolve();
+      }
     }
   }
 
+  const megabytes = corpus.bytes.length / 1e6;
   const row = (name: keyof typeof contenders, label: string): ParserBenchRow => ({
     name: label,
-    mbPerSecond: corpus.bytes.length / 1e6 / (median(cpuTimes[name]) / 1000),
-    mbPerSecondWall: corpus.bytes.length / 1e6 / (median(wallTimes[name]) / 1000),
+    mbPerSecond: megabytes / (median(cpuTimes[name]) / 1000),
+    mbPerSecondWall: megabytes / (median(wallTimes[name]) / 1000),
+    mbPerSecondRange: [megabytes / (Math.max(...cpuTimes[name]) / 1000), megabytes / (Math.min(...cpuTimes[name]) / 1000)],
     events: counts[name],
   });
   const ours = row("ours", "@events/sse-core createParser (bytes)");
   const eventsourceParser = row("eventsourceParser", "eventsource-parser 4.1.3 (+ streaming TextDecoder)");
   const decodeFloor = row("decodeFloor", "streaming TextDecoder.decode only (floor)");
   const decodeAndFindLines = row("decodeAndFindLines", "(reference) decode + indexOf per LF, no parsing");
+  const decodeAndFindLineEnds = row("decodeAndFindLineEnds", "(reference) decode + indexOf per LF and per CR, no parsing");
   return {
     runtime: runtimeName(),
     asciiOnly,
@@ -150,6 +185,7 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
     eventsourceParser,
     decodeFloor,
     decodeAndFindLines,
+    decodeAndFindLineEnds,
     oursOverEventsourceParser: ours.mbPerSecond / eventsourceParser.mbPerSecond,
     oursOverDecodeFloor: ours.mbPerSecond / decodeFloor.mbPerSecond,
   };
@@ -158,20 +194,26 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
 /** The result as a small Markdown table. */
 export function formatParserBench(result: ParserBenchResult): string {
   const lines = [
-    `${result.runtime}, ${(result.corpusBytes / 1e6).toFixed(1)} MB ${result.asciiOnly ? "ASCII-only " : ""}corpus (${result.frames} frames), ${result.chunkBytes / 1024} KiB chunks, median of ${result.rounds} interleaved rounds after a warm-up`,
+    `${result.runtime}, ${(result.corpusBytes / 1e6).toFixed(1)} MB ${result.asciiOnly ? "ASCII-only " : ""}corpus (${result.frames} frames), ${result.chunkBytes / 1024} KiB chunks, median of ${result.rounds} rounds in rotating blocks, each block after ${UNMEASURED_ROUNDS_PER_BLOCK} unmeasured ones`,
     "",
-    "| parser | MB/s (CPU time) | MB/s (wall) | events |",
-    "| --- | ---: | ---: | ---: |",
+    "| parser | MB/s (CPU time) | slowest-fastest round | MB/s (wall) | events |",
+    "| --- | ---: | ---: | ---: | ---: |",
   ];
-  for (const row of [result.ours, result.eventsourceParser, result.decodeFloor, result.decodeAndFindLines]) {
+  const rows = [result.ours, result.eventsourceParser, result.decodeFloor, result.decodeAndFindLines, result.decodeAndFindLineEnds];
+  for (const row of rows) {
     const events = row.events > 0 ? String(row.events) : "-";
-    lines.push(`| ${row.name} | ${row.mbPerSecond.toFixed(0)} | ${row.mbPerSecondWall.toFixed(0)} | ${events} |`);
+    const [slowest, fastest] = row.mbPerSecondRange;
+    lines.push(
+      `| ${row.name} | ${row.mbPerSecond.toFixed(0)} | ${slowest.toFixed(0)}-${fastest.toFixed(0)} | ${row.mbPerSecondWall.toFixed(0)} | ${events} |`,
+    );
   }
   lines.push("");
   lines.push(`ours / eventsource-parser: ${result.oursOverEventsourceParser.toFixed(2)}x (target >= 1.0)`);
   lines.push(`ours / decode floor: ${result.oursOverDecodeFloor.toFixed(2)}x (target >= 0.7)`);
   const findLinesOverFloor = result.decodeAndFindLines.mbPerSecond / result.decodeFloor.mbPerSecond;
   lines.push(`(reference) decode + find lines / decode floor: ${findLinesOverFloor.toFixed(2)}x`);
+  const findLineEndsOverFloor = result.decodeAndFindLineEnds.mbPerSecond / result.decodeFloor.mbPerSecond;
+  lines.push(`(reference) decode + find line ends (LF and CR) / decode floor: ${findLineEndsOverFloor.toFixed(2)}x`);
   return lines.join("\n");
 }
 
