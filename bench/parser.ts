@@ -72,7 +72,7 @@ const CHUNK_BYTES = 64 * 1024;
 /** Rounds a contender runs before each block of measured ones (see the block loop). */
 const UNMEASURED_ROUNDS_PER_BLOCK = 3;
 
-/** Measures the three contenders on a generated corpus, interleaving rounds. */
+/** Measures the contenders on a generated corpus, in rotating blocks of rounds. */
 export async function runParserBench(options: ParserBenchOptions = {}): Promise<ParserBenchResult> {
   const quick = options.quick ?? false;
   const asciiOnly = options.asciiOnly ?? false;
@@ -108,7 +108,7 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
       const decoder = new TextDecoder();
       for (const chunk of chunks) {
         const text = decoder.decode(chunk, { stream: true });
-        for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", end + 1)) lines++;
+        lines += countOf(text, "\n");
       }
       return lines > 0 ? 0 : -1;
     },
@@ -117,8 +117,7 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
       const decoder = new TextDecoder();
       for (const chunk of chunks) {
         const text = decoder.decode(chunk, { stream: true });
-        for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", end + 1)) lineEnds++;
-        for (let end = text.indexOf("\r"); end !== -1; end = text.indexOf("\r", end + 1)) lineEnds++;
+        lineEnds += countOf(text, "\n") + countOf(text, "\r");
       }
       return lineEnds > 0 ? 0 : -1;
     },
@@ -134,8 +133,8 @@ export async function runParserBench(options: ParserBenchOptions = {}): Promise<
   }
 
   // Rounds run in blocks: each contender runs a few unmeasured rounds and then
-  // `roundsPerBlock` measured ones back to back, and the blocks rotate. Garbage is collected on helper threads
-  // that count as this process's CPU time, so a contender that ran right after another pays
+  // `roundsPerBlock` measured ones back to back, and the blocks rotate. Garbage is collected
+  // on helper threads that count as this process's CPU time, so a contender that ran right after another pays
   // for part of the other's garbage: interleaving single rounds charged the parsers' garbage
   // to the allocation-light decode floor (on Bun the floor's median swung from 400 to 1,300
   // MB/s, against ~1,300 in a process of its own; after another contender it needs two or
@@ -256,6 +255,13 @@ function generateCorpus(targetBytes: number, seed: number, asciiOnly: boolean): 
     offset += piece.length;
   }
   return { bytes, frames };
+}
+
+/** How often `character` occurs in `text`, found by `indexOf` (native search) alone. */
+function countOf(text: string, character: string): number {
+  let count = 0;
+  for (let at = text.indexOf(character); at !== -1; at = text.indexOf(character, at + 1)) count++;
+  return count;
 }
 
 function createRandom(seed: number): () => number {
