@@ -191,8 +191,24 @@ describe("createEventStream ending", () => {
     expect(reasons).toEqual(["broker-closed"]);
   });
 
-  test("errors with the broker's error when subscribing fails", async () => {
+  test("writes retry and ends cleanly when the broker is unavailable, so the client reconnects after it", async () => {
     const failure = new SseError("BROKER_UNAVAILABLE", "redis: ECONNREFUSED");
+    const broker: Broker = {
+      publish: () => Promise.reject(failure),
+      subscribe: () => Promise.reject(failure),
+      subscriberCount: 0,
+      health: () => ({ ok: false, detail: "down" }),
+      close: () => Promise.resolve(),
+    };
+    const { reader, reasons } = open(broker, { retryMs: 1500, openingEvent: connected });
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe("retry: 1500\n\n");
+    expect((await reader.read()).done).toBe(true);
+    expect(reasons).toEqual(["broker-unavailable"]);
+  });
+
+  test("errors with the broker's error when subscribing fails otherwise", async () => {
+    const failure = new Error("a bug in the broker");
     const broker: Broker = {
       publish: () => Promise.reject(failure),
       subscribe: () => Promise.reject(failure),
@@ -210,7 +226,7 @@ describe("createEventStream ending", () => {
   });
 
   test("errors with no reason when quietErrors is set, and still tells onClose why", async () => {
-    const failure = new SseError("BROKER_UNAVAILABLE", "redis: ECONNREFUSED");
+    const failure = new Error("a bug in the broker");
     const broker: Broker = {
       publish: () => Promise.reject(failure),
       subscribe: () => Promise.reject(failure),

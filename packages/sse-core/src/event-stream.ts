@@ -13,9 +13,14 @@ export type EventStreamCloseReason =
   | "slow-consumer"
   /** The broker ended the subscription (`broker.close()`) or was closed already. */
   | "broker-closed"
+  /**
+   * Subscribing failed with `BROKER_UNAVAILABLE` (e.g. Redis down): the stream wrote `retry:`
+   * (when enabled) and ended cleanly, so the client reconnects after that delay.
+   */
+  | "broker-unavailable"
   /** `signal` was aborted (server shutdown). */
   | "aborted"
-  /** Subscribing failed (e.g. `BROKER_UNAVAILABLE`) or `openingEvent` threw: the stream errors with that error. */
+  /** Subscribing failed (other than `BROKER_UNAVAILABLE`) or `openingEvent` threw: the stream errors with that error. */
   | "error";
 
 /** Shared, mutable counters a server exposes as metrics. Create with {@link createEventStreamCounters}. */
@@ -92,6 +97,9 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: Readonly<{
  * `maxBufferBytes` of live bytes queued is
  * disconnected: the stream errors (dropping its queue), `onClose("slow-consumer")` runs, and
  * the client resumes from history with its Last-Event-ID. Cancelling unsubscribes at once.
+ * When the broker cannot be reached (`subscribe` rejects with `BROKER_UNAVAILABLE`), the
+ * stream is only `retry:` and ends cleanly (`onClose("broker-unavailable")`), so the client
+ * reconnects after that delay.
  *
  * @throws {SseError} `INVALID_OPTION`, `INVALID_RETRY` or `INVALID_EVENT_NAME` for bad options.
  * @example
@@ -176,10 +184,18 @@ class ClientStream {
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     let subscription: Subscription;
     try {
-      subscription = await this.broker.subscribe(this.#handlers, lastEventId ? { lastEventId } : {});
+      subscription = await this.broker.subscribe(this.#handlers, lastEventId === undefined ? {} : { lastEventId });
     } catch (error) {
-      const closed = error instanceof SseError && error.code === "BROKER_CLOSED";
-      return this.finish(closed ? "broker-closed" : "error", error);
+      const code = error instanceof SseError ? error.code : undefined;
+      // A broker that is down is a condition, not a bug: an errored body before its first byte
+      // makes the runtime drop the connection with no status line (Bun 1.4.5), and EventSource
+      // gives up for good on a non-200 answer. Opening with retry: and ending cleanly makes it
+      // reconnect after that delay.
+      if (code === "BROKER_UNAVAILABLE") {
+        if (this.retryFrame) this.#write(this.retryFrame);
+        return this.finish("broker-unavailable");
+      }
+      return this.finish(code === "BROKER_CLOSED" ? "broker-closed" : "error", error);
     }
     // Cancelled (or aborted) while subscribing.
     if (this.#state === "done") return subscription.unsubscribe();
