@@ -1,5 +1,6 @@
 import { resolveEventsClientOptions, type EventsClientOptions } from "./options.ts";
-import { openEventStream, type EventStream, type StreamOptions } from "./stream.ts";
+import { ReconnectingStream } from "./reconnecting-stream.ts";
+import type { EventStream, StreamOptions } from "./stream.ts";
 import { createTrigger, type TriggerFunction } from "./trigger.ts";
 
 /** A client of one events server. */
@@ -35,6 +36,6 @@ export function createEventsClient(baseUrl: string, options?: EventsClientOption
   const streamUrl = `${resolved.baseUrl}/events/stream`;
   return {
     trigger: createTrigger(resolved),
-    stream: (streamOptions?: StreamOptions): EventStream => openEventStream(streamUrl, resolved, streamOptions),
+    stream: (streamOptions?: StreamOptions): EventStream => new ReconnectingStream(streamUrl, resolved, streamOptions),
   };
 }

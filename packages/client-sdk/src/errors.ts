@@ -6,6 +6,12 @@ export type EventsClientErrorCode =
   | "HTTP_ERROR"
   /** The server could not be reached (DNS, refused connection, reset). */
   | "NETWORK_ERROR"
+  /** The stream's connection broke off or its body ended (the stream reconnects). */
+  | "CONNECTION_LOST"
+  /** Nothing arrived on the stream for `heartbeatTimeoutMs` (the stream reconnects). */
+  | "HEARTBEAT_TIMEOUT"
+  /** The stream was redirected more than 5 times in one attempt (the stream reconnects later). */
+  | "TOO_MANY_REDIRECTS"
   /** The stream answered 200 with a content type other than `text/event-stream`. */
   | "UNEXPECTED_CONTENT_TYPE"
   /** A success answer whose body is not the JSON the contract promises. */

@@ -29,4 +29,6 @@ export type {
   TriggerResponse,
   TypedStreamEvent,
 } from "./events.ts";
-export { EventsClientError, type EventsClientErrorCode, type EventsClientErrorDetails } from "./errors.ts";
+export { EventsClientError, serverErrorMessage, type EventsClientErrorCode, type EventsClientErrorDetails } from "./errors.ts";
+export { MAX_RECONNECT_DELAY_MS } from "./backoff.ts";
+export { MAX_REDIRECTS } from "./connection.ts";

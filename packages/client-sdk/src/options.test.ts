@@ -6,7 +6,7 @@ describe("resolveEventsClientOptions", () => {
   test("fills every default", () => {
     const resolved = resolveEventsClientOptions("http://localhost:8080/");
     expect(resolved.baseUrl).toBe("http://localhost:8080");
-    expect(resolved.reconnect).toEqual({ initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: true });
+    expect(resolved.reconnect).toEqual({ initialDelayMs: 1000, minDelayMs: 100, maxDelayMs: 30_000, factor: 2, jitter: true });
     expect(resolved.heartbeatTimeoutMs).toBe(DEFAULT_HEARTBEAT_TIMEOUT_MS);
     expect(resolved.maxEventBytes).toBe(DEFAULT_MAX_EVENT_BYTES);
     expect(resolved.headers).toEqual({});
@@ -38,6 +38,9 @@ describe("resolveEventsClientOptions", () => {
     ["a URL with a query", () => resolveEventsClientOptions("http://h/?a=1"), /query/],
     ["a negative initial delay", () => resolveEventsClientOptions("http://h", { reconnect: { initialDelayMs: -1 } }), /initialDelayMs/],
     ["a max delay below the initial one", () => resolveEventsClientOptions("http://h", { reconnect: { maxDelayMs: 10 } }), /maxDelayMs/],
+    ["a zero backoff floor", () => resolveEventsClientOptions("http://h", { reconnect: { minDelayMs: 0 } }), /minDelayMs/],
+    ["a max delay past 24 h", () => resolveEventsClientOptions("http://h", { reconnect: { maxDelayMs: 86_400_001 } }), /maxDelayMs/],
+    ["a heartbeat past setTimeout's limit", () => resolveEventsClientOptions("http://h", { heartbeatTimeoutMs: 2 ** 31 }), /heartbeatTimeoutMs/],
     ["a factor below 1", () => resolveEventsClientOptions("http://h", { reconnect: { factor: 0.5 } }), /factor/],
     ["a NaN heartbeat", () => resolveEventsClientOptions("http://h", { heartbeatTimeoutMs: Number.NaN }), /heartbeatTimeoutMs/],
     ["a zero event size limit", () => resolveEventsClientOptions("http://h", { maxEventBytes: 0 }), /maxEventBytes/],

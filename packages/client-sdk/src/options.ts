@@ -1,3 +1,4 @@
+import { MAX_RECONNECT_DELAY_MS } from "./backoff.ts";
 import { describeValue, EventsClientError } from "./errors.ts";
 import type { StreamStatus } from "./status.ts";
 
@@ -19,7 +20,15 @@ export interface ReconnectOptions {
    */
   readonly initialDelayMs?: number;
   /**
-   * The longest wait between attempts, in milliseconds (a `Retry-After` from the server may ask for more).
+   * The floor of the backoff, in milliseconds: after n consecutive failures the stream waits at
+   * least `min(maxDelayMs, minDelayMs × factor^n)`, even when the server sent `retry: 0`; and a
+   * reconnect at once (`retry: 0`) is never followed by another one at once.
+   * @default 100
+   */
+  readonly minDelayMs?: number;
+  /**
+   * The longest wait between attempts, in milliseconds, at most 86400000 (24 h). A `Retry-After`
+   * from the server may ask for more, up to 24 h.
    * @default 30000
    */
   readonly maxDelayMs?: number;
@@ -57,7 +66,8 @@ export interface EventsClientOptions {
   readonly reconnect?: ReconnectOptions;
   /**
    * Silence on an open stream longer than this, in milliseconds, counts as a dead connection
-   * and reconnects. A little over twice the server's 15 s keepalive. `false` disables it.
+   * and reconnects. A little over twice the server's 15 s keepalive; at most 2147483647
+   * (`setTimeout`'s limit). `false` disables it.
    * @default 35000
    */
   readonly heartbeatTimeoutMs?: number | false;
@@ -97,6 +107,7 @@ export type ResolvedReconnectOptions = Readonly<Required<ReconnectOptions>>;
 /** The defaults of {@link ReconnectOptions}. */
 export const DEFAULT_RECONNECT_OPTIONS: ResolvedReconnectOptions = Object.freeze({
   initialDelayMs: 1000,
+  minDelayMs: 100,
   maxDelayMs: 30_000,
   factor: 2,
   jitter: true,
@@ -124,6 +135,9 @@ export interface ResolvedEventsClientOptions {
   readonly random: () => number;
 }
 
+/** The longest delay `setTimeout` honours (2^31 - 1 ms); longer ones fire after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
 const DEFAULT_TIMERS: Timers = {
   setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as number),
@@ -136,11 +150,12 @@ const DEFAULT_TIMERS: Timers = {
 export function resolveEventsClientOptions(baseUrl: string, options: EventsClientOptions = {}): ResolvedEventsClientOptions {
   const reconnect: ResolvedReconnectOptions = Object.freeze({ ...DEFAULT_RECONNECT_OPTIONS, ...options.reconnect });
   requireNumber("reconnect.initialDelayMs", reconnect.initialDelayMs, 0);
-  requireNumber("reconnect.maxDelayMs", reconnect.maxDelayMs, reconnect.initialDelayMs);
+  requireNumber("reconnect.minDelayMs", reconnect.minDelayMs, 1);
+  requireNumber("reconnect.maxDelayMs", reconnect.maxDelayMs, reconnect.initialDelayMs, MAX_RECONNECT_DELAY_MS);
   requireNumber("reconnect.factor", reconnect.factor, 1);
   if (typeof reconnect.jitter !== "boolean") invalid("reconnect.jitter", "must be a boolean", reconnect.jitter);
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
-  if (heartbeatTimeoutMs !== false) requireNumber("heartbeatTimeoutMs", heartbeatTimeoutMs, 1);
+  if (heartbeatTimeoutMs !== false) requireNumber("heartbeatTimeoutMs", heartbeatTimeoutMs, 1, MAX_TIMER_DELAY_MS);
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   if (maxEventBytes !== false) requireNumber("maxEventBytes", maxEventBytes, 1);
 
@@ -180,9 +195,10 @@ function resolveBaseUrl(baseUrl: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-function requireNumber(name: string, value: unknown, minimum: number): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < minimum) {
-    invalid(name, `must be a finite number >= ${minimum}`, value);
+function requireNumber(name: string, value: unknown, minimum: number, maximum = Number.MAX_VALUE): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < minimum || value > maximum) {
+    const range = maximum === Number.MAX_VALUE ? `>= ${minimum}` : `from ${minimum} to ${maximum}`;
+    invalid(name, `must be a finite number ${range}`, value);
   }
 }
 

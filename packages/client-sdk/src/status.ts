@@ -9,7 +9,9 @@ export type ReconnectReason =
   /** The server answered 408, 429 or 5xx (see `status`). */
   | "http-status"
   /** Nothing arrived for longer than `heartbeatTimeoutMs`: the connection is presumed dead. */
-  | "heartbeat-timeout";
+  | "heartbeat-timeout"
+  /** The answer redirected more than 5 times (a redirect loop): counted as a failed attempt. */
+  | "too-many-redirects";
 
 /** Why the stream stopped for good. */
 export type CloseReason =
@@ -35,6 +37,12 @@ export type StreamStatus =
       /** How long the stream waits before the next attempt, in milliseconds. */
       readonly delayMs: number;
       readonly reason: ReconnectReason;
+      /**
+       * What went wrong, with the underlying error as `cause`: `NETWORK_ERROR` (`network-error`),
+       * `HTTP_ERROR` with `status` (`http-status`), `CONNECTION_LOST`, `HEARTBEAT_TIMEOUT` or
+       * `TOO_MANY_REDIRECTS`.
+       */
+      readonly error: EventsClientError;
       /** The HTTP status when `reason` is `"http-status"`. */
       readonly status?: number;
     }

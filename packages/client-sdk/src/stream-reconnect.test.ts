@@ -35,7 +35,8 @@ describe("stream: backoff", () => {
     const run = await runStream([networkError(), networkError(), networkError()], {
       client: { random: () => draws.shift() ?? 0 },
     });
-    expect(reconnectDelays(run.statuses)).toEqual([0, 1000, 7992]);
+    // A draw of 0 still waits the floor: minDelayMs × factor^1.
+    expect(reconnectDelays(run.statuses)).toEqual([200, 1000, 7992]);
     expect(run.statuses[1]).toMatchObject({ reason: "network-error" });
   });
 

@@ -5,6 +5,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: Headers;
   readonly signal: AbortSignal | undefined;
+  /** The `redirect` mode the request asked `fetch` for. */
+  readonly redirect: RequestRedirect | undefined;
 }
 
 /** One answer of the scripted server: a Response, or a thrown error (network failure). */
@@ -82,6 +84,20 @@ export function noAnswer(): Step {
     });
 }
 
+/** A fetch that ignores its abort signal and never answers (a broken custom `fetch`). */
+export function ignoresAbort(): Step {
+  return () => new Promise<Response>(() => {});
+}
+
+/** What a browser answers to `redirect: "manual"` when the server redirects: status 0, no headers. */
+export function opaqueRedirect(): Step {
+  return () =>
+    Object.defineProperties(new Response(null, { status: 200 }), {
+      type: { value: "opaqueredirect" },
+      status: { value: 0 },
+    });
+}
+
 /** A frame: `id`, optional `event`, JSON `data`, blank line. */
 export function frame(id: string, event: string | undefined, data: unknown): string {
   return `id: ${id}\n${event === undefined ? "" : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
@@ -94,7 +110,12 @@ export function frame(id: string, event: string | undefined, data: unknown): str
 export function scriptedFetch(steps: readonly Step[]): { fetch: FetchFunction; requests: RecordedRequest[] } {
   const requests: RecordedRequest[] = [];
   const fetch: FetchFunction = async (input, init) => {
-    const request: RecordedRequest = { url: input, headers: new Headers(init.headers), signal: init.signal ?? undefined };
+    const request: RecordedRequest = {
+      url: input,
+      headers: new Headers(init.headers),
+      signal: init.signal ?? undefined,
+      redirect: init.redirect,
+    };
     const step = steps[requests.length] ?? answer(204);
     requests.push(request);
     return step(request);

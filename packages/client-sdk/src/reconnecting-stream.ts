@@ -1,0 +1,302 @@
+import { createParser, type SseMessage, type SseParser } from "@events/sse-core";
+import { computeReconnectDelay } from "./backoff.ts";
+import { lastEventIdHeader, openConnection, readChunks, retryableFailure, EVENT_STREAM_TYPE, type RetryableFailure } from "./connection.ts";
+import { describeValue, EventsClientError } from "./errors.ts";
+import { isStreamEventType, type StreamEvent } from "./events.ts";
+import type { ResolvedEventsClientOptions } from "./options.ts";
+import type { CloseReason, StreamStatus } from "./status.ts";
+import type { EventStream, StreamOptions } from "./stream.ts";
+import { createWatchdog, type Watchdog } from "./watchdog.ts";
+
+/** How an attempt ended when the stream goes on: why, and whether it received an event first. */
+interface AttemptEnd extends RetryableFailure {
+  readonly healthy: boolean;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The stream `client.stream()` returns: attempts one connection after another (see
+ * `connection.ts`), waits the backoff between them, resumes with `Last-Event-ID`, and hands
+ * the events to one consumer. A state machine: `connecting` → `open` → (`reconnecting` →
+ * `connecting` → `open`)* → `closed`, reported through `onStatus`.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
+ */
+export class ReconnectingStream implements EventStream, AsyncIterator<StreamEvent, undefined> {
+  readonly #url: string;
+  readonly #client: ResolvedEventsClientOptions;
+  readonly #options: StreamOptions;
+  readonly #parser: SseParser;
+  readonly #watchdog: Watchdog | undefined;
+  /** The loop of attempts; `next()` races it against {@link #halted}. */
+  readonly #run: AsyncGenerator<StreamEvent, undefined, undefined>;
+  /** Settles once the stream is stopped from outside, so a pending `next()` ends whatever `fetch` does. */
+  readonly #halted: Promise<IteratorReturnResult<undefined>>;
+  #halt!: () => void;
+  #isHalted = false;
+  #stopReason: CloseReason | undefined;
+  #closedReported = false;
+  #lastEventId: string;
+  /** Whether `fetch` follows redirects itself: a browser answers `redirect: "manual"` with an opaque redirect. */
+  #redirect: "manual" | "follow" = "manual";
+  #serverRetryMs: number | undefined;
+  /** Aborts the current attempt. */
+  #connection: AbortController | undefined;
+  #timedOut = false;
+  /** Whether the consumer holds an event (a slow consumer is not a silent server). */
+  #yielding = false;
+  #wakeUp: (() => void) | undefined;
+  /** Events parsed from the current chunk, not yet handed to the consumer. */
+  readonly #queue: StreamEvent[] = [];
+  #fatal: EventsClientError | undefined;
+  /** Bytes received since the parser last completed something: what it may be holding. */
+  #unfinishedBytes = 0;
+  /** Whether the current attempt received an event: a healthy connection. */
+  #receivedEvent = false;
+
+  constructor(url: string, client: ResolvedEventsClientOptions, options: StreamOptions = {}) {
+    const initialId = options.lastEventId ?? "";
+    if (typeof initialId !== "string" || /[\r\n\0]/.test(initialId)) {
+      throw new EventsClientError("INVALID_OPTION", `lastEventId must be a string without CR, LF or NUL (got ${describeValue(initialId)})`);
+    }
+    this.#url = url;
+    this.#client = client;
+    this.#options = options;
+    this.#lastEventId = initialId;
+    this.#halted = new Promise((resolve) => {
+      this.#halt = () => resolve(DONE);
+    });
+    this.#parser = createParser({
+      onEvent: (message) => this.#onEvent(message),
+      onRetry: (ms) => {
+        this.#unfinishedBytes = 0;
+        this.#serverRetryMs = ms;
+      },
+      onComment: () => {
+        this.#unfinishedBytes = 0;
+      },
+    });
+    // Seeds the parser's last event id: a block with an id and no data dispatches nothing.
+    if (initialId !== "") this.#parser.feed(`id: ${initialId}\n\n`);
+    const { heartbeatTimeoutMs, timers, now } = client;
+    this.#watchdog =
+      heartbeatTimeoutMs === false ? undefined : createWatchdog({ timeoutMs: heartbeatTimeoutMs, timers, now, onTimeout: () => this.#onSilence() });
+    this.#run = this.#attempts();
+    options.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (options.signal?.aborted) this.#stopFromOutside("aborted");
+  }
+
+  get lastEventId(): string {
+    return this.#lastEventId;
+  }
+
+  close(): void {
+    this.#stopFromOutside("closed");
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent, undefined> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamEvent, undefined>> {
+    if (this.#isHalted) return Promise.resolve(DONE);
+    return Promise.race([this.#run.next(), this.#halted]);
+  }
+
+  /** Called by `break` in `for await`: closes the stream. */
+  return(): Promise<IteratorResult<StreamEvent, undefined>> {
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  readonly #onAbort = (): void => this.#stopFromOutside("aborted");
+
+  #report(status: StreamStatus): void {
+    if (this.#closedReported) return;
+    if (status.state === "closed") this.#closedReported = true;
+    this.#client.onStatus?.(status);
+    this.#options.onStatus?.(status);
+  }
+
+  #stop(reason: CloseReason): void {
+    this.#stopReason ??= reason;
+    this.#connection?.abort();
+    this.#wakeUp?.();
+  }
+
+  /** `close()`, `break` or the signal: ends a pending `next()` now, even if `fetch` ignores its abort. */
+  #stopFromOutside(reason: CloseReason): void {
+    if (this.#isHalted) return;
+    this.#isHalted = true;
+    this.#stop(reason);
+    this.#cleanUp();
+    this.#report({ state: "closed", reason: this.#stopReason ?? reason });
+    this.#halt();
+    // Runs the loop's cleanup now if it waits at a `yield`, else once its current step settles.
+    void this.#run.return(undefined).catch(ignore);
+  }
+
+  #cleanUp(): void {
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#watchdog?.stop();
+  }
+
+  #onSilence(): void {
+    // A consumer slow to take an event is not a silent server: keep watching.
+    if (this.#yielding) return this.#watchdog?.start();
+    this.#timedOut = true;
+    this.#connection?.abort();
+  }
+
+  #onEvent(message: SseMessage): void {
+    this.#unfinishedBytes = 0;
+    this.#receivedEvent = true;
+    if (this.#fatal !== undefined || !isStreamEventType(message.type)) return;
+    const event = toStreamEvent(message);
+    if (event instanceof EventsClientError) this.#fatal = event;
+    else this.#queue.push(event);
+  }
+
+  async *#attempts(): AsyncGenerator<StreamEvent, undefined, undefined> {
+    const { reconnect, random } = this.#client;
+    let failures = 0;
+    let atOnce = false;
+    try {
+      for (let attempt = 1; this.#stopReason === undefined; attempt += 1) {
+        const end = yield* this.#attempt(attempt);
+        if (end === undefined || this.#stopReason !== undefined) break;
+        failures = end.healthy ? 0 : failures + 1;
+        const input = { failures, afterImmediateReconnect: atOnce, serverRetryMs: this.#serverRetryMs, retryAfterMs: end.retryAfterMs };
+        const delayMs = computeReconnectDelay(input, reconnect, random);
+        atOnce = delayMs < Math.min(reconnect.minDelayMs, reconnect.maxDelayMs);
+        const { reason, error, status } = end;
+        this.#report({ state: "reconnecting", attempt, delayMs, reason, error, ...(status === undefined ? {} : { status }) });
+        // onStatus may have closed the stream; do not wait out a backoff nobody needs.
+        if (this.#stopReason !== undefined) break;
+        await this.#sleep(delayMs);
+      }
+      this.#report({ state: "closed", reason: this.#stopReason ?? "closed" });
+    } catch (error) {
+      if (error instanceof EventsClientError) this.#report({ state: "closed", reason: "error", error });
+      throw error;
+    } finally {
+      this.#stop("closed");
+      this.#cleanUp();
+      this.#report({ state: "closed", reason: this.#stopReason ?? "closed" });
+    }
+    return undefined;
+  }
+
+  /** One connection: yields its events, returns how it ended (or `undefined` when the stream stops). */
+  async *#attempt(attempt: number): AsyncGenerator<StreamEvent, AttemptEnd | undefined, undefined> {
+    const connection = new AbortController();
+    this.#connection = connection;
+    this.#timedOut = false;
+    this.#receivedEvent = false;
+    this.#unfinishedBytes = 0;
+    this.#parser.reset();
+    const { lastEventId } = this.#parser;
+    const headers: Record<string, string> = { accept: EVENT_STREAM_TYPE, ...this.#client.headers };
+    if (lastEventId !== "") headers["last-event-id"] = lastEventIdHeader(lastEventId);
+    this.#report({ state: "connecting", attempt, lastEventId });
+    this.#watchdog?.start();
+    try {
+      const request = { url: this.#url, headers, fetch: this.#client.fetch, signal: connection.signal, now: this.#client.now };
+      let opened = await openConnection({ ...request, redirect: this.#redirect });
+      if (opened.kind === "opaque-redirect") {
+        // A browser hides the redirect from us: let it follow redirects (up to its own 20) from now on.
+        this.#redirect = "follow";
+        opened = await openConnection({ ...request, redirect: "follow" });
+      }
+      if (this.#stopReason !== undefined) return undefined;
+      switch (opened.kind) {
+        case "no-content":
+          this.#stop("no-content");
+          return undefined;
+        case "retry":
+          return this.#ended(opened.failure);
+        case "opaque-redirect":
+          // `redirect: "follow"` never answers so; a fetch that does is treated like a redirect loop.
+          return this.#ended(retryableFailure("too-many-redirects", this.#url, {}));
+      }
+      this.#report({ state: "open", attempt });
+      for await (const chunk of readChunks(opened.body, connection.signal)) {
+        if (this.#stopReason !== undefined) break;
+        this.#watchdog?.touch();
+        this.#unfinishedBytes += chunk.byteLength;
+        this.#parser.feed(chunk);
+        while (this.#queue.length > 0) {
+          const event = this.#queue.shift() as StreamEvent;
+          this.#lastEventId = event.id;
+          this.#yielding = true;
+          yield event;
+          this.#yielding = false;
+          this.#watchdog?.touch();
+          if (this.#stopReason !== undefined) return undefined;
+        }
+        if (this.#fatal !== undefined) throw this.#fatal;
+        this.#checkUnfinishedBytes();
+        this.#lastEventId = this.#parser.lastEventId;
+      }
+      if (this.#stopReason !== undefined) return undefined;
+      return this.#ended(retryableFailure("connection-lost", this.#url, {}));
+    } finally {
+      this.#yielding = false;
+      this.#watchdog?.stop();
+      this.#queue.length = 0;
+      connection.abort();
+    }
+  }
+
+  /** How the attempt ended, blaming the watchdog when it cut the connection. */
+  #ended(failure: RetryableFailure): AttemptEnd {
+    const { heartbeatTimeoutMs } = this.#client;
+    if (this.#timedOut && heartbeatTimeoutMs !== false) {
+      failure = retryableFailure("heartbeat-timeout", this.#url, { silentMs: heartbeatTimeoutMs });
+    }
+    return { ...failure, healthy: this.#receivedEvent };
+  }
+
+  #checkUnfinishedBytes(): void {
+    const { maxEventBytes } = this.#client;
+    if (maxEventBytes === false || this.#unfinishedBytes <= maxEventBytes) return;
+    // The parser buffers an unfinished line and event whole (WHATWG has no limit): stop here
+    // rather than let a broken or hostile server grow this process's memory.
+    throw new EventsClientError(
+      "EVENT_TOO_LARGE",
+      `the stream sent over ${maxEventBytes} bytes without completing an event; ` +
+        "is the URL an event stream? (raise the client option maxEventBytes if events are that large)",
+    );
+  }
+
+  #sleep(delayMs: number): Promise<void> {
+    const { timers } = this.#client;
+    return new Promise((resolve) => {
+      const handle = timers.setTimeout(() => {
+        this.#wakeUp = undefined;
+        resolve();
+      }, delayMs);
+      this.#wakeUp = () => {
+        this.#wakeUp = undefined;
+        timers.clearTimeout(handle);
+        resolve();
+      };
+    });
+  }
+}
+
+/** Turns a parsed message of a known type into a typed event, or the error for data that is not JSON. */
+function toStreamEvent(message: SseMessage): StreamEvent | EventsClientError {
+  try {
+    return { type: message.type, data: JSON.parse(message.data), id: message.lastEventId } as StreamEvent;
+  } catch (cause) {
+    return new EventsClientError(
+      "INVALID_EVENT_DATA",
+      `the data of a ${JSON.stringify(message.type)} event must be JSON (got ${describeValue(message.data)})`,
+      { cause },
+    );
+  }
+}
+
+/** The loop's own cleanup cannot fail in a way anyone could act on after `close()`. */
+function ignore(): void {}
