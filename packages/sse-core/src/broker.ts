@@ -32,8 +32,18 @@ export interface SubscriberHandlers {
 
 /** Where a subscription starts. */
 export interface SubscribeOptions {
-  /** Resume after this id (a client's Last-Event-ID). Omitted: only live events. */
+  /** Resume after this id (a client's Last-Event-ID). Omitted or `""`: only live events. */
   readonly lastEventId?: string;
+}
+
+/**
+ * The id a subscriber resumes after, or undefined for none. An empty id means none, as with
+ * EventSource, which sends no Last-Event-ID while its last event id is empty. Every broker
+ * decides it here, so callers pass what the client sent as it is.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-last-event-id-header
+ */
+export function normalizeLastEventId(lastEventId: string | undefined): string | undefined {
+  return lastEventId === "" ? undefined : lastEventId;
 }
 
 /** A live subscription. */
@@ -71,8 +81,13 @@ export interface BrokerHealth {
 export interface Broker {
   /**
    * Stores an event and delivers it to every subscriber; resolves once it is in history.
-   * Rejects with `SseError` code `BROKER_UNAVAILABLE` when it cannot store (never resolves
-   * for an event that was not stored) and `BROKER_CLOSED` after `close()`.
+   * With an `idempotencyKey` seen within the broker's idempotency window it stores and
+   * delivers nothing and resolves with the first event: its `id` always, its `event` and
+   * `data` while history still holds it (after that, this input's).
+   * Rejects with `SseError` code `BROKER_UNAVAILABLE` when the event was surely not stored
+   * (never resolves for an event that was not stored), `PUBLISH_UNCONFIRMED` when the broker
+   * cannot tell (a command sent but not answered in time: it may be stored later; retry with
+   * the same `idempotencyKey`), and `BROKER_CLOSED` after `close()`.
    */
   publish(input: PublishInput): Promise<StoredEvent>;
   /**

@@ -5,12 +5,19 @@ export type SseErrorCode =
   | "INVALID_RETRY"
   | "INVALID_OPTION"
   | "BROKER_CLOSED"
+  /** The broker surely did not store the event (e.g. the command was never sent): retrying is safe. */
   | "BROKER_UNAVAILABLE"
+  /**
+   * The command was sent but not confirmed (e.g. it timed out): the event may or may not have
+   * been stored. Retry with the same `idempotencyKey` to store it at most once.
+   */
+  | "PUBLISH_UNCONFIRMED"
   | "SLOW_CONSUMER";
 
 /**
  * The one error class of `@events/sse-core`. Thrown for invalid wire input given to the
- * encoder, invalid options at construction, and publishing to a closed broker.
+ * encoder, invalid options at construction, and publishes a broker could not store (or
+ * could not confirm).
  * Stream conditions (history gaps, slow consumers) are reported as data, never thrown.
  */
 export class SseError extends Error {

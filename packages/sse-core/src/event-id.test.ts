@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { SseError } from "./errors.ts";
 import { compareEventIds, formatEventId, parseEventId } from "./event-id.ts";
 
 describe("formatEventId", () => {
@@ -8,9 +9,17 @@ describe("formatEventId", () => {
   });
 
   test("rejects negative, fractional and unsafe parts", () => {
-    expect(() => formatEventId(-1, 0)).toThrow(RangeError);
-    expect(() => formatEventId(1, 1.5)).toThrow(RangeError);
-    expect(() => formatEventId(2 ** 60, 1)).toThrow(RangeError);
+    for (const [epoch, sequence] of [[-1, 0], [1, 1.5], [2 ** 60, 1]] as const) {
+      expect(() => formatEventId(epoch, sequence)).toThrow(SseError);
+      expect(() => formatEventId(epoch, sequence)).toThrow("event id parts must be non-negative safe integers");
+    }
+    let code: unknown;
+    try {
+      formatEventId(-1, 0);
+    } catch (error) {
+      code = (error as SseError).code;
+    }
+    expect(code).toBe("INVALID_ID");
   });
 });
 

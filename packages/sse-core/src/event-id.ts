@@ -1,3 +1,4 @@
+import { SseError, describeValue } from "./errors.ts";
 import type { EventId } from "./types.ts";
 
 /** An event id taken apart: the broker's epoch (ms since 1970) and the sequence within it. */
@@ -16,11 +17,14 @@ const EVENT_ID = /^(0|[1-9a-z][0-9a-z]*)-(0|[1-9][0-9]*)$/;
  * construction), so ids stay unique across restarts, and ids of a later epoch sort after
  * those of an earlier one. Compare ids with {@link compareEventIds}, not as strings.
  *
- * @throws {RangeError} when either part is not a non-negative safe integer.
+ * @throws {SseError} `INVALID_ID` when either part is not a non-negative safe integer.
  */
 export function formatEventId(epoch: number, sequence: number): EventId {
   if (!Number.isSafeInteger(epoch) || epoch < 0 || !Number.isSafeInteger(sequence) || sequence < 0) {
-    throw new RangeError(`event id parts must be non-negative safe integers (got epoch ${epoch}, sequence ${sequence})`);
+    throw new SseError(
+      "INVALID_ID",
+      `event id parts must be non-negative safe integers (got epoch ${describeValue(epoch)}, sequence ${describeValue(sequence)}); pass whole numbers from 0 to 2^53 - 1`,
+    );
   }
   return `${epoch.toString(36)}-${sequence}`;
 }

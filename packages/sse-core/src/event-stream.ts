@@ -1,7 +1,7 @@
 import type { Broker, GapNotice, SubscriberHandlers, Subscription } from "./broker.ts";
 import { assertValidEventName, encodeEventBytes, encodeRetry } from "./encode.ts";
 import { SseError } from "./errors.ts";
-import { positiveInteger } from "./history.ts";
+import { positiveInteger } from "./options.ts";
 import type { KeepAliveHub } from "./keep-alive.ts";
 import type { EventId, StoredEvent } from "./types.ts";
 
@@ -113,7 +113,7 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: Readonly<{
  * ```
  */
 export function createEventStream(broker: Broker, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
-  const maxBufferBytes = positiveInteger("maxBufferBytes", options.maxBufferBytes ?? DEFAULT_EVENT_STREAM_OPTIONS.maxBufferBytes);
+  const maxBufferBytes = positiveInteger("maxBufferBytes", options.maxBufferBytes, DEFAULT_EVENT_STREAM_OPTIONS.maxBufferBytes);
   const retryMs = options.retryMs ?? DEFAULT_EVENT_STREAM_OPTIONS.retryMs;
   const retryFrame = retryMs === false ? undefined : utf8.encode(encodeRetry(retryMs));
   const gapEventName = options.gapEventName ?? DEFAULT_EVENT_STREAM_OPTIONS.gapEventName;

@@ -1,4 +1,4 @@
-import { SseError, describeValue } from "./errors.ts";
+import { positiveInteger } from "./options.ts";
 import type { StoredEvent } from "./types.ts";
 
 /** Bounds of an {@link EventHistory}. */
@@ -38,8 +38,8 @@ export class EventHistory {
 
   /** @throws {SseError} `INVALID_OPTION` when a bound is not a positive integer. */
   constructor(options: EventHistoryOptions = {}) {
-    this.maxEvents = positiveInteger("maxEvents", options.maxEvents ?? DEFAULT_EVENT_HISTORY_OPTIONS.maxEvents);
-    this.maxBytes = positiveInteger("maxBytes", options.maxBytes ?? DEFAULT_EVENT_HISTORY_OPTIONS.maxBytes);
+    this.maxEvents = positiveInteger("maxEvents", options.maxEvents, DEFAULT_EVENT_HISTORY_OPTIONS.maxEvents);
+    this.maxBytes = positiveInteger("maxBytes", options.maxBytes, DEFAULT_EVENT_HISTORY_OPTIONS.maxBytes);
   }
 
   /** How many events are held. */
@@ -55,11 +55,6 @@ export class EventHistory {
   /** The oldest event held, if any. */
   get oldest(): StoredEvent | undefined {
     return this.#size === 0 ? undefined : this.at(0);
-  }
-
-  /** The newest event held, if any. */
-  get newest(): StoredEvent | undefined {
-    return this.#size === 0 ? undefined : this.at(this.#size - 1);
   }
 
   /** Appends an event, then drops the oldest events until both bounds hold. */
@@ -106,15 +101,4 @@ export class EventHistory {
 /** The bytes an event's frame takes, without encoding a lazily encoded frame. */
 function frameLength(event: StoredEvent): number {
   return event.frameLength ?? event.frame.byteLength;
-}
-
-/** Returns `value` when it is a positive safe integer, else throws `INVALID_OPTION` naming the option. */
-export function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new SseError(
-      "INVALID_OPTION",
-      `${name} must be a positive integer (got ${describeValue(value)}); pass a whole number of at least 1, or omit it for the default`,
-    );
-  }
-  return value;
 }

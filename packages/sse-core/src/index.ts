@@ -4,9 +4,21 @@
  * @module
  */
 export type { EventId, PublishInput, SseEvent, SseMessage, StoredEvent } from "./types.ts";
-export { SseError, type SseErrorCode } from "./errors.ts";
-export type { Broker, BrokerHealth, GapNotice, GapReason, SubscribeOptions, SubscriberHandlers, Subscription } from "./broker.ts";
-export { encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
+export { SseError, describeValue, type SseErrorCode } from "./errors.ts";
+export {
+  normalizeLastEventId,
+  type Broker,
+  type BrokerHealth,
+  type GapNotice,
+  type GapReason,
+  type SubscribeOptions,
+  type SubscriberHandlers,
+  type Subscription,
+} from "./broker.ts";
+export { assertValidEventName, encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
+export { createStoredEvent } from "./stored-event.ts";
+export { positiveInteger } from "./options.ts";
+export { DEFAULT_IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from "./idempotency-keys.ts";
 export { compareEventIds, formatEventId, parseEventId, type EventIdParts } from "./event-id.ts";
 export { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory, type EventHistoryOptions } from "./history.ts";
 export { DEFAULT_MEMORY_BROKER_OPTIONS, MemoryBroker, type MemoryBrokerOptions } from "./memory-broker.ts";

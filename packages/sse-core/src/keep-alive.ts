@@ -1,5 +1,5 @@
 import { encodeComment } from "./encode.ts";
-import { positiveInteger } from "./history.ts";
+import { positiveInteger } from "./options.ts";
 
 /** Writes one keepalive frame to one stream. */
 export type KeepAliveWrite = (frame: Uint8Array) => void;
@@ -45,7 +45,7 @@ export const DEFAULT_KEEP_ALIVE_HUB_OPTIONS: Readonly<{ intervalMs: number; comm
  * ```
  */
 export function createKeepAliveHub(options: KeepAliveHubOptions = {}): KeepAliveHub {
-  const intervalMs = positiveInteger("keepalive intervalMs", options.intervalMs ?? DEFAULT_KEEP_ALIVE_HUB_OPTIONS.intervalMs);
+  const intervalMs = positiveInteger("keepalive intervalMs", options.intervalMs, DEFAULT_KEEP_ALIVE_HUB_OPTIONS.intervalMs);
   const frame = new TextEncoder().encode(encodeComment(options.comment ?? DEFAULT_KEEP_ALIVE_HUB_OPTIONS.comment));
   const startTimer = options.setInterval ?? ((callback: () => void, ms: number): unknown => setInterval(callback, ms));
   const stopTimer = options.clearInterval ?? ((handle: unknown): void => clearInterval(handle as number));

@@ -1,29 +1,37 @@
-import type {
-  Broker,
-  BrokerHealth,
-  GapNotice,
-  GapReason,
-  SubscribeOptions,
-  SubscriberHandlers,
-  Subscription,
+import {
+  type Broker,
+  type BrokerHealth,
+  type GapNotice,
+  type GapReason,
+  normalizeLastEventId,
+  type SubscribeOptions,
+  type SubscriberHandlers,
+  type Subscription,
 } from "./broker.ts";
 import { SseError, describeValue } from "./errors.ts";
 import { formatEventId, parseEventId } from "./event-id.ts";
 import { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory } from "./history.ts";
+import { IdempotencyKeys, type IdempotencyOptions } from "./idempotency-keys.ts";
+import { positiveInteger } from "./options.ts";
 import { createStoredEvent } from "./stored-event.ts";
 import type { EventId, PublishInput, StoredEvent } from "./types.ts";
 
-/** Options of {@link MemoryBroker}. */
-export interface MemoryBrokerOptions {
+/**
+ * Options of {@link MemoryBroker}; `idempotencyWindowMs` (default 600000 ms) and
+ * `maxIdempotencyKeys` (default 100000) bound the idempotency keys remembered.
+ */
+export interface MemoryBrokerOptions extends IdempotencyOptions {
   /** The most events kept in history for replay. Positive integer. @default 1000 (events) */
   readonly historySize?: number | undefined;
   /** The most bytes of encoded frames kept in history. Positive integer. @default 8388608 (8 MiB) */
   readonly historyBytes?: number | undefined;
   /**
    * The epoch part of every id (ms since 1970): the moment this history was born, so ids
-   * are unique across restarts. Non-negative integer. @default Date.now() at construction
+   * are unique across restarts. Non-negative integer. @default clock() at construction
    */
   readonly epoch?: number | undefined;
+  /** Milliseconds now, for idempotency key expiry (tests pass a manual clock). @default Date.now */
+  readonly clock?: (() => number) | undefined;
   /**
    * Called when a subscriber's `onEvent`/`onClose` throws; delivery to the other
    * subscribers goes on either way. @default ignore the error
@@ -70,12 +78,15 @@ export class MemoryBroker implements Broker {
   readonly #idPrefix: string;
   readonly #subscribers = new Set<Subscriber>();
   readonly #onSubscriberError: (error: unknown) => void;
+  /** Idempotency key → the sequence of the event its first publish stored. */
+  readonly #keys: IdempotencyKeys<number>;
   #sequence = 0;
   #closed = false;
 
   /** @throws {SseError} `INVALID_OPTION` when an option is out of range. */
   constructor(options: MemoryBrokerOptions = {}) {
-    const epoch = options.epoch ?? Date.now();
+    const clock = options.clock ?? Date.now;
+    const epoch = options.epoch ?? clock();
     if (!Number.isSafeInteger(epoch) || epoch < 0) {
       throw new SseError(
         "INVALID_OPTION",
@@ -86,9 +97,10 @@ export class MemoryBroker implements Broker {
     this.origin = formatEventId(epoch, 0);
     this.#idPrefix = this.origin.slice(0, -1);
     this.#history = new EventHistory({
-      maxEvents: checkedOption("historySize", options.historySize, DEFAULT_MEMORY_BROKER_OPTIONS.historySize),
-      maxBytes: checkedOption("historyBytes", options.historyBytes, DEFAULT_MEMORY_BROKER_OPTIONS.historyBytes),
+      maxEvents: positiveInteger("MemoryBroker historySize", options.historySize, DEFAULT_MEMORY_BROKER_OPTIONS.historySize),
+      maxBytes: positiveInteger("MemoryBroker historyBytes", options.historyBytes, DEFAULT_MEMORY_BROKER_OPTIONS.historyBytes),
     });
+    this.#keys = new IdempotencyKeys({ ...options, clock, owner: "MemoryBroker" });
     this.#onSubscriberError = options.onSubscriberError ?? ignore;
   }
 
@@ -103,7 +115,8 @@ export class MemoryBroker implements Broker {
   }
 
   /**
-   * Stores an event and delivers it to every subscriber.
+   * Stores an event and delivers it to every subscriber; with an `idempotencyKey` seen
+   * within the window, stores nothing and resolves with the first event (see {@link publishSync}).
    * Rejects with `BROKER_CLOSED` after {@link close}, and with `INVALID_EVENT_NAME` when
    * `input.event` contains CR or LF.
    */
@@ -119,12 +132,20 @@ export class MemoryBroker implements Broker {
 
   /**
    * {@link publish} without the promise: stores the event, delivers it to every subscriber
-   * and returns it.
+   * and returns it. With an `idempotencyKey` seen within `idempotencyWindowMs` (and not yet
+   * forgotten past `maxIdempotencyKeys`) it stores and delivers nothing and returns the first
+   * event: from history while held, else with its id and this input's `event` and `data`.
+   * Check and store are one synchronous step, so two publishes with one key never both store.
    * @throws {SseError} `BROKER_CLOSED` after {@link close}; `INVALID_EVENT_NAME` when
    *   `input.event` contains CR or LF.
    */
   publishSync(input: PublishInput): StoredEvent {
     if (this.#closed) throw closedError();
+    const key = input.idempotencyKey;
+    if (key !== undefined) {
+      const first = this.#keys.get(key);
+      if (first !== undefined) return this.#storedAt(first, input);
+    }
     const sequence = this.#sequence + 1;
     // One concatenation rather than formatEventId's checks and base36 conversion per publish:
     // the epoch was checked at construction and the sequence is a counter from 0.
@@ -132,6 +153,7 @@ export class MemoryBroker implements Broker {
     const stored = createStoredEvent(id, input.event ?? "message", input.data);
     this.#sequence = sequence;
     this.#history.push(stored);
+    if (key !== undefined) this.#keys.remember(key, sequence);
     // No iterator for a node with no subscriber (a trigger nobody listens to here).
     if (this.#subscribers.size === 0) return stored;
     for (const subscriber of this.#subscribers) {
@@ -150,7 +172,7 @@ export class MemoryBroker implements Broker {
    */
   async subscribe(handlers: SubscriberHandlers, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.#closed) throw closedError();
-    const { gap, cursor, replay } = this.#plan(options.lastEventId);
+    const { gap, cursor, replay } = this.#plan(normalizeLastEventId(options.lastEventId));
     const subscriber: Subscriber = { handlers, after: this.#sequence, pending: [] };
     this.#subscribers.add(subscriber);
     try {
@@ -200,6 +222,12 @@ export class MemoryBroker implements Broker {
     }
   }
 
+  /** The event stored at `sequence`: from history while held, else rebuilt with its id from `input`. */
+  #storedAt(sequence: number, input: PublishInput): StoredEvent {
+    const held = this.#history.at(sequence - (this.#sequence - this.#history.size + 1));
+    return held ?? createStoredEvent(this.#idPrefix + sequence, input.event ?? "message", input.data);
+  }
+
   #deliver(subscriber: Subscriber, event: StoredEvent): void {
     try {
       subscriber.handlers.onEvent(event);
@@ -212,8 +240,7 @@ export class MemoryBroker implements Broker {
   /** Works out what a subscriber resuming after `lastEventId` gets. */
   #plan(lastEventId: string | undefined): { gap: GapNotice | undefined; cursor: EventId; replay: StoredEvent[] } {
     const newest = formatEventId(this.epoch, this.#sequence);
-    // An empty id means none, as with EventSource (which sends no Last-Event-ID then).
-    if (lastEventId === undefined || lastEventId === "") return { gap: undefined, cursor: newest, replay: [] };
+    if (lastEventId === undefined) return { gap: undefined, cursor: newest, replay: [] };
     // Held events are a contiguous run of sequences ending at the newest one.
     const oldestHeld = this.#sequence - this.#history.size + 1;
     const parsed = parseEventId(lastEventId);
@@ -226,17 +253,6 @@ export class MemoryBroker implements Broker {
     const gap: GapNotice = { requestedId: lastEventId, oldestId: this.#history.oldest?.id, reason };
     return { gap, cursor: this.origin, replay: this.#history.slice(0) };
   }
-}
-
-function checkedOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new SseError(
-      "INVALID_OPTION",
-      `MemoryBroker ${name} must be a positive integer (got ${describeValue(value)}); pass a whole number of at least 1, or omit it for the default ${fallback}`,
-    );
-  }
-  return value;
 }
 
 function closedError(): SseError {

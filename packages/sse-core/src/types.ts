@@ -37,6 +37,14 @@ export interface PublishInput {
   readonly event?: string;
   /** The payload, already serialised (the server uses JSON). */
   readonly data: string;
+  /**
+   * Makes the publish idempotent: a publish with a key the broker has seen within its
+   * idempotency window stores nothing and resolves with the first event's id. Lets a caller
+   * retry a publish whose outcome it does not know (`PUBLISH_UNCONFIRMED`) without storing
+   * the event twice. Any string; the server takes it from the `Idempotency-Key` header.
+   * @default none (every publish stores an event)
+   */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** An event a broker has accepted: it has an id, a place in history, and its wire bytes. */
