@@ -1,5 +1,5 @@
 import { SseError } from "@events/sse-core";
-import { Redis } from "ioredis";
+import { Redis, ReplyError } from "ioredis";
 import type { ResolvedRedisBrokerOptions } from "./options.ts";
 
 /** A Redis connection as this package uses it (an ioredis client). */
@@ -80,6 +80,28 @@ export function unavailable(action: string, url: string, cause: unknown): SseErr
     { cause },
   );
 }
+
+/**
+ * Wraps a failed publish command: `BROKER_UNAVAILABLE` when Redis surely did not store the
+ * event, `PUBLISH_UNCONFIRMED` when it may have. Surely not stored: the command was never
+ * written (ioredis refuses to write while the connection is down, as the offline queue is
+ * off), or Redis answered with an error (the publish script fails before its first write).
+ * Anything else (a timeout, the connection dropping before the answer) means the command
+ * may be in Redis's buffers and may still be stored.
+ */
+export function publishFailure(url: string, cause: unknown): SseError {
+  const notSent = cause instanceof Error && cause.message === NOT_WRITTEN_MESSAGE;
+  if (notSent || cause instanceof ReplyError) return unavailable("store the event", url, cause);
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new SseError(
+    "PUBLISH_UNCONFIRMED",
+    `redis: the event may or may not have been stored (${reason}); retry with the same idempotency key to store it at most once, Redis at ${redactUrl(url)}`,
+    { cause },
+  );
+}
+
+/** What ioredis 6 rejects a command with when it did not write it (`enableOfflineQueue: false`). */
+const NOT_WRITTEN_MESSAGE = "Stream isn't writeable and enableOfflineQueue options is false";
 
 /** The URL without its password, for messages and health details. */
 export function redactUrl(url: string): string {

@@ -6,6 +6,7 @@ describe("resolveRedisBrokerOptions", () => {
     const resolved = resolveRedisBrokerOptions();
     expect(resolved).toMatchObject(DEFAULT_REDIS_BROKER_OPTIONS);
     expect(resolved).toMatchObject({ url: "redis://127.0.0.1:6379", streamKey: "events:stream", historySize: 1000 });
+    expect(resolved).toMatchObject({ idempotencyWindowMs: 600_000, maxIdempotencyKeys: 100_000 });
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
@@ -19,6 +20,8 @@ describe("resolveRedisBrokerOptions", () => {
     ["historySize", { historySize: 1.5 }],
     ["blockMs", { blockMs: -1 }],
     ["commandTimeoutMs", { commandTimeoutMs: Number.NaN }],
+    ["idempotencyWindowMs", { idempotencyWindowMs: 0 }],
+    ["maxIdempotencyKeys", { maxIdempotencyKeys: 2.5 }],
     ["url", { url: "http://localhost:6379" }],
     ["streamKey", { streamKey: "" }],
     ["reconnect.maxDelayMs", { reconnect: { initialDelayMs: 1000, maxDelayMs: 10 } }],

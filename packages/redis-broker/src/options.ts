@@ -1,4 +1,4 @@
-import { SseError } from "@events/sse-core";
+import { DEFAULT_IDEMPOTENCY_OPTIONS, describeValue, type IdempotencyOptions, positiveInteger, SseError } from "@events/sse-core";
 
 /** How the broker reconnects to Redis after losing it: exponential backoff with jitter. */
 export interface RedisReconnectOptions {
@@ -8,8 +8,12 @@ export interface RedisReconnectOptions {
   readonly maxDelayMs?: number;
 }
 
-/** Options of {@link RedisBroker}. */
-export interface RedisBrokerOptions {
+/**
+ * Options of {@link RedisBroker}. `idempotencyWindowMs` (default 600000 ms) and
+ * `maxIdempotencyKeys` (default 100000) bound the idempotency keys remembered in Redis, next
+ * to the stream (`<streamKey>:idempotency` and `<streamKey>:idempotency:at`).
+ */
+export interface RedisBrokerOptions extends IdempotencyOptions {
   /** The Redis to connect to (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS). @default "redis://127.0.0.1:6379" */
   readonly url?: string;
   /** The stream key holding the history; give each app sharing a Redis its own. @default "events:stream" */
@@ -25,7 +29,9 @@ export interface RedisBrokerOptions {
   readonly readCount?: number;
   /**
    * How long a command (publish, replay) may take, and how long a publish waits for a first
-   * connection, before it fails with `BROKER_UNAVAILABLE`. @default 2000 (ms)
+   * connection. A publish that gets no connection fails with `BROKER_UNAVAILABLE`; one sent
+   * but not answered in time fails with `PUBLISH_UNCONFIRMED` (Redis may still store it).
+   * @default 2000 (ms)
    */
   readonly commandTimeoutMs?: number;
   /** Reconnect backoff. @default { initialDelayMs: 100, maxDelayMs: 2000 } */
@@ -45,6 +51,8 @@ export interface ResolvedRedisBrokerOptions {
   readonly blockMs: number;
   readonly readCount: number;
   readonly commandTimeoutMs: number;
+  readonly idempotencyWindowMs: number;
+  readonly maxIdempotencyKeys: number;
   readonly reconnect: Required<RedisReconnectOptions>;
   readonly onError: (error: unknown) => void;
 }
@@ -57,6 +65,7 @@ export const DEFAULT_REDIS_BROKER_OPTIONS: Readonly<Omit<ResolvedRedisBrokerOpti
   blockMs: 5000,
   readCount: 500,
   commandTimeoutMs: 2000,
+  ...DEFAULT_IDEMPOTENCY_OPTIONS,
   reconnect: Object.freeze({ initialDelayMs: 100, maxDelayMs: 2000 }),
 });
 
@@ -84,25 +93,19 @@ export function resolveRedisBrokerOptions(options: RedisBrokerOptions = {}): Res
     blockMs: positive("blockMs", options.blockMs, defaults.blockMs),
     readCount: positive("readCount", options.readCount, defaults.readCount),
     commandTimeoutMs: positive("commandTimeoutMs", options.commandTimeoutMs, defaults.commandTimeoutMs),
+    idempotencyWindowMs: positive("idempotencyWindowMs", options.idempotencyWindowMs, defaults.idempotencyWindowMs),
+    maxIdempotencyKeys: positive("maxIdempotencyKeys", options.maxIdempotencyKeys, defaults.maxIdempotencyKeys),
     reconnect: Object.freeze({ initialDelayMs, maxDelayMs }),
     onError: options.onError ?? ignore,
   });
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) invalid(name, "must be a positive integer", value, `omit it for the default ${fallback}`);
-  return value;
+  return positiveInteger(`RedisBroker ${name}`, value, fallback);
 }
 
 function invalid(name: string, rule: string, value: unknown, fix: string): never {
   throw new SseError("INVALID_OPTION", `RedisBroker ${name} ${rule} (got ${describeValue(value)}); ${fix}`);
-}
-
-/** Quotes a value for an error message, truncated so a huge input cannot flood logs. */
-function describeValue(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 function ignore(): void {}

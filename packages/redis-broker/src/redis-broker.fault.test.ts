@@ -6,6 +6,12 @@ import { RedisBroker } from "./redis-broker.ts";
 const SKIP = !REDIS_SERVER_AVAILABLE && !REDIS_REQUIRED;
 const FAST = { blockMs: 500, commandTimeoutMs: 1000, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } } as const;
 
+/** The `data` of every entry of the fault tests' stream, oldest first. */
+async function heldData(url: string): Promise<string[]> {
+  const entries = (await redisCommand(url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
+  return entries.map(([, fields]) => fields[fields.indexOf("data") + 1] as string);
+}
+
 describe("RedisBroker when Redis fails", () => {
   test("rejects a publish with BROKER_UNAVAILABLE, fast, when nothing listens at the URL", async () => {
     const port = await sparePort();
@@ -124,6 +130,48 @@ describe("RedisBroker when Redis fails", () => {
         const after = await broker.publish({ data: "after" });
         await waitFor("the event published after the restart", () => recorder.events.length === 2);
         expect(recorder.ids()).toEqual(["5000000000000-0", after.id]);
+      } finally {
+        await broker.close();
+      }
+    });
+  });
+  test.skipIf(SKIP)("rejects a publish a frozen Redis does not answer in time with PUBLISH_UNCONFIRMED, as it may be stored later", async () => {
+    await withPrivateRedis(async (redis) => {
+      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
+      try {
+        await broker.publish({ data: "before" });
+        redis.freeze();
+        try {
+          await expect(broker.publish({ data: "frozen" })).rejects.toMatchObject({ name: "SseError", code: "PUBLISH_UNCONFIRMED" });
+        } finally {
+          redis.thaw();
+        }
+        // Redis runs the command it had buffered: the event the publish could not confirm is stored.
+        expect(await heldData(redis.url)).toEqual(["before", "frozen"]);
+      } finally {
+        await broker.close();
+      }
+    });
+  });
+
+  test.skipIf(SKIP)("stores an event once when a publish that was not confirmed is retried with its idempotency key", async () => {
+    await withPrivateRedis(async (redis) => {
+      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
+      try {
+        await broker.publish({ data: "before" });
+        redis.freeze();
+        try {
+          await expect(broker.publish({ data: "once", idempotencyKey: "k1" })).rejects.toMatchObject({ code: "PUBLISH_UNCONFIRMED" });
+          // The silent socket times out too: the broker drops it and reconnects once Redis answers again.
+          await waitFor("the broker to drop the silent connection", () => !broker.health().ok);
+        } finally {
+          redis.thaw();
+        }
+        await waitFor("health to recover", () => broker.health().ok);
+        const retried = await broker.publish({ data: "once", idempotencyKey: "k1" });
+        expect(await heldData(redis.url)).toEqual(["before", "once"]);
+        const held = (await redisCommand(redis.url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
+        expect(retried).toMatchObject({ id: held[1]?.[0], data: "once" });
       } finally {
         await broker.close();
       }

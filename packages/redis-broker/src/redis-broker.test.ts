@@ -116,4 +116,57 @@ describe("RedisBroker (real Redis)", () => {
       expect(await redisCommand(REDIS_URL, "EXISTS", key)).toBe(0);
     });
   });
+
+  test.skipIf(SKIP_REDIS)("stores nothing for an idempotency key seen before, and answers the first event", async () => {
+    await withBroker(async (broker, key) => {
+      const recorder = createRecorder();
+      await broker.subscribe(recorder.handlers);
+      const first = await broker.publish({ event: "note", data: "once", idempotencyKey: "k" });
+      const again = await Promise.all([
+        broker.publish({ event: "note", data: "once", idempotencyKey: "k" }),
+        broker.publish({ event: "note", data: "once", idempotencyKey: "k" }),
+      ]);
+      const other = await broker.publish({ data: "other", idempotencyKey: "k2" });
+      expect(again.map((event) => event.id)).toEqual([first.id, first.id]);
+      expect(again[0]).toMatchObject({ event: "note", data: "once" });
+      expect(decoder.decode(again[0]?.frame)).toBe(`id: ${first.id}\nevent: note\ndata: once\n\n`);
+      expect(await redisCommand(REDIS_URL, "XLEN", key)).toBe(2);
+      await waitFor("both stored events", () => recorder.events.length === 2);
+      expect(recorder.ids()).toEqual([first.id, other.id]);
+    });
+  });
+
+  test.skipIf(SKIP_REDIS)("answers a repeated key with the first id after the stream trimmed its entry", async () => {
+    await withStreamKey(async (key) => {
+      const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, historySize: 1 });
+      try {
+        const first = await broker.publish({ data: "first", idempotencyKey: "k" });
+        // MAXLEN ~ trims whole nodes only: MAXLEN 0 empties the stream for this check.
+        await redisCommand(REDIS_URL, "XTRIM", key, "MAXLEN", 0);
+        const again = await broker.publish({ data: "first", idempotencyKey: "k" });
+        expect(again).toMatchObject({ id: first.id, event: "message", data: "first" });
+        expect(await redisCommand(REDIS_URL, "XLEN", key)).toBe(0);
+      } finally {
+        await broker.close();
+      }
+    });
+  });
+
+  test.skipIf(SKIP_REDIS)("forgets the oldest idempotency key past maxIdempotencyKeys", async () => {
+    await withStreamKey(async (key) => {
+      const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, maxIdempotencyKeys: 2 });
+      try {
+        const a = await broker.publish({ data: "a", idempotencyKey: "a" });
+        const b = await broker.publish({ data: "b", idempotencyKey: "b" });
+        await broker.publish({ data: "c", idempotencyKey: "c" });
+        expect((await broker.publish({ data: "b", idempotencyKey: "b" })).id).toBe(b.id);
+        expect((await broker.publish({ data: "a", idempotencyKey: "a" })).id).not.toBe(a.id);
+        expect(await redisCommand(REDIS_URL, "XLEN", key)).toBe(4);
+        expect(await redisCommand(REDIS_URL, "ZCARD", `${key}:idempotency:at`)).toBe(2);
+        expect(await redisCommand(REDIS_URL, "HLEN", `${key}:idempotency`)).toBe(2);
+      } finally {
+        await broker.close();
+      }
+    });
+  });
 });

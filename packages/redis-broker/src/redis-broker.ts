@@ -1,7 +1,10 @@
 import {
+  assertValidEventName,
   type Broker,
   type BrokerHealth,
+  createStoredEvent,
   type GapNotice,
+  normalizeLastEventId,
   type PublishInput,
   SseError,
   type StoredEvent,
@@ -9,10 +12,11 @@ import {
   type SubscriberHandlers,
   type Subscription,
 } from "@events/sse-core";
-import { createConnection, type RedisConnection, redactUrl, unavailable, whenReady } from "./connection.ts";
+import { createConnection, publishFailure, type RedisConnection, redactUrl, unavailable, whenReady } from "./connection.ts";
 import { findGap } from "./find-gap.ts";
 import { type RedisBrokerOptions, type ResolvedRedisBrokerOptions, resolveRedisBrokerOptions } from "./options.ts";
-import { DATA_FIELD, entryToStoredEvent, EVENT_FIELD, publishedEvent } from "./stored-event.ts";
+import { definePublishScript, type PublishReply, runPublishScript } from "./publish-script.ts";
+import { entryToStoredEvent } from "./stored-event.ts";
 import { compareStreamIds, ORIGIN_STREAM_ID, parseStreamId, type StreamId } from "./stream-id.ts";
 import { toStreamFacts } from "./stream-info.ts";
 import { type RawEntry, StreamReader } from "./stream-reader.ts";
@@ -35,12 +39,14 @@ interface ReplayPlan {
 /**
  * A {@link Broker} on a Redis stream, so several server nodes share one ordered history.
  *
- * Publish is `XADD <streamKey> MAXLEN ~ <historySize> * event <type> data <data>`; the
- * entry id Redis assigns (`1732500000000-0`) is the event id, the same on every node. Each
+ * Publish is one script running `XADD <streamKey> MAXLEN ~ <historySize> * event <type> data
+ * <data>` (and, for an idempotency key, the check and the record of that key, atomically);
+ * the entry id Redis assigns (`1732500000000-0`) is the event id, the same on every node. Each
  * broker runs one blocking reader (`XREAD BLOCK` on its own connection) and fans every new
  * entry out to its local subscribers, encoding the frame once. Resuming is `XRANGE` after
  * the Last-Event-ID, with a gap notice first when the stream no longer covers it. While
- * Redis is unreachable publishes fail with `BROKER_UNAVAILABLE`, subscriptions stay open,
+ * Redis is unreachable publishes fail with `BROKER_UNAVAILABLE` (or `PUBLISH_UNCONFIRMED`
+ * when a command was sent and got no answer in time), subscriptions stay open,
  * and the reader reconnects with backoff and resumes after the last entry it delivered.
  *
  * @example
@@ -71,6 +77,7 @@ export class RedisBroker implements Broker {
     this.#commands.on("ready", () => {
       this.#lastError = undefined;
     });
+    definePublishScript(this.#commands);
     this.#reader = new StreamReader(this.options, {
       onEntries: (entries) => this.#fanOut(entries),
       onReset: () => {
@@ -99,27 +106,34 @@ export class RedisBroker implements Broker {
   }
 
   /**
-   * Appends the event to the stream and resolves with its id once Redis stored it. Rejects
-   * with `BROKER_UNAVAILABLE` when Redis cannot be reached or does not answer within
-   * `commandTimeoutMs`, `BROKER_CLOSED` after {@link close}, `INVALID_EVENT_NAME` for a type
-   * with CR or LF. Subscribers (on every node) receive it through their node's reader.
+   * Appends the event to the stream and resolves with its id once Redis stored it.
+   * Subscribers (on every node) receive it through their node's reader. With an
+   * `idempotencyKey` Redis has seen within `idempotencyWindowMs` (and not forgotten past
+   * `maxIdempotencyKeys`), stores nothing and resolves with the first event: its fields while
+   * the stream holds it, else its id with this input's `event` and `data`. Rejects with
+   * `BROKER_UNAVAILABLE` when Redis surely did not store it (unreachable, or refused the
+   * command), `PUBLISH_UNCONFIRMED` when the command was sent but not answered within
+   * `commandTimeoutMs` (it may be stored later: retry with the same key), `BROKER_CLOSED`
+   * after {@link close}, `INVALID_EVENT_NAME` for a type with CR or LF.
    */
   async publish(input: PublishInput): Promise<StoredEvent> {
     if (this.#closed) throw closedError();
-    const type = input.event ?? "message";
-    if (/[\r\n]/.test(type)) {
-      throw new SseError("INVALID_EVENT_NAME", `event type must not contain CR or LF (got ${JSON.stringify(type).slice(0, 40)})`);
-    }
-    const { streamKey, historySize, commandTimeoutMs, url } = this.options;
-    let id: string | null;
+    const event = input.event ?? "message";
+    assertValidEventName(event);
+    const { commandTimeoutMs, url } = this.options;
     try {
       await whenReady(this.#commands, commandTimeoutMs);
-      id = await this.#commands.xadd(streamKey, "MAXLEN", "~", historySize, "*", EVENT_FIELD, type, DATA_FIELD, input.data);
     } catch (error) {
       throw unavailable("store the event", url, error);
     }
-    if (id === null) throw unavailable("store the event", url, "XADD returned no id");
-    return publishedEvent(id, type, input.data);
+    let reply: PublishReply;
+    try {
+      reply = await runPublishScript(this.#commands, this.options, { event, data: input.data, idempotencyKey: input.idempotencyKey });
+    } catch (error) {
+      throw publishFailure(url, error);
+    }
+    if (!reply.stored && reply.fields !== undefined) return this.#recent.get(reply.id) ?? entryToStoredEvent(reply.id, reply.fields);
+    return createStoredEvent(reply.id, event, input.data);
   }
 
   /**
@@ -130,8 +144,7 @@ export class RedisBroker implements Broker {
    */
   async subscribe(handlers: SubscriberHandlers, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.#closed) throw closedError();
-    // An empty id means none, as with EventSource (which sends no Last-Event-ID then).
-    const lastEventId = options.lastEventId === "" ? undefined : options.lastEventId;
+    const lastEventId = normalizeLastEventId(options.lastEventId);
     try {
       await whenReady(this.#commands, this.options.commandTimeoutMs);
     } catch (error) {

@@ -16,6 +16,13 @@ export interface PrivateRedis {
   kill(): Promise<void>;
   /** Starts a new, empty server on the same port and waits until it answers. */
   restart(): Promise<void>;
+  /**
+   * SIGSTOPs the server: its connections stay open and take commands (the kernel buffers
+   * them), but nothing is answered until {@link thaw}, which then runs what was buffered.
+   */
+  freeze(): void;
+  /** SIGCONTs a frozen server. */
+  thaw(): void;
 }
 
 /** A loopback TCP port nobody listens on right now. */
@@ -73,6 +80,12 @@ export async function withPrivateRedis<T>(body: (redis: PrivateRedis) => Promise
       restart: async () => {
         await stop(child);
         child = await start(port);
+      },
+      freeze: () => {
+        child.kill("SIGSTOP");
+      },
+      thaw: () => {
+        child.kill("SIGCONT");
       },
     });
   } finally {

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import type { GapNotice, StoredEvent, SubscriberHandlers } from "@events/sse-core";
 import { Redis } from "ioredis";
+import { idempotencyKeys } from "../../src/publish-script.ts";
 import { RedisBroker } from "../../src/redis-broker.ts";
 
 /** The shared Redis the tests use. */
@@ -29,7 +30,7 @@ if (SKIP_REDIS) {
   console.warn(`[redis-broker] skipping Redis tests: \`redis-cli -u ${REDIS_URL} ping\` failed (set REDIS_URL, or REQUIRE_REDIS=1 to fail instead)`);
 }
 
-/** Runs `body` with a stream key no other test uses, and deletes the key afterwards. */
+/** Runs `body` with a stream key no other test uses, and deletes it (and its idempotency keys) afterwards. */
 export async function withStreamKey<T>(body: (key: string) => Promise<T>, url: string = REDIS_URL): Promise<T> {
   const key = `test:events:${crypto.randomUUID()}`;
   try {
@@ -39,13 +40,14 @@ export async function withStreamKey<T>(body: (key: string) => Promise<T>, url: s
   }
 }
 
-/** Deletes a key with a short-lived connection. */
+/** Deletes a stream key and the idempotency keys beside it, with a short-lived connection. */
 export async function deleteKey(url: string, key: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on("error", () => undefined);
   try {
     await client.connect();
-    await client.del(key);
+    const { ids, times } = idempotencyKeys(key);
+    await client.del(key, ids, times);
   } finally {
     client.disconnect();
   }
