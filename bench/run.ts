@@ -1,68 +1,38 @@
 /**
- * `bun run bench [--quick] [--rounds N] [--only a,b] [--peers a,b] [--write | --no-write]`
+ * `bun run bench [--quick] [--rounds N] [--only a,b] [--peers a,b] [--write | --no-write] [--out FILE]`
  *
- * Runs every benchmark against the peers, in interleaved rounds (each round visits every
- * peer, in a rotated order), prints Markdown, and (full runs, or with `--write`) replaces
- * this script's sections of bench/RESULTS.md. Scenarios: fanout, big, idle, trigger, resume,
- * parser, cli. `--quick` runs each small (CI's end-to-end check, well under two minutes).
+ * Runs the benchmark scenarios (scenarios/*.ts; each implements `Scenario`): the server
+ * scenarios against the peers in interleaved rounds (each round visits every peer, in a
+ * rotated order), then the parser and CLI scenarios once. Prints Markdown, and (full runs, or
+ * with `--write`) replaces the generated sections of bench/RESULTS.md, or of `--out FILE`, that
+ * this run measured. Scenarios: fanout, big, idle, trigger, resume, parser, cli. `--quick`
+ * runs each small (CI's end-to-end check, well under two minutes) and writes nothing unless
+ * told to: quick figures must not replace a full run's.
  *
  * Exit status: 0 when every scenario ran (a missing Nchan is reported, not an error; missed
  * targets are reported, not errors), 1 when a peer other than Nchan failed or a scenario threw.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type FanoutStep, runFanout } from "./scenarios/fanout.ts";
-import { type IdleResult, runIdle } from "./scenarios/idle.ts";
-import { type ResumeResult, runResume } from "./scenarios/resume.ts";
-import { runTriggerPaired, type TriggerResult } from "./scenarios/trigger.ts";
-import { PEER_LABELS, type PeerName, type RunningPeer, startPeer } from "./peers/start-peer.ts";
+import { FULL_CONFIG, QUICK_CONFIG, type BenchConfig } from "./config.ts";
+import { integerFlag, listFlag, parseFlags, readFlagsOrExit } from "./lib/flags.ts";
+import { replaceSection } from "./lib/results-file.ts";
 import { nchanVersions } from "./peers/nchan.ts";
-import { renderReport, type BenchConfig, type BenchResults } from "./report.ts";
+import { PEER_LABELS, type PeerName, type RunningPeer, startPeer } from "./peers/start-peer.ts";
+import { renderSection, type RunInfo } from "./report.ts";
+import { BigFanoutScenario } from "./scenarios/big.ts";
+import { CliScenario } from "./scenarios/cli.ts";
+import { FanoutScenario } from "./scenarios/fanout.ts";
+import { IdleScenario } from "./scenarios/idle.ts";
+import { ParserScenario } from "./scenarios/parser.ts";
+import { ResumeScenario } from "./scenarios/resume.ts";
+import { SCENARIO_NAMES, type Scenario, type ScenarioContext, type ScenarioReport, type SectionName } from "./scenarios/scenario.ts";
+import { TriggerScenario } from "./scenarios/trigger.ts";
 
 const BENCH_DIR = import.meta.dir;
 const REPO = resolve(BENCH_DIR, "..");
 const STREAM_PEERS: readonly PeerName[] = ["ours", "minimal-bun", "elysia-generator", "better-sse", "nchan"];
-const SCENARIOS = ["fanout", "big", "idle", "trigger", "resume", "parser", "cli"] as const;
-type Scenario = (typeof SCENARIOS)[number];
-
-const FULL: BenchConfig = {
-  rounds: 3,
-  fanoutClients: 1000,
-  fanoutRates: [100, 200, 500, 1000, 2000],
-  stepSeconds: 3,
-  bigClients: 5000,
-  bigRate: 100,
-  bigStepSeconds: 3,
-  idleClients: 10_000,
-  idleSettleMs: 2000,
-  triggerConcurrency: 50,
-  triggerMs: 3000,
-  resumeClients: 1000,
-  resumeHistory: 1000,
-  resumeBack: 500,
-};
-
-const QUICK: BenchConfig = {
-  rounds: 1,
-  fanoutClients: 200,
-  fanoutRates: [100, 500],
-  stepSeconds: 1,
-  bigClients: 500,
-  bigRate: 100,
-  bigStepSeconds: 1,
-  idleClients: 1000,
-  idleSettleMs: 500,
-  triggerConcurrency: 50,
-  triggerMs: 1000,
-  resumeClients: 200,
-  resumeHistory: 300,
-  resumeBack: 100,
-};
-
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
+const SECTIONS: readonly SectionName[] = ["servers", "parser", "cli"];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -96,12 +66,21 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return items.map((_, i) => items[(i + by) % items.length] as T);
 }
 
-const quick = process.argv.includes("--quick");
-const base = quick ? QUICK : FULL;
-const config: BenchConfig = { ...base, rounds: Number(flag("--rounds") ?? base.rounds) };
-const only = new Set((flag("--only") ?? SCENARIOS.join(",")).split(",") as Scenario[]);
-const peers = STREAM_PEERS.filter((peer) => (flag("--peers") ?? STREAM_PEERS.join(",")).split(",").includes(peer));
-const write = process.argv.includes("--write") || (!quick && !process.argv.includes("--no-write"));
+const USAGE = "bun run bench [--quick] [--rounds N] [--only a,b] [--peers a,b] [--write | --no-write] [--out FILE]";
+const { quick, config, only, peers, write, resultsFile } = readFlagsOrExit(USAGE, () => {
+  const flags = parseFlags({ quick: "boolean", rounds: "string", only: "string", peers: "string", write: "boolean", "no-write": "boolean", out: "string" });
+  const quick = flags.quick === true;
+  const base = quick ? QUICK_CONFIG : FULL_CONFIG;
+  const config: BenchConfig = { ...base, rounds: integerFlag("rounds", flags.rounds, base.rounds) };
+  return {
+    quick,
+    config,
+    only: listFlag("only", flags.only, SCENARIO_NAMES),
+    peers: listFlag("peers", flags.peers, STREAM_PEERS),
+    write: flags.write === true || (!quick && flags["no-write"] !== true),
+    resultsFile: resolve(flags.out ?? join(BENCH_DIR, "RESULTS.md")),
+  };
+});
 
 const fileLimit = ensureFileLimit(config.idleClients + 2000);
 if (fileLimit < config.idleClients + 2000) {
@@ -111,164 +90,110 @@ if (fileLimit < config.idleClients + 2000) {
 }
 
 const started = performance.now();
-const results: BenchResults = {
-  fanout: new Map(),
-  big: new Map(),
-  idle: new Map(),
-  trigger: new Map(),
-  resume: [],
-  missing: new Map(),
-  errors: [],
-  machine: {
-    nproc: sh("nproc"),
-    memory: sh("free -h | awk '/^Mem:/ {print $2}'"),
-    kernel: sh("uname -sr"),
-    cpu: sh("awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo"),
-    loadBefore: sh("cut -d' ' -f1-3 /proc/loadavg"),
-    loadAfter: "",
-    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-  },
-  versions: {
-    bun: Bun.version,
-    node: sh("node --version"),
-    ...nchanVersions(),
-    elysia: packageVersion("elysia"),
-    betterSse: packageVersion("better-sse"),
-  },
-  command: `bun run bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
-  config,
-  seconds: 0,
+const missing = new Map<PeerName, string>();
+const errors: Array<{ section: SectionName; message: string }> = [];
+const machine = {
+  nproc: sh("nproc"),
+  memory: sh("free -h | awk '/^Mem:/ {print $2}'"),
+  kernel: sh("uname -sr"),
+  cpu: sh("awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo"),
+  loadBefore: sh("cut -d' ' -f1-3 /proc/loadavg"),
+  loadAfter: "",
+  date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
 };
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
+function error(section: SectionName, message: string): void {
+  errors.push({ section, message });
+  log(`ERROR: ${message}`);
 }
 
 /** Starts a peer, runs `body`, stops it. Records a missing Nchan once; other failures are errors. */
 async function withPeer(name: PeerName, maxConnections: number, body: (peer: RunningPeer) => Promise<void>): Promise<void> {
-  if (results.missing.has(name)) return;
+  if (missing.has(name)) return;
   let peer: RunningPeer;
   try {
     peer = await startPeer(name, { maxConnections, log });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
     if (name === "nchan") {
-      results.missing.set(name, reason);
+      missing.set(name, reason);
       log(`NCHAN MISSING: ${reason}; its rows are left out.`);
     } else {
-      results.errors.push(`${PEER_LABELS[name]} did not start: ${reason}`);
-      log(`ERROR: ${PEER_LABELS[name]} did not start: ${reason}`);
+      error("servers", `${PEER_LABELS[name]} did not start: ${reason}`);
     }
     return;
   }
   try {
     await body(peer);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    results.errors.push(`${PEER_LABELS[name]}: ${reason}`);
-    log(`ERROR: ${PEER_LABELS[name]}: ${reason}`);
+  } catch (cause) {
+    error("servers", `${PEER_LABELS[name]}: ${cause instanceof Error ? cause.message : String(cause)}`);
   } finally {
     await peer.stop();
   }
 }
 
+async function runScenario(scenario: Scenario, round: number): Promise<void> {
+  const context: ScenarioContext = { config, quick, round, peers: rotate(peers, round), withPeer, log };
+  try {
+    await scenario.run(context);
+  } catch (cause) {
+    error(scenario.section, `${scenario.name}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+const scenarios: Scenario[] = [
+  new FanoutScenario(),
+  new BigFanoutScenario(),
+  new IdleScenario(),
+  new TriggerScenario(),
+  new ResumeScenario(),
+  new ParserScenario(),
+  new CliScenario(),
+].filter((scenario) => only.includes(scenario.name));
+
 log(`bench: ${quick ? "quick" : "full"} run, ${config.rounds} round(s), peers ${peers.join(", ")}`);
 for (let round = 0; round < config.rounds; round += 1) {
-  const order = rotate(peers, round);
-  if (only.has("fanout")) {
-    log(`round ${round + 1}: fan-out to ${config.fanoutClients} clients`);
-    for (const name of order) {
-      await withPeer(name, config.fanoutClients + 100, async (peer) => {
-        const steps = await runFanout(peer, { clients: config.fanoutClients, rates: config.fanoutRates, stepSeconds: config.stepSeconds, log });
-        push(results.fanout, name, steps);
-      });
-    }
-  }
-  if (only.has("big")) {
-    log(`round ${round + 1}: ${config.bigClients} clients at ${config.bigRate} events/s`);
-    for (const name of order) {
-      await withPeer(name, config.bigClients + 100, async (peer) => {
-        const steps = await runFanout(peer, { clients: config.bigClients, rates: [config.bigRate], stepSeconds: config.bigStepSeconds, log });
-        if (steps[0] !== undefined) push(results.big, name, steps[0]);
-      });
-    }
-  }
-  if (only.has("idle")) {
-    log(`round ${round + 1}: ${config.idleClients} idle connections`);
-    for (const name of order) {
-      await withPeer(name, config.idleClients + 100, async (peer) => {
-        const idle = await runIdle(peer, config.idleClients, config.idleSettleMs);
-        log(`  ${name}: ${idle.open}/${idle.requested} open, ${idle.kbPerConnection.toFixed(2)} KB/connection (${idle.connectSeconds.toFixed(1)} s to connect)`);
-        push(results.idle, name, idle);
-      });
-    }
-  }
-  if (only.has("trigger")) {
-    log(`round ${round + 1}: trigger throughput at concurrency ${config.triggerConcurrency}`);
-    // Both peers run at once (each idle while the other is loaded), measured in alternating windows.
-    const [first, second] = rotate(["ours", "elysia-post"] as PeerName[], round) as [PeerName, PeerName];
-    await withPeer(first, 1000, (a) =>
-      withPeer(second, 1000, async (b) => {
-        const measured = await runTriggerPaired([a, b], { concurrency: config.triggerConcurrency, durationMs: config.triggerMs });
-        for (const [peer, trigger] of measured) {
-          log(`  ${peer.name}: ${Math.round(trigger.requestsPerSecond)} req/s, ${Math.round(trigger.requestsPerCpuSecond)} req/CPU-s, ${trigger.errors} errors`);
-          push(results.trigger, peer.name, trigger);
-        }
-      }),
-    );
-  }
-  if (only.has("resume")) {
-    log(`round ${round + 1}: resume storm, ${config.resumeClients} clients ${config.resumeBack} events back`);
-    await withPeer("ours", config.resumeClients + 100, async (peer) => {
-      const storm: ResumeResult = await runResume(peer, config.resumeClients, config.resumeHistory, config.resumeBack);
-      log(`  ours: ${storm.caughtUp}/${storm.clients} caught up in ${storm.seconds.toFixed(2)} s, peak RSS ${(storm.peakRssKb / 1024).toFixed(1)} MB`);
-      results.resume.push(storm);
-    });
-  }
+  for (const scenario of scenarios) if (scenario.repeat === "every round") await runScenario(scenario, round);
 }
+for (const scenario of scenarios) if (scenario.repeat === "once") await runScenario(scenario, 0);
 
-let parserMarkdown: string | undefined;
-let cliMarkdown: string | undefined;
-if (only.has("parser") && existsSync(join(BENCH_DIR, "parser.ts"))) {
-  log("parser: sse-core vs eventsource-parser");
-  try {
-    const parser = await import("./parser.ts");
-    parserMarkdown = parser.formatParserBench(await parser.runParserBench({ quick }));
-  } catch (error) {
-    results.errors.push(`parser bench: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-if (only.has("cli") && existsSync(join(BENCH_DIR, "cli.ts"))) {
-  log("cli: start-up time");
-  try {
-    const cli = await import("./cli.ts");
-    cliMarkdown = (await cli.runCliBench({ quick })).markdown;
-  } catch (error) {
-    results.errors.push(`cli bench: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+machine.loadAfter = sh("cut -d' ' -f1-3 /proc/loadavg");
+const info: RunInfo = {
+  machine,
+  versions: {
+    bun: Bun.version,
+    node: sh("node --version"),
+    deno: Bun.which("deno") === null ? "missing" : (sh("deno --version").split(/\s+/)[1] ?? "?"),
+    ...nchanVersions(),
+    elysia: packageVersion("elysia"),
+    betterSse: packageVersion("better-sse"),
+  },
+  command: `bun run bench${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
+  config,
+  seconds: (performance.now() - started) / 1000,
+  missing,
+  errors,
+};
 
-results.machine.loadAfter = sh("cut -d' ' -f1-3 /proc/loadavg");
-results.seconds = (performance.now() - started) / 1000;
-const report = renderReport(results);
-const BEGIN = "<!-- bench/run.ts: begin (written by bun run bench; edit bench/report.ts instead) -->";
-const END = "<!-- bench/run.ts: end -->";
-process.stdout.write(`${report}\n`);
-if (parserMarkdown !== undefined) process.stdout.write(`\n## Parser (this run)\n\n${parserMarkdown}\n`);
-if (cliMarkdown !== undefined) process.stdout.write(`\n## CLI (this run)\n\n${cliMarkdown}\n`);
+// `--out` may name a file that does not exist yet: it starts empty, and gets every section this run measured.
+let results = write ? (existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "# Benchmark results\n") : "";
+for (const section of SECTIONS) {
+  const reportContext = { config, missing };
+  const reports = scenarios
+    .filter((scenario) => scenario.section === section)
+    .map((scenario) => scenario.report(reportContext))
+    .filter((report): report is ScenarioReport => report !== undefined);
+  // A section nothing measured stays as it is in the file (e.g. `--only parser` leaves the servers' figures).
+  if (reports.length === 0) continue;
+  const markdown = renderSection(section, info, reports);
+  process.stdout.write(`${markdown}\n\n`);
+  if (write) results = replaceSection(results, section, markdown);
+}
 if (write) {
-  const file = join(BENCH_DIR, "RESULTS.md");
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
-  const block = `${BEGIN}\n${report}\n${END}`;
-  const start = current.indexOf(BEGIN);
-  const end = current.indexOf(END);
-  const next = start !== -1 && end > start ? current.slice(0, start) + block + current.slice(end + END.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
-  log(`wrote ${file}`);
+  writeFileSync(resultsFile, results);
+  log(`wrote ${resultsFile}`);
 }
-for (const [name, reason] of results.missing) log(`NOTE: ${PEER_LABELS[name]} was not measured: ${reason}`);
-for (const error of results.errors) log(`ERROR: ${error}`);
-log(`bench: done in ${results.seconds.toFixed(0)} s`);
-process.exit(results.errors.length > 0 ? 1 : 0);
+for (const [name, reason] of missing) log(`NOTE: ${PEER_LABELS[name]} was not measured: ${reason}`);
+for (const { message } of errors) log(`ERROR: ${message}`);
+log(`bench: done in ${info.seconds.toFixed(0)} s`);
+process.exit(errors.length > 0 ? 1 : 0);

@@ -12,13 +12,15 @@
 import { join } from "node:path";
 import { Elysia, t } from "elysia";
 import { createApp } from "../packages/server/src/app.ts";
+import { integerFlag, parseFlags, readFlagsOrExit } from "./lib/flags.ts";
+import { median } from "./lib/stats.ts";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
+const { against, rounds } = readFlagsOrExit("bun bench/trigger-inprocess.ts [--against /path/to/other/checkout] [--rounds N]", () => {
+  const flags = parseFlags({ against: "string", rounds: "string" });
+  return { against: flags.against, rounds: integerFlag("rounds", flags.rounds, 15) };
+});
 
 // The body as bytes, as a socket delivers it: Bun keeps a string body as a string, which
 // makes text() and json() look free and bytes() look dear next to a real request.
@@ -57,13 +59,11 @@ async function timeRequestOnly(count: number): Promise<number> {
   return ((performance.now() - start) * 1000) / count;
 }
 
-const rounds = Number(flag("--rounds") ?? 15);
 const perRound = 20_000;
 const contenders: [string, Fetch][] = [
   ["bare Elysia POST route", bareElysia()],
   ["ours (createApp)", (await createApp({})).fetch],
 ];
-const against = flag("--against");
 if (against !== undefined) {
   const other = (await import(join(against, "packages/server/src/app.ts"))) as { createApp: typeof createApp };
   contenders.push([`ours at ${against}`, (await other.createApp({})).fetch]);
@@ -77,8 +77,6 @@ for (let round = 0; round < rounds; round++) {
   requestOnly.push(await timeRequestOnly(perRound));
 }
 
-const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
-const median = (values: number[]): number => sorted(values)[values.length >> 1] as number;
 const bare = median(samples.get("bare Elysia POST route") as number[]);
 const base = median(requestOnly);
 console.log(`Bun ${Bun.version}, ${rounds} interleaved rounds of ${perRound} requests, in one process (µs per request)`);
@@ -88,6 +86,6 @@ console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const [name] of contenders) {
   const values = samples.get(name) as number[];
   const mid = median(values);
-  console.log(`| ${name} | ${mid.toFixed(2)} | ${(sorted(values)[0] as number).toFixed(2)} | ${(mid - base).toFixed(2)} | ${(mid / bare).toFixed(2)}x |`);
+  console.log(`| ${name} | ${mid.toFixed(2)} | ${Math.min(...values).toFixed(2)} | ${(mid - base).toFixed(2)} | ${(mid / bare).toFixed(2)}x |`);
 }
-console.log(`| a request built and drained, nothing else | ${base.toFixed(2)} | ${(sorted(requestOnly)[0] as number).toFixed(2)} | | |`);
+console.log(`| a request built and drained, nothing else | ${base.toFixed(2)} | ${Math.min(...requestOnly).toFixed(2)} | | |`);

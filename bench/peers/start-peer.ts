@@ -22,6 +22,9 @@ export const PEER_LABELS: Readonly<Record<PeerName, string>> = {
   "elysia-post": "bare Elysia POST route",
 };
 
+/** The peer the targets compare against: the practical limit for JavaScript on Bun. */
+export const BASELINE_PEER: PeerName = "minimal-bun";
+
 /** A running peer. */
 export interface RunningPeer {
   readonly name: PeerName;

@@ -3,10 +3,12 @@
  * how late, and what it cost the server in CPU. Stops at the first step with loss or
  * p99 > 1 s (that rate is reported, the next ones are not tried).
  */
+import { fmt, median, pushTo, ratio, verdict } from "../lib/stats.ts";
 import { SseClientPool } from "../loadgen/sse-client-pool.ts";
 import { readProcStats } from "../loadgen/proc-stats.ts";
 import { spawnPublisher } from "../loadgen/publisher.ts";
-import type { RunningPeer } from "../peers/start-peer.ts";
+import { BASELINE_PEER, PEER_LABELS, type PeerName, type RunningPeer } from "../peers/start-peer.ts";
+import type { ReportContext, Scenario, ScenarioContext, ScenarioReport } from "./scenario.ts";
 
 /** One rate step on one peer. */
 export interface FanoutStep {
@@ -127,4 +129,125 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
     pool.close();
   }
   return steps;
+}
+
+/** The steps of every round at `rate`. */
+function stepsAt(rounds: FanoutStep[][], rate: number): FanoutStep[] {
+  return rounds.flatMap((steps) => steps.filter((step) => step.rate === rate));
+}
+
+/** The highest rate every round of `rounds` ran without loss and with p99 ≤ 1 s. */
+function sustainedRate(rounds: FanoutStep[][], rates: readonly number[]): number {
+  let best = 0;
+  if (rounds.length === 0) return best;
+  for (const rate of rates) {
+    const steps = stepsAt(rounds, rate);
+    if (steps.length < rounds.length || steps.some((step) => step.failed)) break;
+    best = rate;
+  }
+  return best;
+}
+
+/** The highest rate every round of `rounds` reached and ran without loss (latency aside). */
+function lossFreeRate(rounds: FanoutStep[][], rates: readonly number[]): number {
+  let best = 0;
+  if (rounds.length === 0) return best;
+  for (const rate of rates) {
+    const steps = stepsAt(rounds, rate);
+    if (steps.length < rounds.length || steps.some((step) => step.lost > 0)) break;
+    best = rate;
+  }
+  return best;
+}
+
+/** `fanout`: {@link runFanout} on every streaming peer, the rate ladder at `fanoutClients` clients. */
+export class FanoutScenario implements Scenario {
+  readonly name = "fanout";
+  readonly section = "servers";
+  readonly repeat = "every round";
+  /** Per peer, per round, the rate ladder's steps. */
+  readonly #rounds = new Map<PeerName, FanoutStep[][]>();
+
+  async run(context: ScenarioContext): Promise<void> {
+    const { config, log } = context;
+    log(`round ${context.round + 1}: fan-out to ${config.fanoutClients} clients`);
+    for (const name of context.peers) {
+      await context.withPeer(name, config.fanoutClients + 100, async (peer) => {
+        const steps = await runFanout(peer, { clients: config.fanoutClients, rates: config.fanoutRates, stepSeconds: config.stepSeconds, log });
+        pushTo(this.#rounds, name, steps);
+      });
+    }
+  }
+
+  report({ config, missing }: ReportContext): ScenarioReport | undefined {
+    if (this.#rounds.size === 0) return undefined;
+    const lines = [
+      `### Fan-out: ${fmt(config.fanoutClients)} clients`,
+      "",
+      `Each step publishes for ${config.stepSeconds} s at the rate shown; a peer stops at its first step with loss or p99 > 1 s.`,
+      "Events/CPU-s = deliveries (events × clients received) per second of the server's CPU time (user + system, from",
+      "/proc): the main figure, since the load generator shares the cores. Wall ev/s = deliveries per second of the step.",
+      "Published/s is the rate the publisher achieved (it sends at most 32 requests ahead and stops after twice the planned time).",
+      "Latency is publish-to-receipt (the publisher stamps each message). Medians over the rounds that reached the rate;",
+      "loss is summed over rounds.",
+      "",
+      "| rate/s | peer | events/CPU-s | ours ÷ peer | wall ev/s | published/s | p50 ms | p99 ms | max ms | lost | rounds |",
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ];
+    const ours = this.#rounds.get("ours") ?? [];
+    for (const rate of config.fanoutRates) {
+      const ourMedian = median(stepsAt(ours, rate).map((s) => s.eventsPerCpuSecond));
+      for (const [name, rounds] of this.#rounds) {
+        const steps = stepsAt(rounds, rate);
+        if (steps.length === 0) continue;
+        const perCpu = median(steps.map((s) => s.eventsPerCpuSecond));
+        const lost = steps.reduce((sum, s) => sum + s.lost, 0);
+        lines.push(
+          `| ${fmt(rate)} | ${PEER_LABELS[name]} | ${fmt(perCpu)} | ${name === "ours" ? "" : ratio(ourMedian / perCpu)} | ` +
+            `${fmt(median(steps.map((s) => s.deliveredPerSecond)))} | ${fmt(median(steps.map((s) => s.achievedRate)))} | ${fmt(median(steps.map((s) => s.p50Ms)), 1)} | ` +
+            `${fmt(median(steps.map((s) => s.p99Ms)), 1)} | ${fmt(median(steps.map((s) => s.maxMs)), 1)} | ${fmt(lost)} | ${steps.length}/${rounds.length} |`,
+        );
+      }
+    }
+    lines.push("", "Highest rate sustained in every round (no loss, p99 ≤ 1 s):", "");
+    for (const [name, rounds] of this.#rounds) lines.push(`- ${PEER_LABELS[name]}: ${fmt(sustainedRate(rounds, config.fanoutRates))} events/s`);
+
+    // Targets: compare at every rate both ours and the peer reached in all rounds.
+    const compare = (peer: PeerName): { worst: number; rates: string } | undefined => {
+      const theirs = this.#rounds.get(peer);
+      if (theirs === undefined || ours.length === 0) return undefined;
+      const pairs = config.fanoutRates
+        .map((rate) => ({ rate, ours: stepsAt(ours, rate), theirs: stepsAt(theirs, rate) }))
+        .filter((p) => p.ours.length === ours.length && p.theirs.length === theirs.length && p.ours.length > 0);
+      if (pairs.length === 0) return undefined;
+      const ratios = pairs.map((p) => median(p.ours.map((s) => s.eventsPerCpuSecond)) / median(p.theirs.map((s) => s.eventsPerCpuSecond)));
+      return { worst: Math.min(...ratios), rates: pairs.map((p, i) => `${p.rate}/s ${ratio(ratios[i] as number)}`).join(", ") };
+    };
+    const targets: string[] = [];
+    const vsMinimal = compare(BASELINE_PEER);
+    targets.push(
+      `Fan-out events/CPU-s ≥ 0.9× the minimal Bun broadcaster at every common rate: ${verdict(vsMinimal && vsMinimal.worst >= 0.9)} (${vsMinimal?.rates ?? "–"})`,
+    );
+    for (const peer of ["elysia-generator", "better-sse"] as PeerName[]) {
+      const against = compare(peer);
+      targets.push(`Fan-out ahead of ${PEER_LABELS[peer]}: ${verdict(against && against.worst > 1)} (${against?.rates ?? "–"})`);
+    }
+    const vsNchan = compare("nchan");
+    targets.push(`Fan-out ratio to Nchan (reported, no target): ${vsNchan?.rates ?? missing.get("nchan") ?? "–"}`);
+    // Loss and latency are separate targets: a step that stopped the ladder on p99 > 1 s lost nothing.
+    const minimal = this.#rounds.get(BASELINE_PEER) ?? [];
+    const minimalLossFree = lossFreeRate(minimal, config.fanoutRates);
+    const checkedRates = config.fanoutRates.filter((rate) => rate <= minimalLossFree);
+    const ourLost = checkedRates.flatMap((rate) => stepsAt(ours, rate)).reduce((sum, s) => sum + s.lost, 0);
+    const unreached = checkedRates.filter((rate) => stepsAt(ours, rate).length < ours.length);
+    const lossVerdict =
+      ours.length === 0 ? verdict(undefined) : ourLost > 0 ? verdict(false) : unreached.length === 0 ? verdict(true) : "**not shown**";
+    targets.push(
+      `Zero loss at every rate the minimal broadcaster runs without loss (up to ${fmt(minimalLossFree)}/s): ${lossVerdict} ` +
+        `(ours lost ${fmt(ourLost)} there` +
+        (unreached.length > 0 ? `; not reached in every round, the ladder having stopped on p99 > 1 s: ${unreached.map((r) => `${fmt(r)}/s`).join(", ")}` : "") +
+        `; highest rate with no loss and p99 ≤ 1 s in every round: ours ${fmt(sustainedRate(ours, config.fanoutRates))}/s, minimal ${fmt(sustainedRate(minimal, config.fanoutRates))}/s)`,
+    );
+    return { lines, targets };
+  }
 }

@@ -2,10 +2,12 @@
  * Resume storm: after `history` events, N clients connect at once with a Last-Event-ID
  * `back` events behind the newest; every one must receive those `back` events.
  */
+import { fmt, verdict } from "../lib/stats.ts";
 import { SseClientPool } from "../loadgen/sse-client-pool.ts";
 import { readProcStats } from "../loadgen/proc-stats.ts";
 import { markerMessage } from "../loadgen/publisher.ts";
 import type { RunningPeer } from "../peers/start-peer.ts";
+import type { ReportContext, Scenario, ScenarioContext, ScenarioReport } from "./scenario.ts";
 
 /** What one storm measured. */
 export interface ResumeResult {
@@ -65,5 +67,45 @@ export async function runResume(peer: RunningPeer, clients: number, history: num
     };
   } finally {
     pool.close();
+  }
+}
+
+/** `resume`: {@link runResume} on our server only (no peer keeps history). */
+export class ResumeScenario implements Scenario {
+  readonly name = "resume";
+  readonly section = "servers";
+  readonly repeat = "every round";
+  readonly #storms: ResumeResult[] = [];
+
+  async run(context: ScenarioContext): Promise<void> {
+    const { config, log } = context;
+    log(`round ${context.round + 1}: resume storm, ${config.resumeClients} clients ${config.resumeBack} events back`);
+    await context.withPeer("ours", config.resumeClients + 100, async (peer) => {
+      const storm = await runResume(peer, config.resumeClients, config.resumeHistory, config.resumeBack);
+      log(`  ours: ${storm.caughtUp}/${storm.clients} caught up in ${storm.seconds.toFixed(2)} s, peak RSS ${(storm.peakRssKb / 1024).toFixed(1)} MB`);
+      this.#storms.push(storm);
+    });
+  }
+
+  report({ config }: ReportContext): ScenarioReport | undefined {
+    if (this.#storms.length === 0) return undefined;
+    const lines = [
+      `### Resume storm: ${fmt(config.resumeClients)} clients, Last-Event-ID ${fmt(config.resumeBack)} events back`,
+      "",
+      `${fmt(config.resumeHistory)} events published first (default history: 1,000 events); then every client connects at once with the`,
+      "same Last-Event-ID and must receive the events after it. Ours only: the minimal broadcaster, Elysia's pattern and",
+      "better-sse keep no history, and Nchan's resume was not wired into this run.",
+      "",
+      "| round | caught up | seconds to all caught up | server CPU s | RSS before MB | peak RSS MB |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ];
+    this.#storms.forEach((r, i) => {
+      lines.push(
+        `| ${i + 1} | ${fmt(r.caughtUp)}/${fmt(r.clients)} | ${fmt(r.seconds, 2)} | ${fmt(r.serverCpuSeconds, 2)} | ${fmt(r.rssBeforeKb / 1024, 1)} | ${fmt(r.peakRssKb / 1024, 1)} |`,
+      );
+    });
+    const all = this.#storms.every((r) => r.caughtUp === r.clients);
+    const target = `Resume storm: every client caught up: ${verdict(all)} (peak RSS ${fmt(Math.max(...this.#storms.map((r) => r.peakRssKb)) / 1024, 1)} MB)`;
+    return { lines, targets: [target] };
   }
 }

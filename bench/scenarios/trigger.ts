@@ -2,9 +2,11 @@
  * Trigger throughput with no subscribers: closed-loop POSTs of `{"message": ...}` at a fixed
  * concurrency, requests per second and per server CPU-second.
  */
+import { fmt, median, pushTo, ratio, verdict } from "../lib/stats.ts";
 import { runHttpLoad } from "../loadgen/http-load.ts";
 import { readProcStats } from "../loadgen/proc-stats.ts";
-import type { RunningPeer } from "../peers/start-peer.ts";
+import { PEER_LABELS, type PeerName, type RunningPeer } from "../peers/start-peer.ts";
+import type { ReportContext, Scenario, ScenarioContext, ScenarioReport } from "./scenario.ts";
 
 /** What one trigger run measured. */
 export interface TriggerResult {
@@ -77,4 +79,60 @@ export async function runTriggerPaired(peers: readonly RunningPeer[], options: T
     });
   }
   return results;
+}
+
+/** `trigger`: {@link runTriggerPaired} on our server and the bare Elysia POST route, started together. */
+export class TriggerScenario implements Scenario {
+  readonly name = "trigger";
+  readonly section = "servers";
+  readonly repeat = "every round";
+  readonly #runs = new Map<PeerName, TriggerResult[]>();
+
+  async run(context: ScenarioContext): Promise<void> {
+    const { config, log } = context;
+    log(`round ${context.round + 1}: trigger throughput at concurrency ${config.triggerConcurrency}`);
+    // Both peers run at once (each idle while the other is loaded), measured in alternating windows.
+    const pair: [PeerName, PeerName] = context.round % 2 === 0 ? ["ours", "elysia-post"] : ["elysia-post", "ours"];
+    await context.withPeer(pair[0], 1000, (a) =>
+      context.withPeer(pair[1], 1000, async (b) => {
+        const measured = await runTriggerPaired([a, b], { concurrency: config.triggerConcurrency, durationMs: config.triggerMs });
+        for (const [peer, trigger] of measured) {
+          log(`  ${peer.name}: ${Math.round(trigger.requestsPerSecond)} req/s, ${Math.round(trigger.requestsPerCpuSecond)} req/CPU-s, ${trigger.errors} errors`);
+          pushTo(this.#runs, peer.name, trigger);
+        }
+      }),
+    );
+  }
+
+  report({ config }: ReportContext): ScenarioReport | undefined {
+    if (this.#runs.size === 0) return undefined;
+    const lines = [
+      `### Trigger throughput, no subscribers, concurrency ${config.triggerConcurrency}`,
+      "",
+      `Closed loop over raw TCP keep-alive connections for ${config.triggerMs / 1000} s per peer per round, after a warm-up of the same length (at most 2 s, so every peer is measured in its JIT steady state).`,
+      "Both peers run at once and are loaded in turn, in six alternating windows (A B B A A B), so a drift in the machine's speed falls on both alike; medians over rounds.",
+      "",
+      "| peer | requests/s | requests/CPU-s | errors |",
+      "| --- | ---: | ---: | ---: |",
+    ];
+    for (const [name, runs] of this.#runs) {
+      lines.push(
+        `| ${PEER_LABELS[name]} | ${fmt(median(runs.map((r) => r.requestsPerSecond)))} | ${fmt(median(runs.map((r) => r.requestsPerCpuSecond)))} | ${fmt(runs.reduce((s, r) => s + r.errors, 0))} |`,
+      );
+    }
+    const oursRuns = this.#runs.get("ours") ?? [];
+    const bareRuns = this.#runs.get("elysia-post") ?? [];
+    const ours = median(oursRuns.map((r) => r.requestsPerSecond));
+    const bare = median(bareRuns.map((r) => r.requestsPerSecond));
+    const oursCpu = median(oursRuns.map((r) => r.requestsPerCpuSecond));
+    const bareCpu = median(bareRuns.map((r) => r.requestsPerCpuSecond));
+    // Both peers are measured in the same windows of each round: the per-round ratios show the spread.
+    const perRound = oursRuns.map((run, i) => run.requestsPerSecond / (bareRuns[i]?.requestsPerSecond ?? Number.NaN));
+    lines.push(
+      "",
+      `Ours ÷ bare Elysia: ${ratio(ours / bare)} in requests/s, ${ratio(oursCpu / bareCpu)} in requests/CPU-s (each round: ${perRound.map(ratio).join(", ")}).`,
+    );
+    const target = `Trigger ≥ 0.8× the bare Elysia POST route's requests/s: ${verdict(Number.isFinite(ours / bare) ? ours / bare >= 0.8 : undefined)} (${ratio(ours / bare)})`;
+    return { lines, targets: [target] };
+  }
 }

@@ -1,0 +1,56 @@
+/** The sizes of a benchmark run: full (what bench/RESULTS.md records) or quick (CI's end-to-end check). */
+
+/** Sizes of one run. */
+export interface BenchConfig {
+  /** Interleaved rounds of the server scenarios (`--rounds`). */
+  rounds: number;
+  fanoutClients: number;
+  fanoutRates: readonly number[];
+  stepSeconds: number;
+  bigClients: number;
+  bigRate: number;
+  bigStepSeconds: number;
+  idleClients: number;
+  idleSettleMs: number;
+  triggerConcurrency: number;
+  triggerMs: number;
+  resumeClients: number;
+  resumeHistory: number;
+  resumeBack: number;
+}
+
+/** `bun run bench`: about 15 minutes on 2 cores. */
+export const FULL_CONFIG: Readonly<BenchConfig> = Object.freeze({
+  rounds: 3,
+  fanoutClients: 1000,
+  fanoutRates: [100, 200, 500, 1000, 2000],
+  stepSeconds: 3,
+  bigClients: 5000,
+  bigRate: 100,
+  bigStepSeconds: 3,
+  idleClients: 10_000,
+  idleSettleMs: 2000,
+  triggerConcurrency: 50,
+  triggerMs: 3000,
+  resumeClients: 1000,
+  resumeHistory: 1000,
+  resumeBack: 500,
+});
+
+/** `bun run bench --quick`: every scenario, small, well under two minutes. */
+export const QUICK_CONFIG: Readonly<BenchConfig> = Object.freeze({
+  rounds: 1,
+  fanoutClients: 200,
+  fanoutRates: [100, 500],
+  stepSeconds: 1,
+  bigClients: 500,
+  bigRate: 100,
+  bigStepSeconds: 1,
+  idleClients: 1000,
+  idleSettleMs: 500,
+  triggerConcurrency: 50,
+  triggerMs: 1000,
+  resumeClients: 200,
+  resumeHistory: 300,
+  resumeBack: 100,
+});

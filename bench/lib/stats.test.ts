@@ -1,0 +1,35 @@
+import { describe, expect, test } from "vitest";
+import { fmt, median, percentile, ratio } from "./stats.ts";
+
+describe("median", () => {
+  test("takes the middle value of an odd count and the mean of the middle two of an even count", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  test("ignores values that are not finite and answers NaN for none", () => {
+    expect(median([Number.NaN, 5, Number.POSITIVE_INFINITY])).toBe(5);
+    expect(median([])).toBeNaN();
+  });
+});
+
+describe("percentile", () => {
+  test("answers the nearest rank of sorted values", () => {
+    const sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(percentile(sorted, 0.5)).toBe(5);
+    expect(percentile(sorted, 0.9)).toBe(9);
+    expect(percentile(sorted, 1)).toBe(10);
+    expect(percentile(sorted, 0)).toBe(1);
+    expect(percentile([], 0.5)).toBeNaN();
+  });
+});
+
+describe("fmt and ratio", () => {
+  test("write thousands separators, fixed decimals and a dash for NaN", () => {
+    expect(fmt(114942.6)).toBe("114,943");
+    expect(fmt(6.781, 2)).toBe("6.78");
+    expect(fmt(Number.NaN)).toBe("–");
+    expect(ratio(0.8333)).toBe("0.83×");
+    expect(ratio(Number.NaN)).toBe("–");
+  });
+});
