@@ -31,6 +31,13 @@ describe("toHttpError", () => {
     expect(error.status).toBe(503);
   });
 
+  test("maps a publish the broker could not confirm to 503 PUBLISH_UNCONFIRMED with Retry-After", () => {
+    const error = toHttpError(new SseError("PUBLISH_UNCONFIRMED", "redis: Command timed out"), "UNKNOWN");
+    expect(error.code).toBe("PUBLISH_UNCONFIRMED");
+    expect(error.status).toBe(503);
+    expect(error.headers).toEqual({ "retry-after": "1" });
+  });
+
   test("hides the message of an unexpected error", () => {
     const error = toHttpError(new TypeError("secret internals at /srv/app.ts:12"), "UNKNOWN");
     expect(error.code).toBe("INTERNAL_ERROR");

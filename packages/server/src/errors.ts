@@ -9,6 +9,7 @@ import type { ErrorResponse } from "@events/contract";
 /** Why a request was refused. Stable: clients and metrics key on these. */
 export type HttpErrorCode =
   | "INVALID_JSON"
+  | "INVALID_IDEMPOTENCY_KEY"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "VALIDATION_FAILED"
   | "PAYLOAD_TOO_LARGE"
@@ -18,11 +19,13 @@ export type HttpErrorCode =
   | "TOO_MANY_CLIENTS"
   | "SHUTTING_DOWN"
   | "BROKER_UNAVAILABLE"
+  | "PUBLISH_UNCONFIRMED"
   | "INTERNAL_ERROR";
 
 /** The one code → HTTP status table. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.freeze({
   INVALID_JSON: 400,
+  INVALID_IDEMPOTENCY_KEY: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,
   PAYLOAD_TOO_LARGE: 413,
@@ -32,6 +35,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Obje
   TOO_MANY_CLIENTS: 503,
   SHUTTING_DOWN: 503,
   BROKER_UNAVAILABLE: 503,
+  PUBLISH_UNCONFIRMED: 503,
   INTERNAL_ERROR: 500,
 });
 
@@ -89,12 +93,8 @@ export function toHttpError(error: unknown, elysiaCode: string | number): HttpEr
   if (error instanceof HttpError) return error;
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause instanceof HttpError) return cause;
-  if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
-    return new HttpError("BROKER_UNAVAILABLE", `the event broker cannot store events now: ${error.message}`, {
-      headers: { "retry-after": "1" },
-      cause: error,
-    });
-  }
+  const brokerError = toBrokerHttpError(error);
+  if (brokerError !== undefined) return brokerError;
   switch (elysiaCode) {
     case "NOT_FOUND":
       return new HttpError("NOT_FOUND", "no such endpoint (see /openapi.json)");
@@ -104,6 +104,30 @@ export function toHttpError(error: unknown, elysiaCode: string | number): HttpEr
       return new HttpError("VALIDATION_FAILED", describeValidationError(error));
     default:
       return new HttpError("INTERNAL_ERROR", "internal server error", { cause: error });
+  }
+}
+
+/**
+ * The answer to a publish the broker refused (503 with Retry-After), or undefined for any
+ * other error: `BROKER_UNAVAILABLE` when the event was surely not stored (retrying is safe),
+ * `PUBLISH_UNCONFIRMED` when it may have been (retry with the same Idempotency-Key).
+ */
+export function toBrokerHttpError(error: unknown): HttpError | undefined {
+  if (!(error instanceof SseError)) return undefined;
+  const options = { headers: { "retry-after": "1" }, cause: error };
+  switch (error.code) {
+    case "BROKER_UNAVAILABLE":
+    case "BROKER_CLOSED":
+      return new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, options);
+    case "PUBLISH_UNCONFIRMED":
+      return new HttpError(
+        "PUBLISH_UNCONFIRMED",
+        `the event may or may not have been stored (the broker did not confirm it: ${error.message}); ` +
+          "retry with the same Idempotency-Key to store it at most once",
+        options,
+      );
+    default:
+      return undefined;
   }
 }
 

@@ -19,6 +19,18 @@ describe("createCorsPlugin", () => {
     expect(response.headers.get("access-control-allow-credentials")).toBeNull();
   });
 
+  test("lets a browser send Idempotency-Key and Last-Event-ID across origins", async () => {
+    const preflight = new Request("http://localhost/x", {
+      method: "OPTIONS",
+      headers: { origin: "https://a.example", "access-control-request-method": "POST", "access-control-request-headers": "idempotency-key" },
+    });
+    const response = await app(["https://a.example"]).handle(preflight);
+    expect(response.status).toBe(204);
+    const allowed = (response.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/,\s*/);
+    expect(allowed).toContain("idempotency-key");
+    expect(allowed).toContain("last-event-id");
+  });
+
   test("sends no CORS headers when off", async () => {
     const response = await app(false).handle(new Request("http://localhost/x", { headers: { origin: "https://b.example" } }));
     expect(response.headers.get("access-control-allow-origin")).toBeNull();

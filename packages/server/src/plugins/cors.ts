@@ -13,7 +13,7 @@ export interface CorsOptions {
 }
 
 const ALLOWED_METHODS = "GET, POST, OPTIONS";
-const ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, Cache-Control";
+const ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID, Cache-Control";
 
 /**
  * Adds `Access-Control-Allow-Origin` for allowed origins (with `Vary: Origin` unless it is

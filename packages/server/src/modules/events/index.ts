@@ -3,6 +3,7 @@
  */
 import { Elysia, t } from "elysia";
 import { readJsonBody } from "../../json-body.ts";
+import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
 import { ErrorResponse, TriggerRequest, TriggerResponse } from "@events/contract";
 import type { EventsService } from "./service.ts";
 
@@ -64,27 +65,45 @@ export function createEventsModule(options: EventsModuleOptions) {
     // the whole body to set Content-Length: on an endless stream that never answers, buffers
     // every event, and holds a client slot for good.
     .head("/events/stream", () => service.headStream(), { detail: { hide: true } })
-    .post("/events/trigger", ({ body }) => service.trigger(body.message), {
-      // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
-      // after it never runs; it is listed so the OpenAPI document names application/json.
-      parse: [({ request }, mediaType) => readJsonBody(request, bodyLimit, mediaType), "application/json"],
-      body: TriggerRequest,
-      response: {
-        200: TriggerResponse,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        413: ErrorResponse,
-        415: ErrorResponse,
-        422: ErrorResponse,
-        503: ErrorResponse,
+    .post(
+      "/events/trigger",
+      ({ body, request }) => service.trigger(body.message, { idempotencyKey: readIdempotencyKey(request.headers) }),
+      {
+        // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
+        // after it never runs; it is listed so the OpenAPI document names application/json.
+        parse: [({ request }, mediaType) => readJsonBody(request, bodyLimit, mediaType), "application/json"],
+        body: TriggerRequest,
+        response: {
+          200: TriggerResponse,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          413: ErrorResponse,
+          415: ErrorResponse,
+          422: ErrorResponse,
+          503: ErrorResponse,
+        },
+        detail: {
+          summary: "Broadcast a message",
+          description:
+            'Stores `{"message": ...}` as a `message` event and broadcasts it. Errors: 400 INVALID_JSON, ' +
+            "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
+            "422 VALIDATION_FAILED, 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE (not stored: retry), " +
+            "503 PUBLISH_UNCONFIRMED (may or may not be stored: retry with the same Idempotency-Key).",
+          tags: ["events"],
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              schema: { type: "string", minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: "^[!-~]+$" },
+              description:
+                `Names this event (1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters, no spaces, e.g. a UUID). ` +
+                "A trigger repeating a key seen within the broker's window (10 minutes by default) stores nothing " +
+                "and answers 200 with the first event's id: retry with the same key after a 503 PUBLISH_UNCONFIRMED, " +
+                "a timeout or a dropped connection, and the event is stored at most once.",
+            },
+          ],
+        },
       },
-      detail: {
-        summary: "Broadcast a message",
-        description:
-          'Stores `{"message": ...}` as a `message` event and broadcasts it. Errors: 400 INVALID_JSON, ' +
-          "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
-          "422 VALIDATION_FAILED, 503 BROKER_UNAVAILABLE.",
-        tags: ["events"],
-      },
-    });
+    );
 }

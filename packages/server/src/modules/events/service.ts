@@ -8,10 +8,9 @@ import {
   type EventStreamCloseReason,
   type EventStreamCounters,
   type KeepAliveHub,
-  SseError,
   type StoredEvent,
 } from "@events/sse-core";
-import { HttpError } from "../../errors.ts";
+import { HttpError, toBrokerHttpError } from "../../errors.ts";
 import type { ConnectedEventData, MessageEventData, TriggerResponse } from "@events/contract";
 
 /** The headers of every stream answer. No hop-by-hop headers (`Connection`): the runtime owns those. */
@@ -38,6 +37,12 @@ export interface EventsServiceOptions {
   readonly signal: AbortSignal;
   /** Called once per ended stream with why it ended (for the streams-closed metric). */
   readonly onStreamClosed?: (reason: EventStreamCloseReason) => void;
+}
+
+/** How a trigger is stored. */
+export interface TriggerOptions {
+  /** The request's `Idempotency-Key`: a repeat within the broker's window stores nothing. @default none */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** How a stream starts. */
@@ -72,13 +77,7 @@ export class EventsService {
       return { status, id: stored.id, clients };
     };
     this.#refuse = (error) => {
-      if (error instanceof SseError && (error.code === "BROKER_UNAVAILABLE" || error.code === "BROKER_CLOSED")) {
-        throw new HttpError("BROKER_UNAVAILABLE", `the event was not stored: ${error.message}`, {
-          headers: { "retry-after": "1" },
-          cause: error,
-        });
-      }
-      throw error;
+      throw toBrokerHttpError(error) ?? error;
     };
   }
 
@@ -95,8 +94,8 @@ export class EventsService {
   /**
    * Answers `GET /events/stream`: a ready `Response` whose body is sse-core's event stream.
    * A broker that is down is not refused here: EventSource gives up for good on a non-200
-   * answer, so the stream opens and, if subscribing fails, ends at once and the client
-   * retries after `retry:`.
+   * answer, so the stream answers 200 with `retry:` and ends at once (sse-core's
+   * `broker-unavailable` close), and the client retries after that delay.
    * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After).
    */
   openStream(input: OpenStreamInput = {}): Response {
@@ -110,9 +109,10 @@ export class EventsService {
       this.#clients -= 1;
       this.#options.onStreamClosed?.(reason);
     };
-    const lastEventId = input.lastEventId === undefined || input.lastEventId === "" ? undefined : input.lastEventId;
+    const { lastEventId } = input;
     try {
       const body = createEventStream(broker, {
+        // As the client sent it: the broker decides what an empty id means.
         ...(lastEventId === undefined ? {} : { lastEventId }),
         retryMs: this.#options.retryMs,
         openingEvent: ({ subscriberCount, replayed }) => ({
@@ -171,13 +171,18 @@ export class EventsService {
 
   /**
    * Answers `POST /events/trigger`: stores `{ message }` as a `message` event and reports
-   * how many clients of this node it was broadcast to. Answers at once when the broker
-   * stores synchronously (`publishSync`, the in-memory broker), else through its promise.
-   * @throws {HttpError} `BROKER_UNAVAILABLE` (503) when the broker cannot store it.
+   * how many clients of this node it was broadcast to. With an idempotency key the broker
+   * has seen within its window, stores nothing and answers the first event's id. Answers at
+   * once when the broker stores synchronously (`publishSync`, the in-memory broker), else
+   * through its promise.
+   * @throws {HttpError} `BROKER_UNAVAILABLE` (503) when the broker surely did not store it,
+   *   `PUBLISH_UNCONFIRMED` (503) when it cannot tell (retry with the same key).
    */
-  trigger(message: string): TriggerResponse | Promise<TriggerResponse> {
+  trigger(message: string, options: TriggerOptions = {}): TriggerResponse | Promise<TriggerResponse> {
     const { broker } = this.#options;
-    const input = { event: "message", data: JSON.stringify({ message } satisfies MessageEventData) };
+    const data = JSON.stringify({ message } satisfies MessageEventData);
+    const { idempotencyKey } = options;
+    const input = idempotencyKey === undefined ? { event: "message", data } : { event: "message", data, idempotencyKey };
     // No promise where none is needed: each one costs the trigger path (bench/RESULTS.md).
     if (broker.publishSync === undefined) return broker.publish(input).then(this.#answer, this.#refuse);
     let stored: StoredEvent;
