@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import type { StreamCommand } from "./commands/stream.ts";
+import type { TriggerCommand } from "./commands/trigger.ts";
 import { parseDuration } from "./duration.ts";
 import type { HelpTopic } from "./help.ts";
 
@@ -19,19 +21,8 @@ export interface GlobalOptions {
   readonly verbose: boolean;
 }
 
-/** What the command line asks for. */
-export type Command =
-  | { readonly kind: "help"; readonly topic: HelpTopic }
-  | { readonly kind: "version" }
-  | { readonly kind: "trigger"; readonly global: GlobalOptions; readonly message: string; readonly json: boolean }
-  | {
-      readonly kind: "stream";
-      readonly global: GlobalOptions;
-      readonly lastEventId: string | undefined;
-      /** Stop after this many `message` events; undefined = never. */
-      readonly count: number | undefined;
-      readonly json: boolean;
-    };
+/** What the command line asks for: help, the version, or a command (whose shape its module declares). */
+export type Command = { readonly kind: "help"; readonly topic: HelpTopic } | { readonly kind: "version" } | TriggerCommand | StreamCommand;
 
 /** A command line that cannot be run; `topic` names the usage to print with it (exit status 2). */
 export class UsageError extends Error {

@@ -9,8 +9,6 @@ export interface CliFetchOptions {
   readonly timeoutMs: number;
   /** Where `--verbose` lines go; undefined = quiet. */
   readonly log: ((line: string) => void) | undefined;
-  /** Told about every request that fails before an answer (the stream reports only a reason). */
-  readonly onError?: (error: unknown) => void;
 }
 
 /** The fetch shape the SDK calls. */
@@ -21,7 +19,7 @@ export type CliFetch = (input: string, init: RequestInit) => Promise<Response>;
  * body, so a long stream is never cut) and, with `--verbose`, logs each request and answer.
  */
 export function createCliFetch(options: CliFetchOptions): CliFetch {
-  const { fetch: inner, timeoutMs, log, onError } = options;
+  const { fetch: inner, timeoutMs, log } = options;
   return async (input, init) => {
     const request = new Request(input, init);
     const started = performance.now();
@@ -45,7 +43,6 @@ export function createCliFetch(options: CliFetchOptions): CliFetch {
       log?.(`< ${response.status} ${response.statusText} (${response.headers.get("content-type") ?? "no content type"}) in ${formatDuration(performance.now() - started)}`);
       return response;
     } catch (error) {
-      onError?.(error);
       log?.(`< failed after ${formatDuration(performance.now() - started)}: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     } finally {

@@ -31,6 +31,12 @@ function fakeIo(respond: (request: Request) => Response | Promise<Response>, env
   };
 }
 
+/** Waits (in macrotask turns, bounded) until `condition()` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 500 && !condition(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+  if (!condition()) throw new Error(`condition not met: ${condition.toString()}`);
+}
+
 const unreachable = (): Response => {
   throw new Error("no request expected");
 };
@@ -87,6 +93,37 @@ describe("runCli", () => {
     const io = fakeIo(() => Response.json({ error: { code: "UNAUTHORIZED", message: "token required" } }, { status: 401 }));
     expect(await runCli(["--url", "http://events.test", "events", "stream"], io)).toBe(1);
     expect(io.err.join("")).toBe("events-cli: events stream failed: HTTP 401 UNAUTHORIZED: token required (set --token or EVENTS_TOKEN)\n");
+  });
+
+  test("exits 1 naming the network reason the first stream attempt reported", async () => {
+    const io = fakeIo(() => {
+      throw Object.assign(new TypeError("fetch failed"), { code: "ECONNREFUSED" });
+    });
+    expect(await runCli(["--url", "http://events.test", "events", "stream"], io)).toBe(1);
+    expect(io.err.join("")).toBe("events-cli: events stream failed: connection refused to http://events.test\n");
+  });
+
+  test("exits 1 when the first stream attempt is a redirect loop, after 6 requests", async () => {
+    const io = fakeIo((request) => new Response(null, { status: 302, headers: { location: `${request.url}x` } }));
+    expect(await runCli(["--url", "http://events.test", "events", "stream"], io)).toBe(1);
+    expect(io.err.join("")).toBe("events-cli: events stream failed: the server redirected too many times\n");
+    expect(io.requests).toHaveLength(6);
+  });
+
+  test("exits 0 on Ctrl-C while a request hangs and its fetch ignores the abort", async () => {
+    let stop: (() => void) | undefined;
+    const io: FakeIo = {
+      ...fakeIo(() => new Promise<Response>(() => {})),
+      onStop: (handler) => {
+        stop = handler;
+        return () => {};
+      },
+    };
+    const exit = runCli(["--url", "http://events.test", "--timeout", "0", "events", "stream"], io);
+    await until(() => io.requests.length === 1);
+    stop?.();
+    expect(await exit).toBe(0);
+    expect(io.err).toEqual([]);
   });
 
   test("exits 1 when the first stream answer is a server error", async () => {

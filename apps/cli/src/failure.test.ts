@@ -1,3 +1,4 @@
+import { EventsClientError } from "@events/client-sdk";
 import { describe, expect, test } from "vitest";
 import { describeFailure, TimeoutError } from "./failure.ts";
 
@@ -5,6 +6,10 @@ const URL_ = "http://127.0.0.1:1";
 
 function networkError(code: string): Error {
   return Object.assign(new TypeError(`${code}: Unable to connect`), { code });
+}
+
+function httpError(status: number, body: unknown): EventsClientError {
+  return new EventsClientError("HTTP_ERROR", `HTTP ${status}`, { status, body });
 }
 
 describe("describeFailure", () => {
@@ -20,28 +25,40 @@ describe("describeFailure", () => {
   });
 
   test("gives the server's code and message for an HTTP error", () => {
-    const error = Object.assign(new Error("HTTP 400"), {
-      status: 400,
-      body: { error: { code: "VALIDATION_FAILED", message: "message must not be empty" } },
-    });
+    const error = httpError(400, { error: { code: "VALIDATION_FAILED", message: "message must not be empty" } });
     expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 400 VALIDATION_FAILED: message must not be empty");
   });
 
   test("hints at the token on 401", () => {
-    const error = Object.assign(new Error("HTTP 401"), { status: 401, body: { error: { code: "UNAUTHORIZED", message: "bearer token required" } } });
+    const error = httpError(401, { error: { code: "UNAUTHORIZED", message: "bearer token required" } });
     expect(describeFailure(error, "events trigger", URL_)).toContain("(set --token or EVENTS_TOKEN)");
   });
 
   test("shows the first line of a text body", () => {
-    const error = Object.assign(new Error("HTTP 502"), { status: 502, body: "Bad Gateway\n<html>" });
+    const error = httpError(502, "Bad Gateway\n<html>");
     expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 502 Bad Gateway");
   });
 
   test("shows control characters in the server's answer escaped", () => {
-    const error = Object.assign(new Error("HTTP 400"), { status: 400, body: { error: { code: "X\u001b[2J", message: "bad\u009b31m" } } });
+    const error = httpError(400, { error: { code: "X\u001b[2J", message: "bad\u009b31m" } });
     expect(describeFailure(error, "events trigger", URL_)).toBe("events trigger failed: HTTP 400 X\\u001b[2J: bad\\u009b31m");
-    const text = Object.assign(new Error("HTTP 502"), { status: 502, body: "\u001b]0;owned\u0007" });
+    const text = httpError(502, "\u001b]0;owned\u0007");
     expect(describeFailure(text, "events trigger", URL_)).toBe("events trigger failed: HTTP 502 \\u001b]0;owned\\u0007");
+  });
+
+  test("reads the network reason under a NETWORK_ERROR", () => {
+    const error = new EventsClientError("NETWORK_ERROR", "GET … could not reach the server", { cause: networkError("ECONNREFUSED") });
+    expect(describeFailure(error, "events stream", URL_)).toBe("events stream failed: connection refused to http://127.0.0.1:1");
+  });
+
+  test("gives the SDK's message, not a status, for an error other than HTTP_ERROR", () => {
+    const error = new EventsClientError("UNEXPECTED_CONTENT_TYPE", 'the stream answered with content type "text/html"; expected text/event-stream', {
+      status: 200,
+      body: "<h1>login</h1>",
+    });
+    expect(describeFailure(error, "events stream", URL_)).toBe(
+      'events stream failed: the stream answered with content type "text/html"; expected text/event-stream',
+    );
   });
 
   test("reports a timeout anywhere in the cause chain", () => {

@@ -1,3 +1,4 @@
+import { EventsClientError, serverErrorMessage } from "@events/client-sdk";
 import { formatDuration } from "./duration.ts";
 import { escapeControl } from "./output.ts";
 
@@ -32,37 +33,42 @@ const NETWORK_REASONS: Readonly<Record<string, (url: URL) => string>> = {
 /**
  * One line saying what failed and why, for exit status 1: the server's own message for
  * an HTTP error, the network reason (connection refused, host not found) otherwise.
+ * Everything the server wrote is shown escaped, never as terminal control sequences.
  */
 export function describeFailure(error: unknown, what: string, baseUrl: string): string {
+  const chain = causeChain(error);
+  const timeout = chain.find((link) => link instanceof TimeoutError);
+  if (timeout !== undefined) return `${what} failed: ${timeout.message}`;
+  if (error instanceof EventsClientError) {
+    switch (error.code) {
+      case "HTTP_ERROR":
+        if (error.status !== undefined) return `${what} failed: ${describeHttpError(error.status, error.body)}`;
+        break;
+      case "NETWORK_ERROR":
+        // The cause (the runtime's fetch error) says why: read below.
+        break;
+      default:
+        return `${what} failed: ${escapeControl(firstLine(error.message))}`;
+    }
+  }
   const url = new URL(baseUrl);
-  for (const link of causeChain(error)) {
-    if (link instanceof TimeoutError) return `${what} failed: ${link.message}`;
-  }
-  const status = fieldOf(error, "status");
-  if (typeof status === "number") {
-    const server = serverMessage(fieldOf(error, "body"));
-    const hint = status === 401 || status === 403 ? " (set --token or EVENTS_TOKEN)" : "";
-    return `${what} failed: HTTP ${status}${server === undefined ? "" : ` ${server}`}${hint}`;
-  }
-  for (const link of causeChain(error)) {
-    const code = fieldOf(link, "code");
+  for (const link of chain) {
+    const code = typeof link === "object" && link !== null ? (link as { code?: unknown }).code : undefined;
     const reason = typeof code === "string" ? NETWORK_REASONS[code] : undefined;
     if (reason !== undefined) return `${what} failed: ${reason(url)}`;
   }
-  const deepest = causeChain(error).at(-1);
+  const deepest = chain.at(-1);
   const message = deepest instanceof Error ? deepest.message : String(deepest);
-  return `${what} failed: ${firstLine(message)}`;
+  return `${what} failed: ${escapeControl(firstLine(message))}`;
 }
 
-/** `CODE: message` from the server's `{ error: { code, message } }` body, or its text. */
-function serverMessage(body: unknown): string | undefined {
-  const inner = fieldOf(body, "error");
-  const code = fieldOf(inner, "code");
-  const message = fieldOf(inner, "message");
-  // The server wrote these: shown escaped, never as terminal control sequences.
-  if (typeof message === "string") return escapeControl(typeof code === "string" ? `${code}: ${firstLine(message)}` : firstLine(message));
-  if (typeof body === "string" && body.trim() !== "") return escapeControl(firstLine(body.trim()).slice(0, 200));
-  return undefined;
+/** `HTTP 422 CODE: message`, with a hint at the token on 401 and 403. */
+function describeHttpError(status: number, body: unknown): string {
+  const json = serverErrorMessage(body);
+  const text = json !== undefined ? firstLine(json) : typeof body === "string" ? firstLine(body.trim()).slice(0, 200) : "";
+  const server = text === "" ? "" : ` ${escapeControl(text)}`;
+  const hint = status === 401 || status === 403 ? " (set --token or EVENTS_TOKEN)" : "";
+  return `HTTP ${status}${server}${hint}`;
 }
 
 function causeChain(error: unknown): unknown[] {
@@ -73,10 +79,6 @@ function causeChain(error: unknown): unknown[] {
     current = current instanceof Error ? current.cause : undefined;
   }
   return chain;
-}
-
-function fieldOf(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function firstLine(text: string): string {

@@ -1,4 +1,4 @@
-import { createEventsClient, type StreamStatus } from "@events/client-sdk";
+import { createEventsClient, type ReconnectReason, type StreamStatus } from "@events/client-sdk";
 import type { GlobalOptions } from "../args.ts";
 import { createCliFetch } from "../cli-fetch.ts";
 import { formatDuration } from "../duration.ts";
@@ -6,8 +6,9 @@ import { describeFailure } from "../failure.ts";
 import type { CliIo } from "../io.ts";
 import { escapeControl, formatEventJson, formatEventLine, shouldUseColor } from "../output.ts";
 
-/** What `events stream` was asked to do. */
+/** `events stream`: what the command line asked for. */
 export interface StreamCommand {
+  readonly kind: "stream";
   readonly global: GlobalOptions;
   /** Resume after this id. */
   readonly lastEventId: string | undefined;
@@ -31,36 +32,24 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
   const say = (line: string): void => void io.stderr.write(`events-cli: ${escapeControl(line)}\n`);
   const log = global.verbose ? (line: string): void => void io.stderr.write(`${line}\n`) : undefined;
   const color = !command.json && shouldUseColor(io.stdoutIsTty, io.env);
+  // Aborting it ends the stream at once, also a pending read or a backoff wait.
   const controller = new AbortController();
+  const stop = (): void => controller.abort();
   let failure: unknown;
   let opened = false;
   let lastPrintedId = command.lastEventId;
-  // Settles on the first stop request, so the command never waits for the SDK to wind down
-  // (a backoff delay, a body read) before exiting.
-  let stopped!: () => void;
-  const stopRequested = new Promise<undefined>((resolve) => {
-    stopped = () => resolve(undefined);
-  });
-  const stop = (): void => {
-    controller.abort();
-    stopped();
-  };
-  const fail = (error: unknown): void => {
-    failure ??= error;
-    stop();
-  };
 
-  // The stream's status reports a reason, not the error: the fetch wrapper keeps the last one.
-  let lastFetchError: unknown;
   const onStatus = (status: StreamStatus): void => {
     log?.(`* stream ${status.state}${"attempt" in status ? ` (attempt ${status.attempt})` : ""}`);
     if (status.state === "open") {
       if (opened) say(`reconnected${lastPrintedId === undefined ? "" : `, resuming after id ${lastPrintedId}`}`);
       opened = true;
-      lastFetchError = undefined;
     } else if (status.state === "reconnecting") {
-      const why = describeReconnect(status, lastFetchError, global.url);
-      if (!opened) return fail(why.error);
+      const why = describeReconnect(status, global.url);
+      if (!opened) {
+        failure ??= why.error;
+        return stop();
+      }
       const from = lastPrintedId === undefined ? "" : ` after id ${lastPrintedId}`;
       say(`connection lost (${why.text}); resuming${from} in ${formatDuration(status.delayMs)}`);
     } else if (status.state === "closed" && status.error !== undefined) {
@@ -70,14 +59,7 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
 
   const client = createEventsClient(global.url, {
     ...(global.token === undefined ? {} : { token: global.token }),
-    fetch: createCliFetch({
-      fetch: io.fetch,
-      timeoutMs: global.timeoutMs,
-      log,
-      onError: (error) => {
-        lastFetchError = error;
-      },
-    }),
+    fetch: createCliFetch({ fetch: io.fetch, timeoutMs: global.timeoutMs, log }),
     onStatus,
   });
   const stopWatching = io.onStop(stop);
@@ -88,11 +70,7 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
 
   let messages = 0;
   try {
-    const events = stream[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await Promise.race([events.next(), stopRequested]);
-      if (next === undefined || next.done === true) break;
-      const event = next.value;
+    for await (const event of stream) {
       lastPrintedId = event.id;
       const receivedAt = io.now();
       await io.stdout.write(`${command.json ? formatEventJson(event, receivedAt) : formatEventLine(event, receivedAt, color)}\n`);
@@ -102,7 +80,7 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
       say("the server ended the stream");
     }
   } catch (error) {
-    // Aborting on Ctrl-C/SIGTERM may surface as an error from the iterator: that is a clean stop.
+    // A stop (Ctrl-C, SIGTERM, a first connection that failed) is not a failure of its own.
     if (failure === undefined && !controller.signal.aborted) failure = error;
   } finally {
     stopWatching();
@@ -113,22 +91,21 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
   return 1;
 }
 
+/** How each reason to reconnect reads on stderr (the network reason comes from the error itself). */
+const RECONNECT_TEXT: Readonly<Record<Exclude<ReconnectReason, "network-error">, (status: ReconnectingStatus) => string>> = {
+  "http-status": (status) => `the server answered HTTP ${status.status ?? "error"}`,
+  "heartbeat-timeout": () => "no data or keepalive for too long",
+  "connection-lost": () => "the connection broke off",
+  "too-many-redirects": () => "the server redirected too many times",
+};
+
+type ReconnectingStatus = Extract<StreamStatus, { state: "reconnecting" }>;
+
 /** Why a reconnect happens, as an error (to fail with before the first open) and as text. */
-function describeReconnect(
-  status: Extract<StreamStatus, { state: "reconnecting" }>,
-  fetchError: unknown,
-  url: string,
-): { readonly error: unknown; readonly text: string } {
-  if (status.reason === "network-error" && fetchError !== undefined) {
-    return { error: fetchError, text: describeFailure(fetchError, "stream", url).replace(/^stream failed: /, "") };
+function describeReconnect(status: ReconnectingStatus, url: string): { readonly error: unknown; readonly text: string } {
+  if (status.reason === "network-error") {
+    return { error: status.error, text: describeFailure(status.error, "stream", url).replace(/^stream failed: /, "") };
   }
-  const text =
-    status.reason === "http-status"
-      ? `the server answered HTTP ${status.status ?? "error"}`
-      : status.reason === "heartbeat-timeout"
-        ? "no data or keepalive for too long"
-        : status.reason === "network-error"
-          ? `cannot reach ${new URL(url).origin}`
-          : "the connection broke off";
+  const text = RECONNECT_TEXT[status.reason](status);
   return { error: new Error(text), text };
 }

@@ -5,8 +5,9 @@ import { describeFailure } from "../failure.ts";
 import type { CliIo } from "../io.ts";
 import { formatTriggerResult } from "../output.ts";
 
-/** What `events trigger` was asked to do. */
+/** `events trigger`: what the command line asked for. */
 export interface TriggerCommand {
+  readonly kind: "trigger";
   readonly global: GlobalOptions;
   readonly message: string;
   /** Print the answer as one JSON line. */
