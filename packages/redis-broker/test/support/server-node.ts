@@ -95,14 +95,18 @@ export async function withNodes<T>(
   }
 }
 
-/** `POST /events/trigger`: the HTTP status and the JSON body. */
-export async function trigger(node: ServerNode, message: string): Promise<{ status: number; body: { id?: string; error?: { code: string } } }> {
+/** `POST /events/trigger` (with extra request headers, e.g. `Idempotency-Key`): the HTTP status and the JSON body. */
+export async function trigger(
+  node: ServerNode,
+  message: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { id?: string; error?: { code: string; message?: string } } }> {
   const response = await fetch(`${node.url}/events/trigger`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ message }),
   });
-  return { status: response.status, body: (await response.json()) as { id?: string; error?: { code: string } } };
+  return { status: response.status, body: (await response.json()) as { id?: string; error?: { code: string; message?: string } } };
 }
 
 /** Triggers `message` and returns the stored event's id; fails on anything but 200. */
