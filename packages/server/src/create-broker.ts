@@ -4,6 +4,7 @@
  */
 import { type Broker, MemoryBroker } from "@events/sse-core";
 import type { ServerOptions } from "./options.ts";
+import { ServerOptionsError } from "./server-options-error.ts";
 
 /** What {@link createBroker} reads. */
 export type BrokerSelection = Pick<ServerOptions, "broker" | "historySize" | "redisUrl" | "redisStreamKey">;
@@ -12,27 +13,32 @@ export type BrokerSelection = Pick<ServerOptions, "broker" | "historySize" | "re
 export interface CreateBrokerHooks {
   /** Receives background broker errors (Redis lost, ...). @default ignore */
   readonly onError?: (error: unknown) => void;
+  /** Loads `@events/redis-broker` (tests pass a failing one). @default a dynamic `import()` */
+  readonly loadRedisBroker?: () => Promise<RedisBrokerModule>;
 }
 
-interface RedisBrokerModule {
+/** What {@link createBroker} needs of `@events/redis-broker`. */
+export interface RedisBrokerModule {
   RedisBroker: new (options: { url: string; streamKey: string; historySize: number; onError?: (error: unknown) => void }) => Broker;
 }
 
 /**
  * Creates the selected broker. The Redis package is imported dynamically, so a node using
  * the memory broker never loads a Redis client.
- * @throws {Error} when `broker` is `"redis"` and `@events/redis-broker` cannot be loaded.
+ * @throws {ServerOptionsError} `BROKER_NOT_INSTALLED` when `broker` is `"redis"` and
+ *   `@events/redis-broker` cannot be loaded.
  * @example
  * const broker = await createBroker({ broker: "memory", historySize: 1000, redisUrl: "", redisStreamKey: "" });
  */
 export async function createBroker(selection: BrokerSelection, hooks: CreateBrokerHooks = {}): Promise<Broker> {
   if (selection.broker === "memory") return new MemoryBroker({ historySize: selection.historySize });
-  const specifier = "@events/redis-broker";
+  const load = hooks.loadRedisBroker ?? importRedisBroker;
   let module: RedisBrokerModule;
   try {
-    module = (await import(specifier)) as RedisBrokerModule;
+    module = await load();
   } catch (error) {
-    throw new Error(
+    throw new ServerOptionsError(
+      "BROKER_NOT_INSTALLED",
       `--broker redis needs the @events/redis-broker package, which could not be loaded (${
         error instanceof Error ? error.message.split("\n")[0] : String(error)
       }); run bun install at the repo root`,
@@ -45,4 +51,10 @@ export async function createBroker(selection: BrokerSelection, hooks: CreateBrok
     historySize: selection.historySize,
     ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
   });
+}
+
+async function importRedisBroker(): Promise<RedisBrokerModule> {
+  // Imported only when asked for: a node on the memory broker never loads a Redis client.
+  const specifier = "@events/redis-broker";
+  return (await import(specifier)) as RedisBrokerModule;
 }

@@ -17,6 +17,7 @@ export {
 } from "@events/contract";
 export { type App, type AppOptions, createApp } from "./app.ts";
 export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
+export { ServerOptionsError, type ServerOptionsErrorCode } from "./server-options-error.ts";
 export {
   type BrokerKind,
   DEFAULT_SERVER_OPTIONS,
