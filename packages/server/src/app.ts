@@ -13,6 +13,7 @@ import { createHealthModule } from "./modules/health/index.ts";
 import { createMetricsModule, createServerMetrics } from "./modules/metrics/index.ts";
 import { createWebModule } from "./modules/web/index.ts";
 import { resolveServerOptions, type ServerOptions } from "./options.ts";
+import { requestPath } from "./request-url.ts";
 import { createAuthPlugin } from "./plugins/auth.ts";
 import { createCorsPlugin } from "./plugins/cors.ts";
 
@@ -70,7 +71,7 @@ async function buildApp(options: AppOptions = {}) {
   /** A path that exists under other methods: 405 with `Allow` rather than a misleading 404. */
   const wrongMethod = (request: Request): HttpError | undefined => {
     allowedMethods ??= createAllowedMethods(app.routes);
-    const path = normalizeRoutePath(new URL(request.url).pathname);
+    const path = normalizeRoutePath(requestPath(request.url));
     const allow = allowedMethods(path);
     if (allow === undefined) return undefined;
     return new HttpError("METHOD_NOT_ALLOWED", `${request.method} is not allowed on ${path}; use ${allow}`, {
@@ -85,10 +86,13 @@ async function buildApp(options: AppOptions = {}) {
   const app = new Elysia({ name: "events/app", normalize: false, handler: { standardHostname: false } })
     .onError(({ code, error, request }) => {
       const httpError = (code === "NOT_FOUND" ? wrongMethod(request) : undefined) ?? toHttpError(error, code);
-      if (request.method === "POST" && normalizeRoutePath(new URL(request.url).pathname) === TRIGGER_PATH) {
+      if (request.method === "POST" && normalizeRoutePath(requestPath(request.url)) === TRIGGER_PATH) {
         metrics.triggersRejected.inc(httpError.code);
       }
-      if (httpError.code === "INTERNAL_ERROR") onInternalError?.(error);
+      if (httpError.code === "INTERNAL") {
+        metrics.internalErrors.inc();
+        onInternalError?.(error);
+      }
       return errorResponse(httpError);
     })
     .use(createCorsPlugin({ origins: resolved.corsOrigins }))

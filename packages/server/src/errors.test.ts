@@ -40,7 +40,7 @@ describe("toHttpError", () => {
 
   test("hides the message of an unexpected error", () => {
     const error = toHttpError(new TypeError("secret internals at /srv/app.ts:12"), "UNKNOWN");
-    expect(error.code).toBe("INTERNAL_ERROR");
+    expect(error.code).toBe("INTERNAL");
     expect(error.message).toBe("internal server error");
   });
 

@@ -8,6 +8,7 @@ import type { ErrorResponse } from "@events/contract";
 
 /** Why a request was refused. Stable: clients and metrics key on these. */
 export type HttpErrorCode =
+  | "BAD_REQUEST"
   | "INVALID_JSON"
   | "INVALID_IDEMPOTENCY_KEY"
   | "UNSUPPORTED_MEDIA_TYPE"
@@ -20,10 +21,11 @@ export type HttpErrorCode =
   | "SHUTTING_DOWN"
   | "BROKER_UNAVAILABLE"
   | "PUBLISH_UNCONFIRMED"
-  | "INTERNAL_ERROR";
+  | "INTERNAL";
 
 /** The one code → HTTP status table. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.freeze({
+  BAD_REQUEST: 400,
   INVALID_JSON: 400,
   INVALID_IDEMPOTENCY_KEY: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -36,7 +38,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Obje
   SHUTTING_DOWN: 503,
   BROKER_UNAVAILABLE: 503,
   PUBLISH_UNCONFIRMED: 503,
-  INTERNAL_ERROR: 500,
+  INTERNAL: 500,
 });
 
 /** A refused request: its code decides the status; its message says what is wrong and how to fix it. */
@@ -87,7 +89,7 @@ interface ValueErrorLike {
 /**
  * Turns whatever reached the error hook into an {@link HttpError}. `elysiaCode` is the
  * `code` Elysia passes to `onError` ("PARSE", "VALIDATION", "NOT_FOUND", ...). Unknown
- * errors become INTERNAL_ERROR without their message or stack (those stay server-side).
+ * errors become INTERNAL without their message or stack (those stay server-side).
  */
 export function toHttpError(error: unknown, elysiaCode: string | number): HttpError {
   if (error instanceof HttpError) return error;
@@ -103,7 +105,7 @@ export function toHttpError(error: unknown, elysiaCode: string | number): HttpEr
     case "VALIDATION":
       return new HttpError("VALIDATION_FAILED", describeValidationError(error));
     default:
-      return new HttpError("INTERNAL_ERROR", "internal server error", { cause: error });
+      return new HttpError("INTERNAL", "internal server error", { cause: error });
   }
 }
 

@@ -5,7 +5,11 @@
 import type { Broker } from "@events/sse-core";
 import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
+import { errorResponse, HttpError } from "../errors.ts";
 import { loadServerOptions, resolveServerOptions, type ServerOptions } from "../options.ts";
+import { checkRequestUrl } from "../request-url.ts";
+import { reportError, reportInternalError } from "./report-error.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 /** Bun-specific serving knobs (tests shrink them). */
 export interface BunServeOptions {
@@ -16,8 +20,10 @@ export interface BunServeOptions {
   readonly idleTimeoutSeconds?: number;
   /** The longest a graceful shutdown waits for streams to end before closing sockets. @default 4000 (ms) */
   readonly shutdownGraceMs?: number;
-  /** Receives background errors (broker, 500s). @default write one line to stderr */
+  /** Receives background errors (a broker reconnecting). @default write one line to stderr */
   readonly onError?: (error: unknown) => void;
+  /** Receives errors answered with 500 INTERNAL. @default write the stack to stderr */
+  readonly onInternalError?: (error: unknown) => void;
   /** An already-built broker (else one is built from `options.broker`). @default built */
   readonly broker?: Broker;
 }
@@ -30,23 +36,11 @@ export interface RunningBunServer {
   shutdown(): Promise<void>;
 }
 
-function reportError(error: unknown): void {
-  const line = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`events-server: ${line.split("\n")[0]}`);
-}
-
 function publicUrl(host: string, port: number): URL {
   const shown = host === "0.0.0.0" || host === "::" || host === "" ? "localhost" : host.includes(":") ? `[${host}]` : host;
   return new URL(`http://${shown}:${port}/`);
 }
 
-function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([promise.then(() => true, () => true), timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Starts the events server on Bun.
@@ -61,14 +55,25 @@ export async function startBunServer(
 ): Promise<RunningBunServer> {
   const resolved = resolveServerOptions(options);
   const onError = serve.onError ?? reportError;
+  const onInternalError = serve.onInternalError ?? reportInternalError;
   const broker = serve.broker ?? (await createBroker(resolved, { onError }));
   const controller = new AbortController();
-  const app = await createApp({ ...resolved, broker, signal: controller.signal, onInternalError: onError });
+  const app = await createApp({ ...resolved, broker, signal: controller.signal, onInternalError });
   const server = Bun.serve({
     port: resolved.httpPort,
     hostname: resolved.host,
     idleTimeout: serve.idleTimeoutSeconds ?? 10,
-    fetch(request, bunServer) {
+    // Bun's development mode answers an uncaught error with a page of stack frames, paths and
+    // source lines; never serve that, whatever NODE_ENV says.
+    development: false,
+    // The last resort for an error that escaped the app: logged with its stack, answered bare.
+    error(error) {
+      onInternalError(error);
+      return errorResponse(new HttpError("INTERNAL", "internal server error"));
+    },
+    fetch(incoming, bunServer) {
+      const request = checkRequestUrl(incoming);
+      if (request instanceof Response) return request;
       // Only a GET can open an event stream; every other answer is handed back as Elysia
       // returns it. Not an async function: wrapping the trigger's promise in another cost
       // two microtask turns per request.
@@ -77,7 +82,7 @@ export async function startBunServer(
         // Bun closes a connection idle for `idleTimeout` seconds, and an event stream may be quiet
         // far longer (keepalive off or slower than the timeout). Bun 1.4.5 does not apply the
         // timeout to a response in progress; say so explicitly rather than rely on it.
-        if (response.headers.get("content-type") === "text/event-stream") bunServer.timeout(request, 0);
+        if (response.headers.get("content-type") === "text/event-stream") bunServer.timeout(incoming, 0);
         return response;
       });
     },

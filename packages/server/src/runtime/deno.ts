@@ -6,19 +6,11 @@
 import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
 import { loadServerOptions } from "../options.ts";
+import { checkRequestUrl } from "../request-url.ts";
+import { reportError, reportInternalError } from "./report-error.ts";
+import { withTimeout } from "./with-timeout.ts";
 
-function reportError(error: unknown): void {
-  const line = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`events-server: ${line.split("\n")[0]}`);
-}
 
-function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([promise.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
-}
 
 async function main(): Promise<void> {
   const loaded = loadServerOptions(Deno.args, Deno.env.toObject());
@@ -33,7 +25,7 @@ async function main(): Promise<void> {
   let broker: Awaited<ReturnType<typeof createBroker>>;
   try {
     broker = await createBroker(options, { onError: reportError });
-    app = await createApp({ ...options, broker, signal: controller.signal, onInternalError: reportError });
+    app = await createApp({ ...options, broker, signal: controller.signal, onInternalError: reportInternalError });
   } catch (error) {
     reportError(error);
     Deno.exit(1);
@@ -47,7 +39,10 @@ async function main(): Promise<void> {
         console.log(`events server listening on http://${shown}:${port}/ (broker: ${options.broker}, runtime: deno)`);
       },
     },
-    (request) => app.fetch(request),
+    (incoming) => {
+      const request = checkRequestUrl(incoming);
+      return request instanceof Response ? request : app.fetch(request);
+    },
   );
   let signals = 0;
   const onSignal = (signal: Deno.Signal): void => {

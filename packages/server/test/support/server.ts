@@ -14,7 +14,7 @@ export async function withServer<T>(
 ): Promise<T> {
   const running = await startBunServer(
     { httpPort: 0, host: "127.0.0.1", webRoot: false, ...options },
-    { onError: () => undefined, shutdownGraceMs: 1000, ...serve },
+    { onError: () => undefined, onInternalError: () => undefined, shutdownGraceMs: 1000, ...serve },
   );
   try {
     return await body(running.url);

@@ -24,6 +24,8 @@ export interface ServerMetrics {
   readonly triggersRejected: Counter;
   /** Streams ended, by reason (`cancelled`, `slow-consumer`, `aborted`, `broker-closed`, `error`). */
   readonly streamsClosed: Counter;
+  /** Requests answered 500 INTERNAL (a bug: the details are in the server log). */
+  readonly internalErrors: Counter;
 }
 
 /**
@@ -62,7 +64,11 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
     label: "reason",
   });
   registry.observe({ name: "events_broker_up", help: "1 when the broker can store events, else 0.", type: "gauge", read: () => (sources.brokerUp() ? 1 : 0) });
-  return { registry, triggersRejected, streamsClosed };
+  const internalErrors = registry.counter({
+    name: "events_internal_errors_total",
+    help: "Requests answered 500 INTERNAL (a bug; the stack is in the server log).",
+  });
+  return { registry, triggersRejected, streamsClosed, internalErrors };
 }
 
 /**
