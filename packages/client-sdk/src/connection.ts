@@ -3,11 +3,8 @@ import { describeValue, EventsClientError, httpError } from "./errors.ts";
 import type { FetchFunction } from "./options.ts";
 import type { ReconnectReason } from "./status.ts";
 
-/**
- * One connection attempt of a stream: send the request (following redirects ourselves),
- * classify the answer, read the body. The loop that retries lives in `ReconnectingStream`.
- * @module
- */
+// One connection attempt of a stream: send the request (following redirects ourselves),
+// classify the answer, read the body. The loop that retries lives in `ReconnectingStream`.
 
 /** The media type of an event stream. */
 export const EVENT_STREAM_TYPE = "text/event-stream";

@@ -28,11 +28,10 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
   readonly #options: StreamOptions;
   readonly #parser: SseParser;
   readonly #watchdog: Watchdog | undefined;
-  /** The loop of attempts; `next()` races it against {@link #halted}. */
+  /** The loop of attempts; `next()` hands out its steps. */
   readonly #run: AsyncGenerator<StreamEvent, undefined, undefined>;
-  /** Settles once the stream is stopped from outside, so a pending `next()` ends whatever `fetch` does. */
-  readonly #halted: Promise<IteratorReturnResult<undefined>>;
-  #halt!: () => void;
+  /** Ends the pending `next()` calls with `done` (a stop from outside must not wait for `fetch`). */
+  readonly #pending = new Set<() => void>();
   #isHalted = false;
   #stopReason: CloseReason | undefined;
   #closedReported = false;
@@ -63,9 +62,6 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
     this.#client = client;
     this.#options = options;
     this.#lastEventId = initialId;
-    this.#halted = new Promise((resolve) => {
-      this.#halt = () => resolve(DONE);
-    });
     this.#parser = createParser({
       onEvent: (message) => this.#onEvent(message),
       onRetry: (ms) => {
@@ -100,7 +96,22 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
 
   next(): Promise<IteratorResult<StreamEvent, undefined>> {
     if (this.#isHalted) return Promise.resolve(DONE);
-    return Promise.race([this.#run.next(), this.#halted]);
+    // One resolver per call, dropped when it settles: a promise shared by every call would
+    // keep a reaction per event for the life of the stream.
+    return new Promise((resolve, reject) => {
+      const halt = (): void => resolve(DONE);
+      this.#pending.add(halt);
+      this.#run.next().then(
+        (result) => {
+          this.#pending.delete(halt);
+          resolve(result);
+        },
+        (error: unknown) => {
+          this.#pending.delete(halt);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Called by `break` in `for await`: closes the stream. */
@@ -131,7 +142,8 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
     this.#stop(reason);
     this.#cleanUp();
     this.#report({ state: "closed", reason: this.#stopReason ?? reason });
-    this.#halt();
+    for (const halt of this.#pending) halt();
+    this.#pending.clear();
     // Runs the loop's cleanup now if it waits at a `yield`, else once its current step settles.
     void this.#run.return(undefined).catch(ignore);
   }
