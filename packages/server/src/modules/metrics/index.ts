@@ -22,7 +22,7 @@ export interface ServerMetrics {
   readonly registry: MetricsRegistry;
   /** Triggers refused, by error code (`reason` label). */
   readonly triggersRejected: Counter;
-  /** Streams ended, by reason (`cancelled`, `slow-consumer`, `aborted`, `broker-closed`, `error`). */
+  /** Streams ended, by reason (`cancelled`, `slow-consumer`, `aborted`, `broker-closed`, `broker-unavailable`, `error`). */
   readonly streamsClosed: Counter;
   /** Requests answered 500 INTERNAL (a bug: the details are in the server log). */
   readonly internalErrors: Counter;
