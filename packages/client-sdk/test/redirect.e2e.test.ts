@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createEventsClient } from "@events/client-sdk";
 import { describe, expect, test } from "vitest";
 import { consume } from "./test-support/consume.ts";
+import { closeServer, listenOnLoopback } from "./test-support/listen.ts";
 
 /** A server that redirects the stream with `status`, then serves one event per connection until a 204. */
 async function withRedirectingServer(
@@ -19,14 +20,12 @@ async function withRedirectingServer(
     response.writeHead(200, { "content-type": "text/event-stream" });
     response.end(`id: r-${seen.length}\ndata: {"message":"m${seen.length}"}\n\n`);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const url = await listenOnLoopback(server);
   try {
-    await body(`http://127.0.0.1:${port}`, seen);
+    await body(url, seen);
   } finally {
     server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
   }
 }
 

@@ -2,6 +2,7 @@
 // that arrived (no HTTP library decodes them first) and answers with whatever text the
 // test writes, then closes the connection. node:net, so it runs on Bun, Deno and Node.
 import { createServer, type Socket } from "node:net";
+import { closeServer, listenOnLoopback } from "./listen.ts";
 
 const CRLF_CRLF = [13, 10, 13, 10];
 
@@ -38,14 +39,12 @@ export async function withRawServer(respond: RawResponder, body: (url: string, r
       socket.end(respond(request, requests.length - 1));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const url = await listenOnLoopback(server);
   try {
-    await body(`http://127.0.0.1:${port}`, requests);
+    await body(url, requests);
   } finally {
     for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
   }
 }
 
