@@ -36,6 +36,23 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(request("[1]", "application/merge-patch+json"))).toEqual([1]);
   });
 
+  test("refuses a JSON body in any charset but UTF-8 with 415", async () => {
+    for (const contentType of ["application/json; charset=utf-16", 'application/json;charset="ISO-8859-1"', "application/json; charset=utf-16le; x=1"]) {
+      const error = await refusal(readJsonBody(request('{"a":1}', contentType)));
+      expect(error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+      expect(error.message).toContain("must be UTF-8");
+    }
+    expect(await readJsonBody(request('{"a":1}', 'application/json; charset="UTF-8"'))).toEqual({ a: 1 });
+    expect(await readJsonBody(request('{"a":1}', "application/json; charset=utf8"))).toEqual({ a: 1 });
+  });
+
+  test("refuses an object with a key written twice with 400", async () => {
+    const error = await refusal(readJsonBody(request('{"message":"a","message":"b"}', "application/json")));
+    expect(error.code).toBe("INVALID_JSON");
+    expect(error.status).toBe(400);
+    expect(error.message).toBe('request body has the key "message" more than once in one object; send each key once');
+  });
+
   test("refuses a non-JSON content type with 415 before reading", async () => {
     const error = await refusal(readJsonBody(request("x", "text/plain")));
     expect(error.code).toBe("UNSUPPORTED_MEDIA_TYPE");

@@ -3,6 +3,7 @@
  * `Content-Length` before any of it is read, a chunked one as soon as it passes the cap.
  */
 import { HttpError } from "./errors.ts";
+import { findDuplicateKey } from "./json-duplicate-key.ts";
 
 /** Options of {@link readJsonBody}. */
 export interface BodyLimitOptions {
@@ -94,7 +95,16 @@ export function readJsonBody(request: Request, options: BodyLimitOptions = {}, m
       ),
     );
   }
-  // One promise chain, no async wrapper: this runs on every trigger (bench/RESULTS.md).
+  const charset = charsetOf(request);
+  if (charset !== undefined && charset !== "utf-8") {
+    return Promise.reject(
+      new HttpError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        `JSON bodies must be UTF-8 (got charset=${JSON.stringify(charset.slice(0, 40))}); send Content-Type: application/json or application/json; charset=utf-8`,
+      ),
+    );
+  }
+  // One promise chain, no async wrapper: this runs on every trigger (bench/NOTES.md).
   return readCapped(request, maxBodyBytes).then((bytes) => parseJsonBytes(bytes, maxBodyBytes));
 }
 
@@ -121,13 +131,36 @@ function parseJsonBytes(bytes: Uint8Array, maxBodyBytes: number): unknown {
     const reason = error instanceof Error ? `: ${error.message.slice(0, 120)}` : "";
     throw new HttpError("INVALID_JSON", `request body is not valid JSON${reason}`, { cause: error });
   }
-  if (typeof value === "object" && value !== null && !isFlat(value) && nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+  if (typeof value !== "object" || value === null) return value;
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw new HttpError(
+      "INVALID_JSON",
+      `request body has the key ${JSON.stringify(duplicate.slice(0, 60))} more than once in one object; send each key once`,
+    );
+  }
+  if (!isFlat(value) && nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new HttpError(
       "VALIDATION_FAILED",
       `request body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects; send a flat object like {"message":"hi"}`,
     );
   }
   return value;
+}
+
+/**
+ * The `charset` parameter of a request's `Content-Type`, lower-cased and unquoted (`utf8`
+ * counts as `utf-8`); `undefined` when there is none. JSON is UTF-8 (RFC 8259 §8.1): any other
+ * charset would be decoded as UTF-8 and mean something else than the sender meant.
+ */
+function charsetOf(request: Request): string | undefined {
+  const contentType = request.headers.get("content-type");
+  // The usual `application/json` has no parameters: no regex per trigger.
+  if (contentType === null || !contentType.includes(";")) return undefined;
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  if (match === null) return undefined;
+  const charset = (match[1] ?? match[2] ?? "").toLowerCase();
+  return charset === "utf8" ? "utf-8" : charset;
 }
 
 /** The media type of a request's `Content-Type`, without parameters; `""` when there is none. */
@@ -139,7 +172,7 @@ function mediaTypeOf(request: Request): string {
 function readCapped(request: Request, maxBodyBytes: number): Promise<Uint8Array> {
   // A declared length within the limit is read in one native call: touching request.body
   // builds a JS ReadableStream, which halved trigger throughput on Bun 1.4.5
-  // (bench/RESULTS.md). The length read is checked against the limit after parsing.
+  // (bench/NOTES.md). The length read is checked against the limit after parsing.
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isSafeInteger(declared) && declared >= 0) {
     if (declared > maxBodyBytes) return Promise.reject(tooLarge(maxBodyBytes, `is ${declared} bytes`));
