@@ -9,6 +9,7 @@ import {
   createEventStreamCounters,
 } from "./event-stream.ts";
 import { createKeepAliveHub } from "./keep-alive.ts";
+import { createSharedTicker } from "./shared-ticker.ts";
 import { MemoryBroker } from "./memory-broker.ts";
 import { parseChunks } from "./test-support/feed.ts";
 import { createManualInterval } from "./test-support/manual-interval.ts";
@@ -364,5 +365,72 @@ describe("createEventStream slow consumers", () => {
     for (let index = 0; index < 10 && reasons.length === 0; index++) await broker.publish({ data: "x".repeat(50) });
     expect(reasons).toEqual(["slow-consumer"]);
     expect(broker.subscriberCount).toBe(0);
+  });
+});
+
+describe("createEventStream replay against the buffer limit", () => {
+  test("counts queued replay bytes against the limit when live events wait behind it", async () => {
+    // 40 replayed frames of ~25 bytes: half the 400-byte buffer is queued, the rest waits.
+    const broker = await brokerWith(40);
+    const feeder = createManualInterval();
+    const { reasons } = open(broker, { maxBufferBytes: 400, lastEventId: id(0), retryMs: false, replayTicker: createSharedTicker({ intervalMs: 10, ...feeder }) });
+    await settle();
+    // 150 live bytes alone are within the limit; with ~200 queued replay bytes they are not.
+    await broker.publish({ data: "x".repeat(70) });
+    expect(reasons).toEqual([]);
+    await broker.publish({ data: "x".repeat(70) });
+    await broker.publish({ data: "x".repeat(70) });
+    expect(reasons).toEqual(["slow-consumer"]);
+    expect(broker.subscriberCount).toBe(0);
+  });
+
+  test("disconnects a reader that reads nothing of its replay for a whole keepalive interval", async () => {
+    const broker = await brokerWith(200);
+    const keepAliveTimer = createManualInterval();
+    const hub = createKeepAliveHub(keepAliveTimer);
+    const feeder = createManualInterval();
+    const counters = createEventStreamCounters();
+    const { reasons } = open(broker, {
+      maxBufferBytes: 300,
+      lastEventId: id(0),
+      retryMs: false,
+      keepAlive: hub,
+      counters,
+      replayTicker: createSharedTicker({ intervalMs: 10, ...feeder }),
+    });
+    await settle();
+    feeder.tick();
+    keepAliveTimer.tick();
+    expect(reasons).toEqual([]);
+    keepAliveTimer.tick();
+    expect(reasons).toEqual(["slow-consumer"]);
+    expect(counters.slowConsumerDisconnects).toBe(1);
+    expect(broker.subscriberCount).toBe(0);
+    expect(hub.size).toBe(0);
+  });
+
+  test("keeps a reader that makes progress on its replay, and stops the feeder when it is done", async () => {
+    const broker = await brokerWith(60);
+    const keepAliveTimer = createManualInterval();
+    const feeder = createManualInterval();
+    const ticker = createSharedTicker({ intervalMs: 10, ...feeder });
+    const { reader, reasons } = open(broker, {
+      maxBufferBytes: 300,
+      lastEventId: id(0),
+      retryMs: false,
+      keepAlive: createKeepAliveHub(keepAliveTimer),
+      replayTicker: ticker,
+    });
+    const received: string[] = [];
+    while (received.length < 60) {
+      const { text } = await readFrames(reader, 1);
+      received.push(...framesOf(text));
+      if (received.length % 5 === 0) keepAliveTimer.tick();
+      feeder.tick();
+    }
+    expect(received.at(-1)).toBe(`id: ${id(60)}\ndata: m60`);
+    expect(reasons).toEqual([]);
+    expect(ticker.size).toBe(0);
+    await reader.cancel();
   });
 });

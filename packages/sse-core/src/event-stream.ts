@@ -3,6 +3,7 @@ import { assertValidEventName, encodeEventBytes, encodeRetry } from "./encode.ts
 import { SseError } from "./errors.ts";
 import { positiveInteger } from "./options.ts";
 import type { KeepAliveHub } from "./keep-alive.ts";
+import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import type { EventId, StoredEvent } from "./types.ts";
 
 /** Why a client's event stream ended (given to `onClose`). */
@@ -77,6 +78,12 @@ export interface EventStreamOptions {
    * @default false (the stream errors with the `SseError` or the broker's error)
    */
   readonly quietErrors?: boolean | undefined;
+  /**
+   * The one timer that feeds replays (and live events queued behind them) to every stream as
+   * its client reads. Injectable for tests. @default a shared ticker every 10 ms, running only
+   * while some replay is being fed
+   */
+  readonly replayTicker?: SharedTicker | undefined;
 }
 
 /** Defaults of {@link EventStreamOptions}. */
@@ -92,11 +99,14 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: Readonly<{
  *
  * On the wire, in order: `retry:`, the opening event (id = the subscription cursor), the gap
  * event (if history cannot cover `lastEventId`), replayed events, live events; keepalive
- * comments go between frames, only while nothing is queued. Replay is queued at once (the frames
- * are the history's own bytes, shared, and never count as lag); a client with more than
- * `maxBufferBytes` of live bytes queued is
- * disconnected: the stream errors (dropping its queue), `onClose("slow-consumer")` runs, and
- * the client resumes from history with its Last-Event-ID. Cancelling unsubscribes at once.
+ * comments go between frames, only while nothing is queued. Replay is fed as the client reads:
+ * at most half of `maxBufferBytes` is queued at a time (the rest waits as references to the
+ * history's own frames), and live events that arrive meanwhile wait behind it, in order.
+ * Replayed bytes count as lag like live ones: a client with more than `maxBufferBytes` queued
+ * or waiting behind its replay, or one that read nothing of its replay for a whole keepalive
+ * interval, is disconnected: the stream errors (dropping its queue), `onClose("slow-consumer")`
+ * runs, and the client resumes from history with its Last-Event-ID, from where it got to.
+ * Cancelling unsubscribes at once.
  * When the broker cannot be reached (`subscribe` rejects with `BROKER_UNAVAILABLE`), the
  * stream is only `retry:` and ends cleanly (`onClose("broker-unavailable")`), so the client
  * reconnects after that delay.
@@ -135,6 +145,16 @@ export function createEventStream(broker: Broker, options: EventStreamOptions = 
 
 const utf8 = new TextEncoder();
 
+const EMPTY_FRAME = new Uint8Array(0);
+
+let defaultReplayTicker: SharedTicker | undefined;
+
+/** The process's one replay-feeding timer, made on first use; it runs only while a replay is fed. */
+function sharedReplayTicker(): SharedTicker {
+  defaultReplayTicker ??= createSharedTicker({ name: "replay intervalMs", intervalMs: 10 });
+  return defaultReplayTicker;
+}
+
 /** One client's state. Frames are enqueued whole, so every enqueue is at a frame boundary. */
 class ClientStream {
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -143,9 +163,21 @@ class ClientStream {
   #removeKeepAlive: (() => void) | undefined;
   /** Frames that arrived while subscribing (gap notice, replay, early live events), written once open. */
   #early: Uint8Array[] = [];
+  /** Frames waiting to be fed as the client reads: the replay, then live events that came behind it. */
+  #backlog: Uint8Array[] = [];
+  /** Index of the next backlog frame to write. */
+  #backlogAt = 0;
+  /** Backlog frames from this index on are live events (they count as lag while they wait). */
+  #backlogLiveFrom = 0;
+  /** Bytes of live events waiting in the backlog. */
+  #backlogLiveBytes = 0;
+  /** Bytes the client had read at the last keepalive tick while a replay was fed (to tell a stalled reader). */
+  #consumedAtLastTick = -1;
+  #removeFeeder: (() => void) | undefined;
+  readonly #onFeed = (): void => this.#feed();
   /** Bytes enqueued so far. */
   #enqueuedBytes = 0;
-  /** `#enqueuedBytes` once the opening frames, gap notice and replay were queued: bytes up to here are never lag. */
+  /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
   #exemptEnd = 0;
   /** Live bytes queued can pass the limit only once `#enqueuedBytes` passes this: no need to look before. */
   #checkAt = 0;
@@ -215,12 +247,14 @@ class ClientStream {
     } catch (error) {
       return this.finish("error", error);
     }
-    const early = this.#early;
-    this.#early = [];
-    for (let index = 0; index < early.length; index += 1) this.#write(early[index] as Uint8Array);
     this.#exemptEnd = this.#enqueuedBytes;
+    this.#checkAt = this.#enqueuedBytes;
+    this.#backlog = this.#early;
+    this.#backlogLiveFrom = this.#backlog.length;
+    this.#early = [];
     this.#state = "open";
     if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add(this.#onKeepAlive);
+    this.#feed();
   }
 
   /** Ends the stream once: unsubscribes, leaves the keepalive hub, then closes or errors it. */
@@ -231,6 +265,9 @@ class ClientStream {
     this.#subscription = undefined;
     this.#removeKeepAlive?.();
     this.#removeKeepAlive = undefined;
+    this.#removeFeeder?.();
+    this.#removeFeeder = undefined;
+    this.#backlog = [];
     this.options.signal?.removeEventListener("abort", this.#onAbort);
     this.#early = [];
     const controller = this.#controller;
@@ -262,6 +299,13 @@ class ClientStream {
       this.#early.push(frame);
       return;
     }
+    if (this.#backlogAt < this.#backlog.length) {
+      // A replay is still being fed: wait behind it, in order, counted as lag.
+      this.#backlog.push(frame);
+      this.#backlogLiveBytes += frame.byteLength;
+      if (this.#queuedBytes() + this.#backlogLiveBytes > this.maxBufferBytes) this.#disconnectSlowConsumer();
+      return;
+    }
     this.#write(frame);
     // Reading the queue size costs a call per frame; lag grows by at most what was written since it was last read.
     if (this.#enqueuedBytes <= this.#checkAt) return;
@@ -275,9 +319,45 @@ class ClientStream {
     this.#enqueuedBytes += frame.byteLength;
   }
 
+  /**
+   * Writes backlog frames while less than half the buffer is queued (the other half is room
+   * for live events), and keeps the shared feeder ticking for this stream until it is empty.
+   */
+  #feed(): void {
+    if (this.#state !== "open") return;
+    const backlog = this.#backlog;
+    const fillTo = this.maxBufferBytes / 2;
+    while (this.#backlogAt < backlog.length && this.#queuedBytes() < fillTo) {
+      const frame = backlog[this.#backlogAt] as Uint8Array;
+      if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
+      this.#backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
+      this.#backlogAt += 1;
+      this.#write(frame);
+    }
+    if (this.#backlogAt < backlog.length) {
+      this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(this.#onFeed);
+      return;
+    }
+    this.#backlog = [];
+    this.#backlogAt = 0;
+    this.#backlogLiveFrom = 0;
+    this.#backlogLiveBytes = 0;
+    this.#consumedAtLastTick = -1;
+    this.#removeFeeder?.();
+    this.#removeFeeder = undefined;
+  }
+
   #keepAlive(frame: Uint8Array): void {
+    if (this.#state !== "open") return;
+    if (this.#backlogAt < this.#backlog.length) {
+      // A replay is being fed: a client that read nothing of it for a whole interval is stalled.
+      const consumed = this.#enqueuedBytes - this.#queuedBytes();
+      if (consumed === this.#consumedAtLastTick) return this.#disconnectSlowConsumer();
+      this.#consumedAtLastTick = consumed;
+      return;
+    }
     // Only an idle stream needs it; queued bytes mean the socket is not idle, just slow.
-    if (this.#state !== "open" || this.#queuedBytes() > 0) return;
+    if (this.#queuedBytes() > 0) return;
     this.#write(frame);
   }
 
@@ -286,7 +366,7 @@ class ClientStream {
     return -(this.#controller?.desiredSize ?? 0);
   }
 
-  /** Queued bytes less what is left of the opening frames and replay (the queue is FIFO: those go first). */
+  /** Queued bytes less what is left of the opening frames (the queue is FIFO: those go first). */
   #liveQueuedBytes(): number {
     const queued = this.#queuedBytes();
     const exemptLeft = this.#exemptEnd - (this.#enqueuedBytes - queued);

@@ -29,6 +29,7 @@ export {
   type KeepAliveHubOptions,
   type KeepAliveWrite,
 } from "./keep-alive.ts";
+export { createSharedTicker, type SharedTicker, type SharedTickerOptions } from "./shared-ticker.ts";
 export {
   DEFAULT_EVENT_STREAM_OPTIONS,
   createEventStream,

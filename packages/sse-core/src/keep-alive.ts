@@ -1,5 +1,6 @@
 import { encodeComment } from "./encode.ts";
 import { positiveInteger } from "./options.ts";
+import { createSharedTicker } from "./shared-ticker.ts";
 
 /** Writes one keepalive frame to one stream. */
 export type KeepAliveWrite = (frame: Uint8Array) => void;
@@ -33,8 +34,8 @@ export const DEFAULT_KEEP_ALIVE_HUB_OPTIONS: Readonly<{ intervalMs: number; comm
 });
 
 /**
- * Creates the keepalive hub: ONE timer for all streams, started when the first stream is
- * added and stopped when the last is removed. The comment frame is encoded once and the
+ * Creates the keepalive hub: ONE timer for all streams ({@link createSharedTicker}), started
+ * when the first stream is added and stopped when the last is removed. The comment frame is encoded once and the
  * same bytes go to every stream. A writer that throws is removed.
  *
  * @throws {SseError} `INVALID_OPTION` when `intervalMs` is not a positive integer.
@@ -45,56 +46,18 @@ export const DEFAULT_KEEP_ALIVE_HUB_OPTIONS: Readonly<{ intervalMs: number; comm
  * ```
  */
 export function createKeepAliveHub(options: KeepAliveHubOptions = {}): KeepAliveHub {
-  const intervalMs = positiveInteger("keepalive intervalMs", options.intervalMs, DEFAULT_KEEP_ALIVE_HUB_OPTIONS.intervalMs);
   const frame = new TextEncoder().encode(encodeComment(options.comment ?? DEFAULT_KEEP_ALIVE_HUB_OPTIONS.comment));
-  const startTimer = options.setInterval ?? ((callback: () => void, ms: number): unknown => setInterval(callback, ms));
-  const stopTimer = options.clearInterval ?? ((handle: unknown): void => clearInterval(handle as number));
-  const writers = new Set<KeepAliveWrite>();
-  let timer: unknown;
-  let running = false;
-  let closed = false;
-
-  function tick(): void {
-    for (const write of writers) {
-      try {
-        write(frame);
-      } catch {
-        // A writer that throws belongs to a stream that is gone: stop writing to it.
-        remove(write);
-      }
-    }
-  }
-
-  function remove(write: KeepAliveWrite): void {
-    if (!writers.delete(write) || writers.size > 0 || !running) return;
-    running = false;
-    stopTimer(timer);
-    timer = undefined;
-  }
-
+  const ticker = createSharedTicker({
+    name: "keepalive intervalMs",
+    intervalMs: positiveInteger("keepalive intervalMs", options.intervalMs, DEFAULT_KEEP_ALIVE_HUB_OPTIONS.intervalMs),
+    setInterval: options.setInterval,
+    clearInterval: options.clearInterval,
+  });
   return {
-    add(write: KeepAliveWrite): () => void {
-      if (closed) return (): void => {};
-      // Wrap so the same function added twice is two registrations with their own removal.
-      const entry: KeepAliveWrite = (bytes) => write(bytes);
-      writers.add(entry);
-      if (!running) {
-        running = true;
-        timer = startTimer(tick, intervalMs);
-      }
-      return (): void => remove(entry);
-    },
+    add: (write: KeepAliveWrite): (() => void) => ticker.add(() => write(frame)),
     get size(): number {
-      return writers.size;
+      return ticker.size;
     },
-    close(): void {
-      closed = true;
-      writers.clear();
-      if (running) {
-        running = false;
-        stopTimer(timer);
-        timer = undefined;
-      }
-    },
+    close: (): void => ticker.close(),
   };
 }
