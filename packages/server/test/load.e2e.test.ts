@@ -84,6 +84,38 @@ describe("under load", () => {
       { broker },
     );
   }, 60_000);
+
+  test("cuts stalled readers of a big replay at their buffer limit, and frees their slots", async () => {
+    // 16 MiB of history: more than a stalled socket's kernel buffers take on loopback.
+    const broker = new MemoryBroker({ historySize: 2048, historyBytes: 64 * 1024 * 1024 });
+    const payload = "x".repeat(8 * 1024);
+    for (let i = 0; i < 2048; i++) broker.publishSync({ event: "message", data: JSON.stringify({ message: `${i}:${payload}` }) });
+    const readers = 20;
+    await withServer(
+      { maxBufferBytes: 64 * 1024, keepAliveMs: 200 },
+      async (url) => {
+        const stalled: RawStream[] = [];
+        try {
+          for (let i = 0; i < readers; i++) {
+            const stream = openRawStream(url, { lastEventId: broker.origin });
+            stream.socket.pause();
+            stalled.push(stream);
+          }
+          // A paused socket reports no close: the server's own figures say who it cut.
+          let metrics = "";
+          for (let polls = 0; polls < 100 && !/^events_clients_connected 0$/m.test(metrics); polls++) {
+            await Bun.sleep(100);
+            metrics = await (await fetch(new URL("/metrics", url))).text();
+          }
+          expect(metrics).toMatch(new RegExp(`^events_slow_client_disconnects_total ${readers}$`, "m"));
+          expect(metrics).toMatch(/^events_clients_connected 0$/m);
+        } finally {
+          for (const stream of stalled) stream.socket.destroy();
+        }
+      },
+      { broker },
+    );
+  }, 40_000);
 });
 
 /** Whether the server has disconnected one slow client (from /metrics). */
