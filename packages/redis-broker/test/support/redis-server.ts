@@ -68,6 +68,10 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+function signal(child: ChildProcess, name: "SIGSTOP" | "SIGCONT"): void {
+  if (child.pid !== undefined) process.kill(child.pid, name);
+}
+
 /** Runs `body` with a private Redis; it is killed afterwards whatever happens. */
 export async function withPrivateRedis<T>(body: (redis: PrivateRedis) => Promise<T>): Promise<T> {
   const port = await sparePort();
@@ -81,12 +85,10 @@ export async function withPrivateRedis<T>(body: (redis: PrivateRedis) => Promise
         await stop(child);
         child = await start(port);
       },
-      freeze: () => {
-        child.kill("SIGSTOP");
-      },
-      thaw: () => {
-        child.kill("SIGCONT");
-      },
+      // process.kill, not child.kill: in Deno 2.9.6 a child's kill() sends nothing after its
+      // first signal (it returns false), so SIGCONT and the final SIGKILL would be dropped.
+      freeze: () => signal(child, "SIGSTOP"),
+      thaw: () => signal(child, "SIGCONT"),
     });
   } finally {
     await stop(child);
