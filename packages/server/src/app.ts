@@ -3,10 +3,10 @@
  * free: the Bun and Deno entries (`runtime/`) serve `app.fetch` and own signals.
  */
 import { openapi } from "@elysiajs/openapi";
-import { type Broker, createEventStreamCounters, createKeepAliveHub, MemoryBroker } from "@events/sse-core";
+import { type Broker, createKeepAliveHub, MemoryBroker } from "@events/sse-core";
 import { Elysia } from "elysia";
 import { createAllowedMethods, normalizeRoutePath } from "./allowed-methods.ts";
-import { errorResponse, HttpError, toHttpError } from "./errors.ts";
+import { answerError, HttpError } from "./errors.ts";
 import { createEventsModule } from "./modules/events/index.ts";
 import { EventsService } from "./modules/events/service.ts";
 import { createHealthModule } from "./modules/health/index.ts";
@@ -14,7 +14,6 @@ import { createMetricsModule, createServerMetrics } from "./modules/metrics/inde
 import { createWebModule } from "./modules/web/index.ts";
 import { resolveServerOptions, type ServerOptions } from "./options.ts";
 import { requestPath } from "./request-url.ts";
-import { createAuthPlugin } from "./plugins/auth.ts";
 import { createCorsPlugin } from "./plugins/cors.ts";
 
 /** Options of {@link createApp}: the server options plus what an embedding program injects. */
@@ -27,8 +26,6 @@ export interface AppOptions extends Omit<Partial<ServerOptions>, "broker"> {
   readonly onInternalError?: (error: unknown) => void;
 }
 
-const TRIGGER_PATH = "/events/trigger";
-
 async function buildApp(options: AppOptions = {}) {
   const { broker: givenBroker, signal: givenSignal, onInternalError, ...serverOptions } = options;
   const resolved = resolveServerOptions(serverOptions);
@@ -36,24 +33,19 @@ async function buildApp(options: AppOptions = {}) {
   const ownsBroker = givenBroker === undefined;
   const broker = givenBroker ?? new MemoryBroker({ historySize: resolved.historySize });
   const keepAlive = resolved.keepAliveMs === false ? false : createKeepAliveHub({ intervalMs: resolved.keepAliveMs });
-  const counters = createEventStreamCounters();
-  // `service` is read only when /metrics is scraped, after it exists.
-  const metrics = createServerMetrics({
-    counters,
-    clients: () => service.clientCount,
-    brokerUp: () => broker.health().ok,
-    published: () => service.publishedCount,
-  });
   const service = new EventsService({
     broker,
     keepAlive,
     retryMs: resolved.retryMs,
     maxClients: resolved.maxClients,
     maxBufferBytes: resolved.maxBufferBytes,
-    counters,
     signal,
-    onStreamClosed: (reason) => metrics.streamsClosed.inc(reason),
   });
+  const metrics = createServerMetrics({ stats: service.stats, broker });
+  const reportInternal = (error: unknown): void => {
+    metrics.internalErrors.inc();
+    onInternalError?.(error);
+  };
 
   signal.addEventListener(
     "abort",
@@ -84,19 +76,18 @@ async function buildApp(options: AppOptions = {}) {
   // standardHostname: false, because Elysia 1.4 otherwise finds the path by skipping the first
   // 11 characters of the URL ("http://a.bc"), and `Host: web` (a compose service) routed nowhere.
   const app = new Elysia({ name: "events/app", normalize: false, handler: { standardHostname: false } })
-    .onError(({ code, error, request }) => {
-      const httpError = (code === "NOT_FOUND" ? wrongMethod(request) : undefined) ?? toHttpError(error, code);
-      if (request.method === "POST" && normalizeRoutePath(requestPath(request.url)) === TRIGGER_PATH) {
-        metrics.triggersRejected.inc(httpError.code);
-      }
-      if (httpError.code === "INTERNAL") {
-        metrics.internalErrors.inc();
-        onInternalError?.(error);
-      }
-      return errorResponse(httpError);
-    })
     .use(createCorsPlugin({ origins: resolved.corsOrigins }))
-    .use(createAuthPlugin({ token: resolved.triggerToken }))
+    // The events module answers its own routes' errors (a scoped hook). It comes before the app's
+    // hook below: Elysia runs error hooks in the order they were added, and applies a hook only to
+    // routes added after it, so the app's hook never pre-empts the module's.
+    .use(createEventsModule({ service, maxBodyBytes: resolved.maxBodyBytes, triggerToken: resolved.triggerToken, onInternalError: reportInternal }))
+    // Everything else: unknown paths (404, or 405 with Allow) and the routes added below.
+    .onError(({ code, error, request }) => {
+      const wrong = code === "NOT_FOUND" ? wrongMethod(request) : undefined;
+      return answerError(wrong ?? error, code, (answered, original) => {
+        if (answered.code === "INTERNAL") reportInternal(original);
+      });
+    })
     .use(
       openapi({
         path: "/openapi",
@@ -112,8 +103,7 @@ async function buildApp(options: AppOptions = {}) {
         },
       }),
     )
-    .use(createEventsModule({ service, maxBodyBytes: resolved.maxBodyBytes }))
-    .use(createHealthModule({ broker, clients: () => service.clientCount, signal }))
+    .use(createHealthModule({ broker, clients: () => service.stats.clients, signal }))
     .use(createMetricsModule(metrics))
     .use(web);
   return app;

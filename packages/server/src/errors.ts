@@ -77,6 +77,23 @@ export function errorResponse(error: HttpError): Response {
   });
 }
 
+/**
+ * The answer to whatever reached an Elysia error hook: {@link toHttpError}, then
+ * {@link errorResponse}. `observe` hears what was answered and the original error, to count
+ * refusals and to log what became a 500.
+ * @example
+ * app.onError(({ error, code }) => answerError(error, code, (answered, original) => log(answered.code)))
+ */
+export function answerError(
+  error: unknown,
+  elysiaCode: string | number,
+  observe?: (answered: HttpError, original: unknown) => void,
+): Response {
+  const answered = toHttpError(error, elysiaCode);
+  observe?.(answered, error);
+  return errorResponse(answered);
+}
+
 /** The parts of a TypeBox value error this module reads (Elysia's `ValidationError.all`). */
 interface ValueErrorLike {
   readonly type: number;

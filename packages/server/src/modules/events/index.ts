@@ -2,17 +2,25 @@
  * The events routes: `GET /events/stream` (SSE) and `POST /events/trigger`.
  */
 import { Elysia, t } from "elysia";
+import { answerError } from "../../errors.ts";
 import { readJsonBody } from "../../json-body.ts";
 import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
 import { ErrorResponse, TriggerRequest, TriggerResponse } from "@events/contract";
 import type { EventsService } from "./service.ts";
+import { createTriggerTokenCheck } from "./trigger-token.ts";
 
 /** What {@link createEventsModule} needs. */
 export interface EventsModuleOptions {
   readonly service: EventsService;
   /** Largest trigger body read, in bytes. */
   readonly maxBodyBytes: number;
+  /** The bearer token `POST /events/trigger` requires, or `false` for none. @default false */
+  readonly triggerToken?: string | false;
+  /** Hears every error these routes answered with 500 INTERNAL. @default ignore */
+  readonly onInternalError?: (error: unknown) => void;
 }
+
+const TRIGGER_ROUTE = "/events/trigger";
 
 const STREAM_DESCRIPTION = [
   "Server-Sent Events (text/event-stream). Opens with a `retry:` field and a `connected` event",
@@ -29,9 +37,22 @@ const STREAM_DESCRIPTION = [
  * app.use(createEventsModule({ service, maxBodyBytes: 131072 }))
  */
 export function createEventsModule(options: EventsModuleOptions) {
-  const { service, maxBodyBytes } = options;
+  const { service, maxBodyBytes, onInternalError } = options;
   const bodyLimit = { maxBodyBytes };
+  const checkToken = createTriggerTokenCheck(options.triggerToken ?? false);
+  // The token is checked first, so an unauthorised body is never read.
+  const readTrigger = (request: Request, mediaType: string): Promise<unknown> => {
+    checkToken?.(request);
+    return readJsonBody(request, bodyLimit, mediaType);
+  };
   return new Elysia({ name: "events/events" })
+    // Local: answers (and counts) the errors of these routes only, whatever app we are mounted in.
+    .onError(({ error, code, route }) =>
+      answerError(error, code, (answered, original) => {
+        if (route === TRIGGER_ROUTE) service.stats.triggerRejected(answered.code);
+        if (answered.code === "INTERNAL") onInternalError?.(original);
+      }),
+    )
     .get(
       "/events/stream",
       // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
@@ -66,12 +87,12 @@ export function createEventsModule(options: EventsModuleOptions) {
     // every event, and holds a client slot for good.
     .head("/events/stream", () => service.headStream(), { detail: { hide: true } })
     .post(
-      "/events/trigger",
+      TRIGGER_ROUTE,
       ({ body, request }) => service.trigger(body.message, { idempotencyKey: readIdempotencyKey(request.headers) }),
       {
-        // readJsonBody always answers (a value or an HttpError), so Elysia's own JSON parser
+        // readTrigger always answers (a value or an HttpError), so Elysia's own JSON parser
         // after it never runs; it is listed so the OpenAPI document names application/json.
-        parse: [({ request }, mediaType) => readJsonBody(request, bodyLimit, mediaType), "application/json"],
+        parse: [({ request }, mediaType) => readTrigger(request, mediaType), "application/json"],
         body: TriggerRequest,
         response: {
           200: TriggerResponse,

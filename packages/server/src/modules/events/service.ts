@@ -2,16 +2,11 @@
  * The events service: opens one client's SSE stream and broadcasts triggers, on top of a
  * broker. Knows nothing about HTTP routing; the route module maps requests onto it.
  */
-import {
-  type Broker,
-  createEventStream,
-  type EventStreamCloseReason,
-  type EventStreamCounters,
-  type KeepAliveHub,
-  type StoredEvent,
-} from "@events/sse-core";
+import { type Broker, createEventStream, type EventStreamCloseReason, type KeepAliveHub, type StoredEvent } from "@events/sse-core";
 import { HttpError, toBrokerHttpError } from "../../errors.ts";
 import type { ConnectedEventData, MessageEventData, TriggerResponse } from "@events/contract";
+import { EventsStats } from "./stats.ts";
+import { createTriggerAnswer } from "./trigger-answer.ts";
 
 /** The headers of every stream answer. No hop-by-hop headers (`Connection`): the runtime owns those. */
 export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -31,12 +26,8 @@ export interface EventsServiceOptions {
   readonly maxClients: number;
   /** Bytes queued for one client before it is disconnected. */
   readonly maxBufferBytes: number;
-  /** Counters shared by every stream (exposed as metrics). */
-  readonly counters: EventStreamCounters;
   /** Aborted at shutdown: every stream ends and new ones get 503. */
   readonly signal: AbortSignal;
-  /** Called once per ended stream with why it ended (for the streams-closed metric). */
-  readonly onStreamClosed?: (reason: EventStreamCloseReason) => void;
 }
 
 /** How a trigger is stored. */
@@ -51,44 +42,21 @@ export interface OpenStreamInput {
   readonly lastEventId?: string | undefined;
 }
 
+/** A broker's refusal as the trigger's HTTP error (503 with Retry-After), anything else as it is. */
+function refuse(error: unknown): never {
+  throw toBrokerHttpError(error) ?? error;
+}
+
 /** Opens streams and publishes triggers. One per app. */
 export class EventsService {
+  /** What this service counts; `/metrics` reads it. */
+  readonly stats: EventsStats = new EventsStats();
   readonly #options: EventsServiceOptions;
-  #clients = 0;
-  #published = 0;
-  // Made once, not per trigger: every trigger would otherwise allocate both closures.
   readonly #answer: (stored: StoredEvent) => TriggerResponse;
-  readonly #refuse: (error: unknown) => never;
 
   constructor(options: EventsServiceOptions) {
     this.#options = options;
-    const { broker } = options;
-    // The status line for the last client count: the count seldom changes between triggers,
-    // and reusing the string saves building (and allocating) it on every one.
-    let statusClients = -1;
-    let status = "";
-    this.#answer = (stored) => {
-      this.#published += 1;
-      const clients = broker.subscriberCount;
-      if (clients !== statusClients) {
-        statusClients = clients;
-        status = `Event broadcast to ${clients} clients`;
-      }
-      return { status, id: stored.id, clients };
-    };
-    this.#refuse = (error) => {
-      throw toBrokerHttpError(error) ?? error;
-    };
-  }
-
-  /** Streams served now (each counted from its request until it ends). */
-  get clientCount(): number {
-    return this.#clients;
-  }
-
-  /** Triggers stored since the service started (for the published-events metric). */
-  get publishedCount(): number {
-    return this.#published;
+    this.#answer = createTriggerAnswer(options.broker, this.stats);
   }
 
   /**
@@ -101,13 +69,13 @@ export class EventsService {
   openStream(input: OpenStreamInput = {}): Response {
     this.#checkAdmission();
     const { broker, signal } = this.#options;
-    this.#clients += 1;
+    const stats = this.stats;
+    stats.streamOpened();
     let counted = true;
     const release = (reason: EventStreamCloseReason): void => {
       if (!counted) return;
       counted = false;
-      this.#clients -= 1;
-      this.#options.onStreamClosed?.(reason);
+      stats.streamClosed(reason);
     };
     const { lastEventId } = input;
     try {
@@ -125,14 +93,14 @@ export class EventsService {
         }),
         keepAlive: this.#options.keepAlive,
         maxBufferBytes: this.#options.maxBufferBytes,
-        counters: this.#options.counters,
+        counters: stats.streams,
         // A client that goes away cancels the body, which unsubscribes at once.
         signal,
         onClose: release,
-        // A slow consumer's stream errors with no reason: Bun 1.4.5 prints an errored body's reason
-        // as an uncaught error with its stack, once per slow client (onClose already counts it).
-        // sse-core does this itself rather than through a pass-through stream, which cost 15% of
-        // fan-out CPU and ~1.6 KB per idle connection (bench/RESULTS.md).
+        // Bun 1.4.5 workaround (2026-12): Bun prints an errored Response body's reason as an uncaught
+        // error with its stack, once per slow client, so the stream errors with no reason (onClose
+        // still counts why). Delete this line once a Bun release stops printing it: cut a slow
+        // client in test/load.e2e.test.ts with it removed and look for a stack on stderr.
         quietErrors: true,
       });
       return new Response(body, { status: 200, headers: STREAM_HEADERS });
@@ -160,7 +128,7 @@ export class EventsService {
         headers: { "retry-after": "1" },
       });
     }
-    if (this.#clients >= maxClients) {
+    if (this.stats.clients >= maxClients) {
       throw new HttpError(
         "TOO_MANY_CLIENTS",
         `this node already serves ${maxClients} streams (server flag --max-clients); retry later or elsewhere`,
@@ -183,13 +151,13 @@ export class EventsService {
     const data = JSON.stringify({ message } satisfies MessageEventData);
     const { idempotencyKey } = options;
     const input = idempotencyKey === undefined ? { event: "message", data } : { event: "message", data, idempotencyKey };
-    // No promise where none is needed: each one costs the trigger path (bench/RESULTS.md).
-    if (broker.publishSync === undefined) return broker.publish(input).then(this.#answer, this.#refuse);
+    // No promise where none is needed: each one costs the trigger path (bench/NOTES.md).
+    if (broker.publishSync === undefined) return broker.publish(input).then(this.#answer, refuse);
     let stored: StoredEvent;
     try {
       stored = broker.publishSync(input);
     } catch (error) {
-      return this.#refuse(error);
+      return refuse(error);
     }
     return this.#answer(stored);
   }

@@ -1,29 +1,23 @@
 /**
- * `GET /metrics`: the server's figures in the Prometheus text format.
+ * `GET /metrics`: the server's figures in the Prometheus text format, read at scrape time
+ * from the one place each is counted (the events service's {@link EventsStats}, the broker).
  */
-import type { EventStreamCounters } from "@events/sse-core";
+import type { Broker } from "@events/sse-core";
 import { Elysia } from "elysia";
+import type { EventsStats } from "../events/stats.ts";
 import { type Counter, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "./registry.ts";
 
 /** Where the metrics read their figures from. */
 export interface ServerMetricsSources {
-  /** The counters every event stream adds to. */
-  readonly counters: EventStreamCounters;
-  /** Streams served now. */
-  readonly clients: () => number;
-  /** Whether the broker can store events now. */
-  readonly brokerUp: () => boolean;
-  /** Triggers stored so far. */
-  readonly published: () => number;
+  /** What the events service counts. */
+  readonly stats: EventsStats;
+  /** The broker, for whether it can store events now. */
+  readonly broker: Broker;
 }
 
-/** The registry plus the counters the server increments itself. */
+/** The registry plus the one counter the app itself increments. */
 export interface ServerMetrics {
   readonly registry: MetricsRegistry;
-  /** Triggers refused, by error code (`reason` label). */
-  readonly triggersRejected: Counter;
-  /** Streams ended, by reason (`cancelled`, `slow-consumer`, `aborted`, `broker-closed`, `broker-unavailable`, `error`). */
-  readonly streamsClosed: Counter;
   /** Requests answered 500 INTERNAL (a bug: the details are in the server log). */
   readonly internalErrors: Counter;
 }
@@ -31,44 +25,46 @@ export interface ServerMetrics {
 /**
  * Registers every server metric.
  * @example
- * const metrics = createServerMetrics({ counters, clients: () => service.clientCount, brokerUp: () => broker.health().ok, published: () => service.publishedCount });
+ * const metrics = createServerMetrics({ stats: service.stats, broker });
  */
 export function createServerMetrics(sources: ServerMetricsSources): ServerMetrics {
   const registry = new MetricsRegistry();
-  const { counters } = sources;
-  registry.observe({ name: "events_clients_connected", help: "Event streams open on this node.", type: "gauge", read: sources.clients });
-  // Read at scrape time: the service counts, so a trigger pays no map update.
-  registry.observe({ name: "events_published_total", help: "Events stored through POST /events/trigger.", type: "counter", read: sources.published });
+  const { stats, broker } = sources;
+  const { streams } = stats;
+  registry.observe({ name: "events_clients_connected", help: "Event streams open on this node.", type: "gauge", read: () => stats.clients });
+  registry.observe({ name: "events_published_total", help: "Events stored through POST /events/trigger.", type: "counter", read: () => stats.published });
   registry.observe({
     name: "events_delivered_total",
     help: "Events (replayed and live) handed to client streams.",
     type: "counter",
-    read: () => counters.delivered,
+    read: () => streams.delivered,
   });
-  registry.observe({ name: "events_replayed_total", help: "Events replayed from history on resume.", type: "counter", read: () => counters.replayed });
-  registry.observe({ name: "events_gaps_total", help: "Gap events sent (history could not cover Last-Event-ID).", type: "counter", read: () => counters.gaps });
+  registry.observe({ name: "events_replayed_total", help: "Events replayed from history on resume.", type: "counter", read: () => streams.replayed });
+  registry.observe({ name: "events_gaps_total", help: "Gap events sent (history could not cover Last-Event-ID).", type: "counter", read: () => streams.gaps });
   registry.observe({
     name: "events_slow_client_disconnects_total",
     help: "Clients disconnected for exceeding their buffer limit.",
     type: "counter",
-    read: () => counters.slowConsumerDisconnects,
+    read: () => streams.slowConsumerDisconnects,
   });
-  const triggersRejected = registry.counter({
+  registry.observeLabelled({
     name: "events_triggers_rejected_total",
     help: "POST /events/trigger requests refused, by error code.",
     label: "reason",
+    read: () => stats.triggersRejected,
   });
-  const streamsClosed = registry.counter({
+  registry.observeLabelled({
     name: "events_streams_closed_total",
-    help: "Event streams ended, by reason (error: the broker could not subscribe).",
+    help: "Event streams ended, by reason (broker-unavailable: the broker could not subscribe; the stream wrote retry: and ended).",
     label: "reason",
+    read: () => stats.streamsClosed,
   });
-  registry.observe({ name: "events_broker_up", help: "1 when the broker can store events, else 0.", type: "gauge", read: () => (sources.brokerUp() ? 1 : 0) });
+  registry.observe({ name: "events_broker_up", help: "1 when the broker can store events, else 0.", type: "gauge", read: () => (broker.health().ok ? 1 : 0) });
   const internalErrors = registry.counter({
     name: "events_internal_errors_total",
     help: "Requests answered 500 INTERNAL (a bug; the stack is in the server log).",
   });
-  return { registry, triggersRejected, streamsClosed, internalErrors };
+  return { registry, internalErrors };
 }
 
 /**

@@ -81,6 +81,20 @@ export class MetricsRegistry {
     });
   }
 
+  /**
+   * Registers a counter kept elsewhere and split by one label, read at scrape time: one
+   * series per entry of the map `read` returns (e.g. refused triggers by error code).
+   */
+  observeLabelled(definition: { name: string; help: string; label: string; read: () => ReadonlyMap<string, number> }): void {
+    const { name, label } = definition;
+    this.#add({
+      name,
+      help: definition.help,
+      type: "counter",
+      lines: () => [...definition.read()].map(([value, count]) => `${name}{${label}="${escapeLabel(value)}"} ${count}`),
+    });
+  }
+
   /** Every metric in the Prometheus text format, ending with a newline. */
   render(): string {
     const out: string[] = [];
