@@ -116,7 +116,7 @@ export type App = Awaited<ReturnType<typeof buildApp>>;
  * Builds the events server. Serve it with `Bun.serve({ fetch: app.fetch })`,
  * `Deno.serve(app.fetch)` or `app.handle(request)`. Async because the static web client
  * is indexed once at start-up.
- * @throws {RangeError} for an option out of range.
+ * @throws {ServerOptionsError} `INVALID_OPTION` for an option out of range.
  * @example
  * const controller = new AbortController();
  * const app = await createApp({ maxClients: 100, signal: controller.signal });

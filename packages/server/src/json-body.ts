@@ -4,17 +4,13 @@
  */
 import { HttpError } from "./errors.ts";
 import { findDuplicateKey } from "./json-duplicate-key.ts";
+import { DEFAULT_SERVER_OPTIONS } from "./options.ts";
 
 /** Options of {@link readJsonBody}. */
 export interface BodyLimitOptions {
-  /** Largest request body accepted, in bytes. @default 131072 */
+  /** Largest request body accepted, in bytes. @default 131072 (the server's `--max-body` default) */
   readonly maxBodyBytes?: number;
 }
-
-/** The defaults of {@link BodyLimitOptions}. */
-export const DEFAULT_BODY_LIMIT_OPTIONS: Readonly<Required<BodyLimitOptions>> = Object.freeze({
-  maxBodyBytes: 128 * 1024,
-});
 
 function tooLarge(maxBodyBytes: number, detail: string): HttpError {
   return new HttpError(
@@ -83,7 +79,7 @@ function isFlat(value: object): boolean {
  * app.post("/x", handler, { parse: ({ request }, mediaType) => readJsonBody(request, { maxBodyBytes: 1024 }, mediaType) })
  */
 export function readJsonBody(request: Request, options: BodyLimitOptions = {}, mediaType?: string): Promise<unknown> {
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_BODY_LIMIT_OPTIONS.maxBodyBytes;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_SERVER_OPTIONS.maxBodyBytes;
   // Elysia hands "" for a request without a body stream (Content-Length: 0): read the header then.
   const type =
     mediaType === "application/json" ? mediaType : mediaType === undefined || mediaType === "" ? mediaTypeOf(request) : mediaType.trim();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { DEFAULT_SERVER_OPTIONS, loadServerOptions, resolveServerOptions, serverHelpText } from "./options.ts";
+import { ServerOptionsError } from "./server-options-error.ts";
 
 function run(argv: string[], env: Record<string, string> = {}) {
   const loaded = loadServerOptions(argv, env);
@@ -90,9 +91,14 @@ describe("resolveServerOptions", () => {
     expect(resolveServerOptions({ maxClients: 3, host: undefined } as never)).toEqual({ ...DEFAULT_SERVER_OPTIONS, maxClients: 3 });
   });
 
-  test("throws a RangeError naming a bad option", () => {
+  test("throws ServerOptionsError INVALID_OPTION naming a bad option", () => {
     expect(() => resolveServerOptions({ maxClients: 0 })).toThrow("server option maxClients must be an integer >= 1 (got 0)");
-    expect(() => resolveServerOptions({ keepAliveMs: 1.5 })).toThrow(RangeError);
+    expect(() => resolveServerOptions({ keepAliveMs: 1.5 })).toThrow(ServerOptionsError);
+    try {
+      resolveServerOptions({ keepAliveMs: 1.5 });
+    } catch (error) {
+      expect((error as ServerOptionsError).code).toBe("INVALID_OPTION");
+    }
     expect(() => resolveServerOptions({ triggerToken: "" })).toThrow("triggerToken must not be empty");
   });
 

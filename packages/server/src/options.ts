@@ -2,6 +2,9 @@
  * The server's configuration: one options object, its frozen defaults, and the one place
  * that reads command-line flags and environment variables.
  */
+import { describeValue } from "@events/sse-core";
+import { ServerOptionsError } from "./server-options-error.ts";
+
 /** Which broker stores and fans out events. */
 export type BrokerKind = "memory" | "redis";
 
@@ -289,13 +292,13 @@ export function loadServerOptions(
 /**
  * Merges programmatic options over {@link DEFAULT_SERVER_OPTIONS} and checks them (the
  * same ranges as the flags), so an embedding program fails at construction, not later.
- * @throws {RangeError} naming the option, the rule and the value.
+ * @throws {ServerOptionsError} `INVALID_OPTION` naming the option, the rule and the value.
  */
 export function resolveServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...stripUndefined(partial) };
   const checkInteger = (name: keyof ServerOptions, value: number, min: number): void => {
     if (!Number.isSafeInteger(value) || value < min) {
-      throw new RangeError(`server option ${name} must be an integer >= ${min} (got ${String(value)})`);
+      throw new ServerOptionsError("INVALID_OPTION", `server option ${name} must be an integer >= ${min} (got ${describeValue(value)})`);
     }
   };
   checkInteger("httpPort", options.httpPort, 0);
@@ -305,9 +308,14 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   checkInteger("maxBodyBytes", options.maxBodyBytes, 1);
   checkInteger("maxBufferBytes", options.maxBufferBytes, 1);
   if (options.keepAliveMs !== false) checkInteger("keepAliveMs", options.keepAliveMs, 1);
-  if (options.triggerToken === "") throw new RangeError("server option triggerToken must not be empty (use false for none)");
+  if (options.triggerToken === "") {
+    throw new ServerOptionsError("INVALID_OPTION", "server option triggerToken must not be empty (use false for none)");
+  }
   if (options.triggerToken !== false && !/^[\x21-\x7e]+$/.test(options.triggerToken)) {
-    throw new RangeError("server option triggerToken must be printable ASCII without spaces (it is sent as Authorization: Bearer <token>)");
+    throw new ServerOptionsError(
+      "INVALID_OPTION",
+      "server option triggerToken must be printable ASCII without spaces (it is sent as Authorization: Bearer <token>)",
+    );
   }
   return Object.freeze(options);
 }

@@ -3,7 +3,7 @@
  * so a load balancer stops sending it clients.
  */
 import type { Broker } from "@events/sse-core";
-import { Elysia, t } from "elysia";
+import { Elysia } from "elysia";
 
 /** What {@link createHealthModule} reports on. */
 export interface HealthModuleOptions {
@@ -15,14 +15,6 @@ export interface HealthModuleOptions {
   /** Clock, for the uptime. @default Date.now */
   readonly now?: () => number;
 }
-
-/** Body of `/healthz`. */
-export const HealthResponse = t.Object({
-  status: t.Union([t.Literal("ok"), t.Literal("degraded"), t.Literal("shutting-down")]),
-  broker: t.Object({ ok: t.Boolean(), detail: t.String() }),
-  clients: t.Integer({ minimum: 0 }),
-  uptimeSeconds: t.Number({ minimum: 0 }),
-});
 
 /**
  * The `/healthz` route.
