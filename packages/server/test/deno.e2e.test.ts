@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { denoMissing as isDenoMissing } from "./support/deno.ts";
 import { spawnServer, within } from "./support/process.ts";
+import { rawBody, rawExchange } from "./support/raw-http.ts";
 import { openStream, trigger } from "./support/server.ts";
 
 const denoMissing = isDenoMissing("the Deno server test");
@@ -23,6 +24,9 @@ describe("deno task server (the same app under Deno.serve)", () => {
       const refused = await fetch(new URL("/events/trigger", url), { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
       expect(refused.status).toBe(415);
       await refused.body?.cancel();
+      const badHost = await rawExchange(url, "GET /events/stream HTTP/1.1\r\nHost: a:99999\r\nConnection: close\r\n\r\n");
+      expect(badHost).toMatch(/^HTTP\/1\.1 400 /);
+      expect(rawBody(badHost)).toContain('"code":"BAD_REQUEST"');
 
       const resumed = await openStream(url, { lastEventId: connected?.lastEventId ?? "" });
       await resumed.waitForEvents("message", 1);
