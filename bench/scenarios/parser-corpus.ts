@@ -1,6 +1,8 @@
 /**
  * The parser bench's corpus: generated SSE frames, the same bytes on every runtime for a seed.
  */
+// The parser tests' own seeded generator (mulberry32), so a corpus is the same on every runtime.
+import { createRandom } from "../../packages/sse-core/src/test-support/feed.ts";
 
 /**
  * Realistic frames: an id, usually an event name, 1-3 data lines of 100-300 bytes of JSON
@@ -41,16 +43,4 @@ export function generateCorpus(targetBytes: number, seed: number, asciiOnly: boo
     offset += piece.length;
   }
   return { bytes, frames };
-}
-
-/** A small seeded PRNG (mulberry32): floats in [0, 1). */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
