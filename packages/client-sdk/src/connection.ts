@@ -1,5 +1,6 @@
+import { describeValue } from "@events/sse-core";
 import { parseRetryAfter } from "./backoff.ts";
-import { describeValue, EventsClientError, httpError } from "./errors.ts";
+import { EventsClientError, httpError } from "./errors.ts";
 import type { FetchFunction } from "./options.ts";
 import type { ReconnectReason } from "./status.ts";
 

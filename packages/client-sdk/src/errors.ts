@@ -1,3 +1,5 @@
+import { describeValue } from "@events/sse-core";
+
 /** Why an {@link EventsClientError} was thrown. */
 export type EventsClientErrorCode =
   /** An option given to `createEventsClient` or `stream()` is invalid. */
@@ -60,12 +62,6 @@ export class EventsClientError extends Error {
     this.status = details.status;
     this.body = details.body;
   }
-}
-
-/** Quotes a value for an error message, truncated so a huge input cannot flood logs. */
-export function describeValue(value: unknown, maxLength = 60): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
 
 /** The server's error message from its `{ error: { code, message } }` body, when it has that shape. */

@@ -1,5 +1,6 @@
+import { describeValue } from "@events/sse-core";
 import { MAX_RECONNECT_DELAY_MS } from "./backoff.ts";
-import { describeValue, EventsClientError } from "./errors.ts";
+import { EventsClientError } from "./errors.ts";
 import type { StreamStatus } from "./status.ts";
 
 /** The `fetch` the client calls: the global one by default, or any function with its shape. */

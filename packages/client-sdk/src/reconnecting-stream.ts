@@ -1,7 +1,7 @@
-import { createParser, type SseMessage, type SseParser } from "@events/sse-core";
+import { createParser, type SseMessage, type SseParser, describeValue } from "@events/sse-core";
 import { computeReconnectDelay } from "./backoff.ts";
 import { lastEventIdHeader, openConnection, readChunks, retryableFailure, EVENT_STREAM_TYPE, type RetryableFailure } from "./connection.ts";
-import { describeValue, EventsClientError } from "./errors.ts";
+import { EventsClientError } from "./errors.ts";
 import { isStreamEventType, type StreamEvent } from "./events.ts";
 import type { ResolvedEventsClientOptions } from "./options.ts";
 import type { CloseReason, StreamStatus } from "./status.ts";

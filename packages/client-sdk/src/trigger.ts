@@ -1,6 +1,7 @@
+import { describeValue } from "@events/sse-core";
 import { treaty } from "@elysiajs/eden/treaty2";
 import type { App } from "@events/server";
-import { describeValue, EventsClientError, serverErrorMessage } from "./errors.ts";
+import { EventsClientError, serverErrorMessage } from "./errors.ts";
 import type { TriggerResponse } from "./events.ts";
 import type { ResolvedEventsClientOptions } from "./options.ts";
 
