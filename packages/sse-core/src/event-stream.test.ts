@@ -33,6 +33,17 @@ function open(broker: Broker, options: EventStreamOptions = {}): {
   return { reader: stream.getReader(), reasons };
 }
 
+/** A broker whose every publish and subscribe fails with `failure`. */
+function failingBroker(failure: unknown): Broker {
+  return {
+    publish: () => Promise.reject(failure),
+    subscribe: () => Promise.reject(failure),
+    subscriberCount: 0,
+    health: () => ({ ok: false, detail: "down" }),
+    close: () => Promise.resolve(),
+  };
+}
+
 const connected: EventStreamOptions["openingEvent"] = ({ subscriberCount }) => ({
   event: "connected",
   data: JSON.stringify({ clients: subscriberCount }),
@@ -194,13 +205,7 @@ describe("createEventStream ending", () => {
 
   test("writes retry and ends cleanly when the broker is unavailable, so the client reconnects after it", async () => {
     const failure = new SseError("BROKER_UNAVAILABLE", "redis: ECONNREFUSED");
-    const broker: Broker = {
-      publish: () => Promise.reject(failure),
-      subscribe: () => Promise.reject(failure),
-      subscriberCount: 0,
-      health: () => ({ ok: false, detail: "down" }),
-      close: () => Promise.resolve(),
-    };
+    const broker = failingBroker(failure);
     const { reader, reasons } = open(broker, { retryMs: 1500, openingEvent: connected });
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe("retry: 1500\n\n");
@@ -210,13 +215,7 @@ describe("createEventStream ending", () => {
 
   test("errors with the broker's error when subscribing fails otherwise", async () => {
     const failure = new Error("a bug in the broker");
-    const broker: Broker = {
-      publish: () => Promise.reject(failure),
-      subscribe: () => Promise.reject(failure),
-      subscriberCount: 0,
-      health: () => ({ ok: false, detail: "down" }),
-      close: () => Promise.resolve(),
-    };
+    const broker = failingBroker(failure);
     const { reader, reasons } = open(broker);
     let caught: unknown;
     await reader.read().catch((error: unknown) => {
@@ -228,13 +227,7 @@ describe("createEventStream ending", () => {
 
   test("errors with no reason when quietErrors is set, and still tells onClose why", async () => {
     const failure = new Error("a bug in the broker");
-    const broker: Broker = {
-      publish: () => Promise.reject(failure),
-      subscribe: () => Promise.reject(failure),
-      subscriberCount: 0,
-      health: () => ({ ok: false, detail: "down" }),
-      close: () => Promise.resolve(),
-    };
+    const broker = failingBroker(failure);
     const { reader, reasons } = open(broker, { quietErrors: true });
     let caught: unknown = "not rejected";
     await reader.read().catch((error: unknown) => {
