@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { createRecorder, REDIS_REQUIRED, redisCommand, waitFor } from "../test/support/redis.ts";
-import { REDIS_SERVER_AVAILABLE, sparePort, withPrivateRedis } from "../test/support/redis-server.ts";
+import { type PrivateRedis, REDIS_SERVER_AVAILABLE, sparePort, withPrivateRedis } from "../test/support/redis-server.ts";
 import { RedisBroker } from "./redis-broker.ts";
 
 const SKIP = !REDIS_SERVER_AVAILABLE && !REDIS_REQUIRED;
@@ -10,6 +10,28 @@ const FAST = { blockMs: 500, commandTimeoutMs: 1000, reconnect: { initialDelayMs
 async function heldData(url: string): Promise<string[]> {
   const entries = (await redisCommand(url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
   return entries.map(([, fields]) => fields[fields.indexOf("data") + 1] as string);
+}
+
+/** Runs `body` with a broker on a private Redis (stream `fault:events`), always closing the broker. */
+function withFaultBroker(body: (broker: RedisBroker, redis: PrivateRedis) => Promise<void>): Promise<void> {
+  return withPrivateRedis(async (redis) => {
+    const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
+    try {
+      await body(broker, redis);
+    } finally {
+      await broker.close();
+    }
+  });
+}
+
+/** Runs `body` while Redis is frozen (SIGSTOP), and always thaws it. */
+async function whileFrozen(redis: PrivateRedis, body: () => Promise<void>): Promise<void> {
+  redis.freeze();
+  try {
+    await body();
+  } finally {
+    redis.thaw();
+  }
 }
 
 describe("RedisBroker when Redis fails", () => {
@@ -31,36 +53,31 @@ describe("RedisBroker when Redis fails", () => {
   });
 
   test.skipIf(SKIP)("keeps subscriptions open through a Redis restart and delivers new events after it", async () => {
-    await withPrivateRedis(async (redis) => {
-      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
-      try {
-        const recorder = createRecorder();
-        await broker.subscribe(recorder.handlers);
-        const before = await broker.publish({ data: "before" });
-        await waitFor("the first event", () => recorder.events.length === 1);
+    await withFaultBroker(async (broker, redis) => {
+      const recorder = createRecorder();
+      await broker.subscribe(recorder.handlers);
+      const before = await broker.publish({ data: "before" });
+      await waitFor("the first event", () => recorder.events.length === 1);
 
-        await redis.kill();
-        await waitFor("health to report the outage", () => !broker.health().ok);
-        const started = Date.now();
-        await expect(broker.publish({ data: "lost" })).rejects.toMatchObject({ code: "BROKER_UNAVAILABLE" });
-        expect(Date.now() - started).toBeLessThan(1500);
+      await redis.kill();
+      await waitFor("health to report the outage", () => !broker.health().ok);
+      const started = Date.now();
+      await expect(broker.publish({ data: "lost" })).rejects.toMatchObject({ code: "BROKER_UNAVAILABLE" });
+      expect(Date.now() - started).toBeLessThan(1500);
 
-        await redis.restart();
-        await waitFor("health to recover", () => broker.health().ok);
-        const after = await broker.publish({ data: "after" });
-        await waitFor("the event published after the restart", () => recorder.events.length === 2);
-        expect(recorder.ids()).toEqual([before.id, after.id]);
-        expect(recorder.closes).toBe(0);
+      await redis.restart();
+      await waitFor("health to recover", () => broker.health().ok);
+      const after = await broker.publish({ data: "after" });
+      await waitFor("the event published after the restart", () => recorder.events.length === 2);
+      expect(recorder.ids()).toEqual([before.id, after.id]);
+      expect(recorder.closes).toBe(0);
 
-        // The restarted Redis has no history: resuming from an old id is a gap, then what it holds.
-        const resumed = createRecorder();
-        const subscription = await broker.subscribe(resumed.handlers, { lastEventId: before.id });
-        expect(resumed.gaps).toEqual([{ requestedId: before.id, oldestId: after.id, reason: "other-epoch" }]);
-        expect(subscription.cursor).toBe("0-0");
-        expect(resumed.ids()).toEqual([after.id]);
-      } finally {
-        await broker.close();
-      }
+      // The restarted Redis has no history: resuming from an old id is a gap, then what it holds.
+      const resumed = createRecorder();
+      const subscription = await broker.subscribe(resumed.handlers, { lastEventId: before.id });
+      expect(resumed.gaps).toEqual([{ requestedId: before.id, oldestId: after.id, reason: "other-epoch" }]);
+      expect(subscription.cursor).toBe("0-0");
+      expect(resumed.ids()).toEqual([after.id]);
     });
   });
 
@@ -115,66 +132,45 @@ describe("RedisBroker when Redis fails", () => {
   });
 
   test.skipIf(SKIP)("keeps delivering when Redis comes back empty with ids below the ones delivered", async () => {
-    await withPrivateRedis(async (redis) => {
-      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
-      try {
-        const recorder = createRecorder();
-        await broker.subscribe(recorder.handlers);
-        // An entry from "the future" (year 2128): whatever Redis generates next sorts below it.
-        await redisCommand(redis.url, "XADD", "fault:events", "5000000000000-0", "event", "message", "data", "future");
-        await waitFor("the future event", () => recorder.events.length === 1);
-        await redis.kill();
-        await waitFor("health to report the outage", () => !broker.health().ok);
-        await redis.restart();
-        await waitFor("health to recover", () => broker.health().ok);
-        const after = await broker.publish({ data: "after" });
-        await waitFor("the event published after the restart", () => recorder.events.length === 2);
-        expect(recorder.ids()).toEqual(["5000000000000-0", after.id]);
-      } finally {
-        await broker.close();
-      }
+    await withFaultBroker(async (broker, redis) => {
+      const recorder = createRecorder();
+      await broker.subscribe(recorder.handlers);
+      // An entry from "the future" (year 2128): whatever Redis generates next sorts below it.
+      await redisCommand(redis.url, "XADD", "fault:events", "5000000000000-0", "event", "message", "data", "future");
+      await waitFor("the future event", () => recorder.events.length === 1);
+      await redis.kill();
+      await waitFor("health to report the outage", () => !broker.health().ok);
+      await redis.restart();
+      await waitFor("health to recover", () => broker.health().ok);
+      const after = await broker.publish({ data: "after" });
+      await waitFor("the event published after the restart", () => recorder.events.length === 2);
+      expect(recorder.ids()).toEqual(["5000000000000-0", after.id]);
     });
   });
   test.skipIf(SKIP)("rejects a publish a frozen Redis does not answer in time with PUBLISH_UNCONFIRMED, as it may be stored later", async () => {
-    await withPrivateRedis(async (redis) => {
-      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
-      try {
-        await broker.publish({ data: "before" });
-        redis.freeze();
-        try {
-          await expect(broker.publish({ data: "frozen" })).rejects.toMatchObject({ name: "SseError", code: "PUBLISH_UNCONFIRMED" });
-        } finally {
-          redis.thaw();
-        }
-        // Redis runs the command it had buffered: the event the publish could not confirm is stored.
-        expect(await heldData(redis.url)).toEqual(["before", "frozen"]);
-      } finally {
-        await broker.close();
-      }
+    await withFaultBroker(async (broker, redis) => {
+      await broker.publish({ data: "before" });
+      await whileFrozen(redis, async () => {
+        await expect(broker.publish({ data: "frozen" })).rejects.toMatchObject({ name: "SseError", code: "PUBLISH_UNCONFIRMED" });
+      });
+      // Redis runs the command it had buffered: the event the publish could not confirm is stored.
+      expect(await heldData(redis.url)).toEqual(["before", "frozen"]);
     });
   });
 
   test.skipIf(SKIP)("stores an event once when a publish that was not confirmed is retried with its idempotency key", async () => {
-    await withPrivateRedis(async (redis) => {
-      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", ...FAST });
-      try {
-        await broker.publish({ data: "before" });
-        redis.freeze();
-        try {
-          await expect(broker.publish({ data: "once", idempotencyKey: "k1" })).rejects.toMatchObject({ code: "PUBLISH_UNCONFIRMED" });
-          // The silent socket times out too: the broker drops it and reconnects once Redis answers again.
-          await waitFor("the broker to drop the silent connection", () => !broker.health().ok);
-        } finally {
-          redis.thaw();
-        }
-        await waitFor("health to recover", () => broker.health().ok);
-        const retried = await broker.publish({ data: "once", idempotencyKey: "k1" });
-        expect(await heldData(redis.url)).toEqual(["before", "once"]);
-        const held = (await redisCommand(redis.url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
-        expect(retried).toMatchObject({ id: held[1]?.[0], data: "once" });
-      } finally {
-        await broker.close();
-      }
+    await withFaultBroker(async (broker, redis) => {
+      await broker.publish({ data: "before" });
+      await whileFrozen(redis, async () => {
+        await expect(broker.publish({ data: "once", idempotencyKey: "k1" })).rejects.toMatchObject({ code: "PUBLISH_UNCONFIRMED" });
+        // The silent socket times out too: the broker drops it and reconnects once Redis answers again.
+        await waitFor("the broker to drop the silent connection", () => !broker.health().ok);
+      });
+      await waitFor("health to recover", () => broker.health().ok);
+      const retried = await broker.publish({ data: "once", idempotencyKey: "k1" });
+      expect(await heldData(redis.url)).toEqual(["before", "once"]);
+      const held = (await redisCommand(redis.url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
+      expect(retried).toMatchObject({ id: held[1]?.[0], data: "once" });
     });
   });
 });
