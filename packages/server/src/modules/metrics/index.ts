@@ -32,7 +32,12 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
   const { stats, broker } = sources;
   const { streams } = stats;
   registry.observe({ name: "events_clients_connected", help: "Event streams open on this node.", type: "gauge", read: () => stats.clients });
-  registry.observe({ name: "events_published_total", help: "Events stored through POST /events/trigger.", type: "counter", read: () => stats.published });
+  registry.observe({
+    name: "events_published_total",
+    help: "POST /events/trigger requests answered 200 (a repeated Idempotency-Key counts, though it stores nothing).",
+    type: "counter",
+    read: () => stats.published,
+  });
   registry.observe({
     name: "events_delivered_total",
     help: "Events (replayed and live) handed to client streams.",
