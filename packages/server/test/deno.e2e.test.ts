@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { denoMissing as isDenoMissing } from "./support/deno.ts";
-import { spawnServer, within } from "./support/process.ts";
+import { spawnServer, within } from "./support/server-process.ts";
 import { rawBody, rawExchange } from "./support/raw-http.ts";
 import { openStream, trigger } from "./support/server.ts";
 
@@ -8,7 +8,7 @@ const denoMissing = isDenoMissing("the Deno server test");
 
 describe("deno task server (the same app under Deno.serve)", () => {
   test.skipIf(denoMissing)("streams a trigger, and ends streams and exits 0 on SIGTERM", async () => {
-    const server = spawnServer("deno", ["task", "server", "--http-port", "0", "--host", "127.0.0.1", "--keepalive", "0"]);
+    const server = spawnServer({ runtime: "deno", args: ["--http-port", "0", "--host", "127.0.0.1", "--keepalive", "0"] });
     try {
       const url = await within(server.url, 60_000, "the Deno server to print its URL");
       expect(server.output()).toContain("runtime: deno");
@@ -36,7 +36,7 @@ describe("deno task server (the same app under Deno.serve)", () => {
       expect(await within(stream.closed, 5000, "the stream to end")).toBe("ended");
       expect(await within(server.exited, 5000, "the Deno process to exit")).toBe(0);
     } finally {
-      server.child.kill("SIGKILL");
+      await server.stop();
     }
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 import { MemoryBroker } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { openRawStream, type RawStream } from "./support/raw-client.ts";
-import { openStream, trigger, waitFor, withServer } from "./support/server.ts";
+import { openStream, trigger, withServer } from "./support/server.ts";
 
 describe("under load", () => {
   test("1,000 concurrent clients all receive a burst of 100 triggers, in order, nothing lost", async () => {
@@ -10,7 +10,7 @@ describe("under load", () => {
       try {
         for (let batch = 0; batch < 10; batch++) {
           for (let i = 0; i < 100; i++) clients.push(openRawStream(url));
-          await waitFor(() => clients.every((c) => c.events.length >= 1), `${clients.length} connected events`, 20_000);
+          await Promise.all(clients.map((c) => c.until(() => c.events.length >= 1, `${clients.length} connected events`, 20_000)));
         }
         expect(clients.every((c) => c.head?.startsWith("HTTP/1.1 200"))).toBe(true);
 
@@ -26,11 +26,7 @@ describe("under load", () => {
         // The broker's order, which every client must see.
         const brokerOrder = [...ids].sort((a, b) => Number(a.split("-")[1]) - Number(b.split("-")[1]));
 
-        await waitFor(
-          () => clients.every((c) => c.events.length >= 101),
-          "100 messages at every client",
-          30_000,
-        );
+        await Promise.all(clients.map((c) => c.until(() => c.events.length >= 101, "100 messages at every client", 30_000)));
         for (const client of clients) {
           const messages = client.events.slice(1);
           expect(messages.length).toBe(100);
@@ -53,7 +49,7 @@ describe("under load", () => {
         const slow = openRawStream(url);
         const healthy = await openStream(url);
         try {
-          await waitFor(() => slow.events.length >= 1, "the slow client's connected event");
+          await slow.until(() => slow.events.length >= 1, "the slow client's connected event");
           await healthy.waitForEvents("connected", 1);
           // Stop reading: the kernel buffers fill, then the server's queue for this client.
           slow.socket.pause();
@@ -74,7 +70,7 @@ describe("under load", () => {
           expect(Math.max(...lateness)).toBeLessThan(2000);
           // The slow client's connection was closed by the server.
           slow.socket.resume();
-          await waitFor(() => slow.ended, "the slow client's connection to end", 10_000);
+          await slow.until(() => slow.ended, "the slow client's connection to end", 10_000);
           expect(slow.events.length).toBeLessThan(received + 1);
         } finally {
           slow.socket.destroy();

@@ -1,12 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { spawnServer, within } from "./support/process.ts";
+import { spawnServer, within } from "./support/server-process.ts";
 import { openStream, trigger } from "./support/server.ts";
-
-const BUN = process.execPath;
 
 describe("bun run server (the Bun entry as a process)", () => {
   test("ends every stream and exits 0 within 5 s on SIGTERM", async () => {
-    const server = spawnServer(BUN, ["src/runtime/bun.ts", "--http-port", "0", "--host", "127.0.0.1"]);
+    const server = spawnServer({ args: ["--http-port", "0", "--host", "127.0.0.1"] });
     try {
       const url = await within(server.url, 15_000, "the server to print its URL");
       const stream = await openStream(url);
@@ -20,23 +18,23 @@ describe("bun run server (the Bun entry as a process)", () => {
       expect(Date.now() - signalledAt).toBeLessThan(5000);
       expect(server.output()).toContain("SIGTERM, shutting down");
     } finally {
-      server.child.kill("SIGKILL");
+      await server.stop();
     }
   }, 30_000);
 
   test("exits 0 on SIGINT with no client connected", async () => {
-    const server = spawnServer(BUN, ["src/runtime/bun.ts", "--http-port", "0", "--host", "127.0.0.1"]);
+    const server = spawnServer({ args: ["--http-port", "0", "--host", "127.0.0.1"] });
     try {
       await within(server.url, 15_000, "the server to print its URL");
       server.child.kill("SIGINT");
       expect(await within(server.exited, 5000, "the process to exit")).toBe(0);
     } finally {
-      server.child.kill("SIGKILL");
+      await server.stop();
     }
   }, 30_000);
 
   test("lists every flag with its environment twin on --help and exits 0", async () => {
-    const server = spawnServer(BUN, ["src/runtime/bun.ts", "--help"]);
+    const server = spawnServer({ args: ["--help"] });
     expect(await within(server.exited, 15_000, "--help to exit")).toBe(0);
     for (const flag of ["--http-port", "--host", "--history", "--keepalive", "--retry", "--max-clients", "--max-body", "--trigger-token", "--cors-origin", "--broker", "--redis-url"]) {
       expect(server.output()).toContain(flag);
@@ -52,14 +50,14 @@ describe("bun run server (the Bun entry as a process)", () => {
   ];
   for (const [name, args, env, reason] of badStarts) {
     test(`exits 2 with a one-line reason for ${name}`, async () => {
-      const server = spawnServer(BUN, ["src/runtime/bun.ts", ...args], env);
+      const server = spawnServer({ args, env });
       try {
         expect(await within(server.exited, 15_000, "the process to exit")).toBe(2);
         const lines = server.output().trim().split("\n");
         expect(lines.length).toBe(1);
         expect(lines[0]).toMatch(reason);
       } finally {
-        server.child.kill("SIGKILL");
+        await server.stop();
       }
     }, 30_000);
   }

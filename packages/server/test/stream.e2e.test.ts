@@ -1,6 +1,7 @@
 import { EventSource } from "eventsource";
 import { describe, expect, test } from "vitest";
-import { openStream, trigger, waitFor, withServer } from "./support/server.ts";
+import { Changes } from "./support/changes.ts";
+import { openStream, trigger, withServer } from "./support/server.ts";
 
 interface Received {
   type: string;
@@ -8,12 +9,14 @@ interface Received {
   lastEventId: string;
 }
 
-/** An `eventsource` (WHATWG EventSource) client recording connected and message events. */
-function listen(url: URL, path = "/events/stream"): { source: EventSource; received: Received[]; open: Promise<void> } {
+/** An `eventsource` (WHATWG EventSource) client recording connected, message and gap events. */
+function listen(url: URL, path = "/events/stream"): { source: EventSource; received: Received[]; open: Promise<void>; changes: Changes } {
   const source = new EventSource(new URL(path, url).href);
   const received: Received[] = [];
+  const changes = new Changes();
   const record = (event: MessageEvent): void => {
     received.push({ type: event.type, data: String(event.data), lastEventId: event.lastEventId });
+    changes.notify();
   };
   source.addEventListener("connected", record);
   source.addEventListener("message", record);
@@ -22,7 +25,7 @@ function listen(url: URL, path = "/events/stream"): { source: EventSource; recei
     source.addEventListener("connected", () => resolve(), { once: true });
     source.addEventListener("error", () => reject(new Error("EventSource failed to connect")), { once: true });
   });
-  return { source, received, open };
+  return { source, received, open, changes };
 }
 
 describe("GET /events/stream", () => {
@@ -68,7 +71,7 @@ describe("GET /events/stream", () => {
         for (const message of ["one", "two", "three"]) results.push(await trigger(url, message));
         expect(results.map((r) => r.body.clients)).toEqual([3, 3, 3]);
         expect(results[0]?.body.status).toBe("Event broadcast to 3 clients");
-        await waitFor(() => a.received.length >= 4 && b.received.length >= 4, "three messages at both EventSources");
+        await Promise.all([a, b].map(({ changes, received }) => changes.until(() => received.length >= 4, "three messages at both EventSources")));
         await c.waitForEvents("message", 3);
         for (const client of [a, b]) {
           const messages = client.received.filter((e) => e.type === "message");
@@ -91,7 +94,7 @@ describe("GET /events/stream", () => {
         await a.open;
         const message = 'line 1\nline 2\r\nline 3\r"quoted" <script>alert(1)</script> \u2028 é 🎉';
         await trigger(url, message);
-        await waitFor(() => a.received.some((e) => e.type === "message"), "the message");
+        await a.changes.until(() => a.received.some((e) => e.type === "message"), "the message");
         const event = a.received.find((e) => e.type === "message");
         expect(JSON.parse(event?.data ?? "")).toEqual({ message });
       } finally {
@@ -141,7 +144,7 @@ describe("GET /events/stream", () => {
     await withServer({ keepAliveMs: 50 }, async (url) => {
       const stream = await openStream(url);
       try {
-        await waitFor(() => stream.comments.length >= 2, "two keepalive comments", 3000);
+        await stream.until(() => stream.comments.length >= 2, "two keepalive comments", 3000);
       } finally {
         stream.close();
       }

@@ -5,6 +5,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { createParser, type SseMessage } from "@events/sse-core";
+import { Changes } from "./changes.ts";
 
 /** One raw stream. */
 export interface RawStream {
@@ -16,6 +17,8 @@ export interface RawStream {
   ended: boolean;
   /** Body bytes received (after dechunking). */
   bodyBytes: number;
+  /** Waits until `condition` holds, checked after each event and when the connection ends. */
+  until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
 }
 
 /** Decodes `Transfer-Encoding: chunked` incrementally. */
@@ -51,8 +54,21 @@ function createDechunker(onData: (bytes: Uint8Array) => void): (bytes: Uint8Arra
 /** Opens `GET /events/stream` on a raw socket. */
 export function openRawStream(url: URL, options: { lastEventId?: string } = {}): RawStream {
   const socket = connect(Number(url.port), url.hostname);
-  const stream: RawStream = { socket, events: [], head: undefined, ended: false, bodyBytes: 0 };
-  const parser = createParser({ onEvent: (event) => stream.events.push(event) });
+  const changes = new Changes();
+  const stream: RawStream = {
+    socket,
+    events: [],
+    head: undefined,
+    ended: false,
+    bodyBytes: 0,
+    until: (condition, what, timeoutMs) => changes.until(condition, what, timeoutMs),
+  };
+  const parser = createParser({
+    onEvent: (event) => {
+      stream.events.push(event);
+      changes.notify();
+    },
+  });
   const dechunk = createDechunker((bytes) => {
     stream.bodyBytes += bytes.length;
     parser.feed(bytes);
@@ -67,12 +83,12 @@ export function openRawStream(url: URL, options: { lastEventId?: string } = {}):
     const rest = data.subarray(data.length - (headBuffer.length - end - 4));
     if (rest.length > 0) dechunk(rest);
   });
-  socket.on("close", () => {
+  const markEnded = (): void => {
     stream.ended = true;
-  });
-  socket.on("error", () => {
-    stream.ended = true;
-  });
+    changes.notify();
+  };
+  socket.on("close", markEnded);
+  socket.on("error", markEnded);
   const lastEventId = options.lastEventId === undefined ? "" : `Last-Event-ID: ${options.lastEventId}\r\n`;
   socket.write(`GET /events/stream HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n${lastEventId}\r\n`);
   return stream;

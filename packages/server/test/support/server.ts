@@ -1,8 +1,11 @@
 /**
- * Test support: a real server on an ephemeral loopback port, an SSE reader over `fetch`
- * built on sse-core's parser, and bounded waits.
+ * Test support: a real server in the test's process on an ephemeral loopback port (the Bun
+ * entry's `startBunServer`), and an SSE reader over `fetch` built on sse-core's parser whose
+ * waits wake on each event, not on a timer. For the server as a child process, see
+ * `server-process.ts`.
  */
 import { createParser, type SseMessage } from "@events/sse-core";
+import { Changes } from "./changes.ts";
 import type { ServerOptions } from "../../src/options.ts";
 import { type BunServeOptions, startBunServer } from "../../src/runtime/bun.ts";
 
@@ -23,15 +26,6 @@ export async function withServer<T>(
   }
 }
 
-/** Resolves when `condition` holds, polling; rejects with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** One open stream read with `fetch` and sse-core's parser. */
 export interface StreamReader {
   readonly response: Response;
@@ -47,6 +41,8 @@ export interface StreamReader {
   messages(): string[];
   /** Waits until at least `count` events of `type` arrived. */
   waitForEvents(type: string, count: number, timeoutMs?: number): Promise<SseMessage[]>;
+  /** Waits until `condition` holds, checked after each event, comment and the end of the body. */
+  until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Disconnects. */
   close(): void;
 }
@@ -64,10 +60,17 @@ export async function openStream(
   const events: SseMessage[] = [];
   const retries: number[] = [];
   const comments: string[] = [];
+  const changes = new Changes();
   const parser = createParser({
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+      changes.notify();
+    },
     onRetry: (ms) => retries.push(ms),
-    onComment: (text) => comments.push(text),
+    onComment: (text) => {
+      comments.push(text);
+      changes.notify();
+    },
   });
   const closed = (async (): Promise<"ended" | "errored"> => {
     if (response.body === null) return "ended";
@@ -82,6 +85,7 @@ export async function openStream(
       return "errored";
     }
   })();
+  void closed.then(() => changes.notify());
   return {
     response,
     events,
@@ -90,9 +94,10 @@ export async function openStream(
     closed,
     messages: () => events.filter((e) => e.type === "message").map((e) => (JSON.parse(e.data) as { message: string }).message),
     async waitForEvents(type, count, timeoutMs = 5000) {
-      await waitFor(() => events.filter((e) => e.type === type).length >= count, `${count} "${type}" events`, timeoutMs);
+      await changes.until(() => events.filter((e) => e.type === type).length >= count, `${count} "${type}" events`, timeoutMs);
       return events.filter((e) => e.type === type);
     },
+    until: (condition, what, timeoutMs) => changes.until(condition, what, timeoutMs),
     close: () => controller.abort(),
   };
 }
