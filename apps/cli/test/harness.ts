@@ -3,13 +3,13 @@
 import { existsSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { resolve } from "node:path";
+import { withServerProcess } from "../../../packages/server/test/support/server-process.ts";
 
 const CLI_DIR = resolve(import.meta.dir, "..");
-const REPO_DIR = resolve(CLI_DIR, "../..");
 /** The binary under test, written by `bun run build:cli`. */
 export const CLI_BINARY: string = resolve(CLI_DIR, "dist/events-cli");
 /** The server the tests start; EVENTS_CLI_TEST_SERVER points them at another entry taking `--http-port`. */
-const SERVER_ENTRY = process.env.EVENTS_CLI_TEST_SERVER ?? resolve(REPO_DIR, "packages/server/src/runtime/bun.ts");
+const SERVER_ENTRY = process.env.EVENTS_CLI_TEST_SERVER ?? resolve(CLI_DIR, "../../packages/server/src/runtime/bun.ts");
 
 /** Fails clearly when the binary was not built (the package's `test` script builds it first). */
 export function requireBinary(): string {
@@ -128,45 +128,19 @@ export interface ServerOptions {
 
 /**
  * Runs `body` against a real server process (`packages/server/src/runtime/bun.ts` on an
- * ephemeral loopback port, `retry:` 200 ms so resumes are quick), stopped afterwards.
+ * ephemeral loopback port, `retry:` 200 ms so resumes are quick), stopped afterwards with
+ * SIGTERM (SIGKILL after 6 s). The server package's shared helper does the spawning.
  */
 export async function withServer<T>(body: (url: string) => Promise<T>, options: ServerOptions = {}): Promise<T> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: the server package provides it`);
-  const server = Bun.spawn(
-    ["bun", SERVER_ENTRY, "--http-port", "0", "--host", "127.0.0.1", "--retry", "200", ...(options.args ?? [])],
-    { cwd: REPO_DIR, env: cleanEnv(), stdin: "ignore", stdout: "pipe", stderr: "pipe" },
+  return await withServerProcess(
+    {
+      entry: SERVER_ENTRY,
+      args: ["--http-port", "0", "--host", "127.0.0.1", "--retry", "200", ...(options.args ?? [])],
+      inheritEnv: false,
+    },
+    (server) => body(server.listening.origin),
   );
-  try {
-    const url = await listeningUrl(server.stdout, 20_000);
-    if (url === undefined) throw new Error(`the server did not start: ${await new Response(server.stderr).text()}`);
-    return await body(url);
-  } finally {
-    server.kill("SIGTERM");
-    const stopped = await Promise.race([server.exited, Bun.sleep(6_000).then(() => "timeout" as const)]);
-    if (stopped === "timeout") server.kill("SIGKILL");
-  }
-}
-
-/** Reads the server's stdout until it prints `listening on http://host:port/`; the origin, or undefined. */
-async function listeningUrl(stdout: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string | undefined> {
-  const reader = stdout.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const timer = setTimeout(() => void reader.cancel(), timeoutMs);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return undefined;
-      text += decoder.decode(value, { stream: true });
-      const match = /listening on (https?:\/\/[^/\s]+)/.exec(text);
-      if (match?.[1] !== undefined) return match[1];
-    }
-  } finally {
-    clearTimeout(timer);
-    // Keep draining so the server never blocks on a full pipe.
-    reader.releaseLock();
-    void stdout.pipeTo(new WritableStream()).catch(() => {});
-  }
 }
 
 /** A TCP proxy in front of `targetUrl` that can cut every open connection at once. */

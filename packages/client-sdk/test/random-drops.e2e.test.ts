@@ -3,7 +3,6 @@ import { describe, expect, test } from "vitest";
 import { consume, statusLog } from "./test-support/consume.ts";
 import { startFlakyProxy } from "./test-support/flaky-proxy.ts";
 import { withServer } from "./test-support/server-process.ts";
-import { waitFor } from "./test-support/wait.ts";
 
 const COUNT = 500;
 
@@ -19,13 +18,13 @@ describe("stream through connections cut at random", () => {
       const stream = flaky.stream();
       const consumer = consume(stream);
       try {
-        await waitFor("the connected event", () => consumer.events.some((event) => event.type === "connected"));
+        await consumer.until(() => consumer.events.some((event) => event.type === "connected"), "the connected event");
         const expected: string[] = [];
         for (let index = 0; index < COUNT; index += 1) {
           expected.push(`event ${index}`);
           await direct.trigger(`event ${index}`);
         }
-        await waitFor(`${COUNT} events (seed ${seed})`, () => consumer.messages.length >= COUNT, 90_000);
+        await consumer.until(() => consumer.messages.length >= COUNT, `${COUNT} events (seed ${seed})`, 90_000);
         expect(consumer.messages).toEqual(expected);
         expect(consumer.events.some((event) => event.type === "gap")).toBe(false);
         expect(proxy.cuts).toBeGreaterThan(COUNT / 10);

@@ -2,28 +2,27 @@ import { createEventsClient } from "@events/client-sdk";
 import { describe, expect, test } from "vitest";
 import { consume, statusLog } from "./test-support/consume.ts";
 import { startServer } from "./test-support/server-process.ts";
-import { waitFor } from "./test-support/wait.ts";
 
 describe("stream against the real server", () => {
   test("keeps going when the server is killed and restarted mid-stream, reporting the gap", async () => {
     let server = await startServer();
-    const { statuses, onStatus } = statusLog();
+    const { statuses, onStatus, until: untilStatus } = statusLog();
     const client = createEventsClient(server.url, { reconnect: { initialDelayMs: 50, maxDelayMs: 250 }, onStatus });
     const stream = client.stream();
     const consumer = consume(stream);
     try {
-      await waitFor("the connected event", () => consumer.events.some((event) => event.type === "connected"));
+      await consumer.until(() => consumer.events.some((event) => event.type === "connected"), "the connected event");
       await client.trigger("before 1");
       const second = await client.trigger("before 2");
-      await waitFor("the events before the restart", () => consumer.messages.length === 2);
+      await consumer.until(() => consumer.messages.length === 2, "the events before the restart");
       expect(stream.lastEventId).toBe(second.id);
 
       await server.kill();
-      await waitFor("a reconnect attempt", () => statuses.some((status) => status.state === "reconnecting"));
+      await untilStatus(() => statuses.some((status) => status.state === "reconnecting"), "a reconnect attempt");
       server = await startServer(server.port);
-      await waitFor("the gap after the restart", () => consumer.events.some((event) => event.type === "gap"));
+      await consumer.until(() => consumer.events.some((event) => event.type === "gap"), "the gap after the restart");
       const after = await client.trigger("after 1");
-      await waitFor("the event after the restart", () => consumer.messages.length === 3);
+      await consumer.until(() => consumer.messages.length === 3, "the event after the restart");
 
       expect(consumer.messages).toEqual(["before 1", "before 2", "after 1"]);
       // The restarted server's history starts empty: it greets, reports the gap, then streams live.
