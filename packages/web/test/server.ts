@@ -1,10 +1,10 @@
 /**
- * The real events server for the e2e tests: the server package's `createApp`, served
- * in-process by `Bun.serve` on an ephemeral loopback port, with this package's built page
- * (`dist/`) at `/`.
+ * The real events server for the e2e tests: the server package's shared in-process helper
+ * (its Bun entry's `startBunServer` on an ephemeral loopback port), with this package's
+ * built page (`dist/`) at `/`.
  */
 import { fileURLToPath } from "node:url";
-import { createApp } from "@events/server";
+import { withServer as withEventsServer } from "../../server/test/support/server.ts";
 
 /** The built page (`bun run build` writes it; the `test` script builds first). */
 const WEB_ROOT = fileURLToPath(new URL("../dist/", import.meta.url));
@@ -31,32 +31,24 @@ export interface TestServerOptions {
 
 /** Starts a server, runs `body`, and always stops the server (streams end, then sockets close). */
 export async function withServer<T>(options: TestServerOptions, body: (server: TestServer) => Promise<T>): Promise<T> {
-  const shutdown = new AbortController();
-  const app = await createApp({
+  const serverOptions = {
     webRoot: WEB_ROOT,
     retryMs: TEST_RETRY_MS,
-    triggerToken: options.triggerToken ?? false,
+    triggerToken: options.triggerToken ?? (false as const),
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
-    signal: shutdown.signal,
-  });
-  // idleTimeout 0: an open event stream must never be cut by Bun's idle timer.
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 0, fetch: (request) => app.fetch(request) });
-  const url = `http://127.0.0.1:${server.port}/`;
+  };
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (options.triggerToken) headers.Authorization = `Bearer ${options.triggerToken}`;
-  try {
-    return await body({
-      url,
-      port: server.port ?? 0,
+  return await withEventsServer(serverOptions, (url) =>
+    body({
+      url: url.href,
+      port: Number(url.port),
       async trigger(message: string): Promise<string> {
         const response = await fetch(new URL("events/trigger", url), { method: "POST", headers, body: JSON.stringify({ message }) });
         if (!response.ok) throw new Error(`trigger failed: ${response.status} ${await response.text()}`);
         const { id } = (await response.json()) as { id: string };
         return id;
       },
-    });
-  } finally {
-    shutdown.abort();
-    await server.stop(true);
-  }
+    }),
+  );
 }
