@@ -3,22 +3,13 @@
 import { SseError } from "@events/sse-core";
 import { Elysia } from "elysia";
 import { describe, expect, test } from "vitest";
-import { FakeBroker } from "../../../test/support/fake-broker.ts";
 import { errorOf, postTrigger, request } from "../../../test/support/handle.ts";
+import { createTestService } from "../../../test/support/test-service.ts";
 import { createEventsModule } from "./index.ts";
-import { EventsService } from "./service.ts";
 
 /** The module on a fake broker, with the trigger token "tok". */
 function eventsModule() {
-  const broker = new FakeBroker();
-  const service = new EventsService({
-    broker,
-    keepAlive: false,
-    retryMs: 1000,
-    maxClients: 5,
-    maxBufferBytes: 1 << 20,
-    signal: new AbortController().signal,
-  });
+  const { service, broker } = createTestService();
   const internalErrors: unknown[] = [];
   const module = createEventsModule({ service, maxBodyBytes: 1024, triggerToken: "tok", onInternalError: (error) => internalErrors.push(error) });
   return { module, broker, service, internalErrors };

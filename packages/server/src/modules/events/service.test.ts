@@ -1,25 +1,8 @@
 import { createParser, SseError, type SseMessage } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
-import { FakeBroker, type FakeBrokerOptions } from "../../../test/support/fake-broker.ts";
+import { createTestService as serviceOn, type TestService } from "../../../test/support/test-service.ts";
 import { HttpError } from "../../errors.ts";
-import { EventsService, type EventsServiceOptions, STREAM_HEADERS } from "./service.ts";
-
-function serviceOn(
-  { fake, ...options }: Omit<Partial<EventsServiceOptions>, "broker" | "signal"> & { fake?: FakeBrokerOptions } = {},
-): { service: EventsService; broker: FakeBroker; shutdown: AbortController } {
-  const broker = new FakeBroker(fake);
-  const shutdown = new AbortController();
-  const service = new EventsService({
-    broker,
-    keepAlive: false,
-    retryMs: 2500,
-    maxClients: 10,
-    maxBufferBytes: 1 << 20,
-    signal: shutdown.signal,
-    ...options,
-  });
-  return { service, broker, shutdown };
-}
+import { STREAM_HEADERS } from "./service.ts";
 
 /** Reads a stream body until it holds `count` events, or ends. */
 async function readEvents(body: ReadableStream<Uint8Array>, count: number): Promise<{ events: SseMessage[]; retries: number[]; ended: boolean }> {
@@ -81,15 +64,22 @@ describe("EventsService.openStream", () => {
     expect([...service.stats.streamsClosed]).toEqual([["cancelled", 1]]);
   });
 
-  test("ends a stream the broker ends, counted as broker-closed", async () => {
-    const { service, broker } = serviceOn();
-    const body = service.openStream().body!;
-    await readEvents(body, 1);
-    broker.end();
-    expect((await readEvents(body, 1)).ended).toBe(true);
-    expect(service.stats.clients).toBe(0);
-    expect(service.stats.streamsClosed.get("broker-closed")).toBe(1);
-  });
+  const endings = [
+    ["the broker ends it", "broker-closed", ({ broker }) => broker.end()],
+    ["the server shuts down", "aborted", ({ shutdown }) => shutdown.abort()],
+  ] as const satisfies readonly (readonly [string, string, (test: TestService) => void])[];
+  for (const [when, reason, end] of endings) {
+    test(`ends a stream when ${when}, counted as ${reason}`, async () => {
+      const serving = serviceOn();
+      const { service } = serving;
+      const body = service.openStream().body!;
+      await readEvents(body, 1);
+      end(serving);
+      expect((await readEvents(body, 1)).ended).toBe(true);
+      expect(service.stats.clients).toBe(0);
+      expect([...service.stats.streamsClosed]).toEqual([[reason, 1]]);
+    });
+  }
 
   test("opens a stream while the broker is down: retry: then a clean end, counted as broker-unavailable", async () => {
     const { service, broker } = serviceOn();
@@ -102,15 +92,6 @@ describe("EventsService.openStream", () => {
     expect([...service.stats.streamsClosed]).toEqual([["broker-unavailable", 1]]);
   });
 
-  test("ends every stream at shutdown, counted as aborted", async () => {
-    const { service, shutdown } = serviceOn();
-    const body = service.openStream().body!;
-    await readEvents(body, 1);
-    shutdown.abort();
-    expect((await readEvents(body, 1)).ended).toBe(true);
-    expect(service.stats.streamsClosed.get("aborted")).toBe(1);
-    expect(service.stats.clients).toBe(0);
-  });
 
   test("adds delivered events to the stream counters", async () => {
     const { service } = serviceOn();
