@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { REDIS_REQUIRED, waitFor } from "./support/redis.ts";
+import { REDIS_REQUIRED } from "./support/redis.ts";
 import { REDIS_SERVER_AVAILABLE, withPrivateRedis } from "./support/redis-server.ts";
 import { DENO_AVAILABLE, openStream, trigger, triggerOk, waitUntil, withNodes } from "./support/server-node.ts";
 
@@ -23,7 +23,7 @@ describe("several server nodes on one Redis", () => {
           try {
             const ids: string[] = [];
             for (let index = 0; index < 20; index += 1) ids.push(await triggerOk(index % 4 === 3 ? b : a, `m${index}`));
-            await waitFor("20 messages on both nodes", () => onA.messageIds().length === 20 && onB.messageIds().length === 20);
+            await Promise.all([onA, onB].map((client) => client.until(() => client.messageIds().length === 20, "20 messages on both nodes")));
             expect(onA.messageIds()).toEqual(ids);
             expect(onB.messageIds()).toEqual(ids);
             const messages = onB.events.filter((event) => event.type === "message").map((event) => JSON.parse(event.data));
@@ -52,7 +52,7 @@ describe("several server nodes on one Redis", () => {
             try {
               const ids: string[] = [];
               for (let index = 0; index < 10; index += 1) ids.push(await triggerOk(index % 2 === 0 ? onBun : onDeno, `m${index}`));
-              await waitFor("10 messages on both nodes", () => bunClient.messageIds().length === 10 && denoClient.messageIds().length === 10);
+              await Promise.all([bunClient, denoClient].map((client) => client.until(() => client.messageIds().length === 10, "10 messages on both nodes")));
               expect(bunClient.messageIds()).toEqual(ids);
               expect(denoClient.messageIds()).toEqual(ids);
             } finally {
@@ -76,15 +76,15 @@ describe("several server nodes on one Redis", () => {
           const triggered: string[] = [];
           const first = await openStream(a);
           for (let index = 0; index < 5; index += 1) triggered.push(await triggerOk(a, `a${index}`));
-          await waitFor("the events triggered on A", () => first.messageIds().length === 5);
+          await first.until(() => first.messageIds().length === 5, "the events triggered on A");
           // Events keep coming on B while A dies and the client moves over.
           let keepTriggering = true;
           const onB = (async (): Promise<void> => {
             for (let index = 0; keepTriggering || index < 10; index += 1) triggered.push(await triggerOk(b, `b${index}`));
           })();
-          await waitFor("B's events to reach the client on A", () => first.messageIds().length >= 7);
+          await first.until(() => first.messageIds().length >= 7, "B's events to reach the client on A");
           await a.kill();
-          await waitFor("the stream on A to end", () => first.ended);
+          await first.until(() => first.ended, "the stream on A to end");
           const lastSeen = first.events.at(-1)?.lastEventId as string;
           const resumed = await openStream(b, lastSeen);
           try {
@@ -92,7 +92,7 @@ describe("several server nodes on one Redis", () => {
             keepTriggering = false;
             await onB;
             const newest = triggered.at(-1) as string;
-            await waitFor("the newest event on the resumed stream", () => resumed.messageIds().at(-1) === newest);
+            await resumed.until(() => resumed.messageIds().at(-1) === newest, "the newest event on the resumed stream");
             const received = [...first.messageIds(), ...resumed.messageIds()];
             expect(received).toEqual(triggered);
           } finally {
@@ -115,7 +115,7 @@ describe("several server nodes on one Redis", () => {
           for (let index = 0; index < 250; index += 1) ids.push(await triggerOk(a, `m${index}`));
           const client = await openStream(a, ids[0]);
           try {
-            await waitFor("the newest event", () => client.messageIds().at(-1) === ids.at(-1));
+            await client.until(() => client.messageIds().at(-1) === ids.at(-1), "the newest event");
             const gap = client.events.find((event) => event.type === "gap");
             expect(gap).toBeDefined();
             expect(JSON.parse(gap?.data ?? "{}")).toMatchObject({ requestedId: ids[0], reason: "too-old" });
@@ -141,7 +141,7 @@ describe("several server nodes on one Redis", () => {
           const onB = await openStream(b);
           try {
             const before = await triggerOk(a, "before");
-            await waitFor("the first event on both nodes", () => onA.messageIds().length === 1 && onB.messageIds().length === 1);
+            await Promise.all([onA, onB].map((client) => client.until(() => client.messageIds().length === 1, "the first event on both nodes")));
 
             await redis.kill();
             const down = await trigger(a, "while down");
@@ -153,7 +153,7 @@ describe("several server nodes on one Redis", () => {
             // B is resumed from below, so it too must have reconnected before the assertions.
             await waitUntil(async () => (await fetch(`${b.url}/healthz`)).status === 200, 20_000, "node B to see Redis again");
             const after = await triggerOk(a, "after");
-            await waitFor("the new event on both nodes", () => onA.messageIds().length === 2 && onB.messageIds().length === 2);
+            await Promise.all([onA, onB].map((client) => client.until(() => client.messageIds().length === 2, "the new event on both nodes")));
             expect(onA.messageIds()).toEqual([before, after]);
             expect(onB.messageIds()).toEqual([before, after]);
             expect(onA.ended || onB.ended).toBe(false);
@@ -161,7 +161,7 @@ describe("several server nodes on one Redis", () => {
             // The restarted Redis has none of the old history: resuming from it is a gap.
             const resumed = await openStream(b, before);
             try {
-              await waitFor("the replay", () => resumed.messageIds().includes(after));
+              await resumed.until(() => resumed.messageIds().includes(after), "the replay");
               const gap = resumed.events.find((event) => event.type === "gap");
               expect(JSON.parse(gap?.data ?? "{}")).toMatchObject({ requestedId: before, reason: "other-epoch" });
             } finally {

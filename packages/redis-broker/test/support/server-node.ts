@@ -1,16 +1,12 @@
 /**
- * Starts real server processes (`packages/server/src/runtime/bun.ts`) on spare loopback
- * ports, and talks to them: trigger, health, and SSE streams parsed with sse-core's parser.
+ * Starts real server processes (the Bun or Deno entry, through the server package's shared
+ * `test/support/server-process.ts`) on ephemeral loopback ports, and talks to them: trigger,
+ * health, and SSE streams parsed with sse-core's parser.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import { createParser, type SseMessage } from "@events/sse-core";
-import { sparePort } from "./redis-server.ts";
-import { waitFor } from "./redis.ts";
-
-const SERVER_ENTRY = fileURLToPath(new URL("../../../server/src/runtime/bun.ts", import.meta.url));
-const DENO_SERVER_ENTRY = fileURLToPath(new URL("../../../server/src/runtime/deno.ts", import.meta.url));
-const DENO_CONFIG = fileURLToPath(new URL("../../../../deno.json", import.meta.url));
+import { Changes } from "../../../server/test/support/changes.ts";
+import { startServerProcess } from "../../../server/test/support/server-process.ts";
 
 /** Whether a `deno` binary is on the PATH (for nodes on the Deno entry). */
 export const DENO_AVAILABLE: boolean = spawnSync("deno", ["--version"], { timeout: 10_000 }).status === 0;
@@ -31,40 +27,27 @@ export interface ServerNodeOptions {
   readonly runtime?: "bun" | "deno";
 }
 
-async function startNode(options: ServerNodeOptions): Promise<{ node: ServerNode; child: ChildProcess }> {
-  const port = await sparePort();
-  const flags = ["--broker", "redis", "--redis-url", options.redisUrl, "--http-port", String(port), "--host", "127.0.0.1"];
+/**
+ * Starts a node through the server package's shared helper, then waits until its
+ * `/healthz` says the broker reached Redis (a figure with no event to await: polled).
+ */
+async function startNode(options: ServerNodeOptions): Promise<ServerNode> {
+  const flags = ["--broker", "redis", "--redis-url", options.redisUrl, "--http-port", "0", "--host", "127.0.0.1"];
   if (options.historySize !== undefined) flags.push("--history", String(options.historySize));
-  const [command, args] =
-    options.runtime === "deno"
-      ? ["deno", ["run", "-A", "--config", DENO_CONFIG, DENO_SERVER_ENTRY, ...flags]]
-      : [process.execPath.includes("bun") ? process.execPath : "bun", [SERVER_ENTRY, ...flags]];
-  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const kill = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.kill("SIGKILL");
-    await exited;
-  };
+  const server = await startServerProcess({ runtime: options.runtime ?? "bun", args: flags }, 60_000);
+  const url = server.listening.origin;
+  const node: ServerNode = { url, kill: async () => void (await server.stop("SIGKILL")) };
   try {
     await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${stderr.slice(-500)}`);
-        return (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200;
-      },
+      async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200,
       20_000,
-      `the server on port ${port} to be healthy (stderr: ${stderr.slice(-300)})`,
+      `the server at ${url} to be healthy (output: ${server.output().slice(-300)})`,
     );
   } catch (error) {
-    await kill();
+    await node.kill();
     throw error;
   }
-  return { node: { url, kill }, child };
+  return node;
 }
 
 /** Resolves once the async `condition` holds; fails after `timeoutMs`. */
@@ -83,15 +66,15 @@ export async function withNodes<T>(
   body: (nodes: ServerNode[]) => Promise<T>,
   runtimes: readonly ("bun" | "deno")[] = [],
 ): Promise<T> {
-  const started: { node: ServerNode; child: ChildProcess }[] = [];
+  const started: ServerNode[] = [];
   try {
     for (let index = 0; index < count; index += 1) {
       const runtime = runtimes[index];
       started.push(await startNode(runtime === undefined ? options : { ...options, runtime }));
     }
-    return await body(started.map(({ node }) => node));
+    return await body(started);
   } finally {
-    await Promise.all(started.map(({ node }) => node.kill()));
+    await Promise.all(started.map((node) => node.kill()));
   }
 }
 
@@ -123,6 +106,8 @@ export interface StreamClient {
   messageIds(): string[];
   /** True once the response ended (server gone or closed it). */
   readonly ended: boolean;
+  /** Resolves once `condition` holds, checked after each event and at the end; rejects after `timeoutMs`. */
+  until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -136,7 +121,13 @@ export async function openStream(node: ServerNode, lastEventId?: string): Promis
     signal: controller.signal,
   });
   if (response.status !== 200 || response.body === null) throw new Error(`stream answered ${response.status}`);
-  const parser = createParser({ onEvent: (event) => events.push(event) });
+  const changes = new Changes();
+  const parser = createParser({
+    onEvent: (event) => {
+      events.push(event);
+      changes.notify();
+    },
+  });
   const reader = response.body.getReader();
   void (async (): Promise<void> => {
     try {
@@ -149,6 +140,7 @@ export async function openStream(node: ServerNode, lastEventId?: string): Promis
       // Aborted by close(), or the server died: either way the stream ended.
     } finally {
       ended = true;
+      changes.notify();
     }
   })();
   const client: StreamClient = {
@@ -157,8 +149,9 @@ export async function openStream(node: ServerNode, lastEventId?: string): Promis
     get ended() {
       return ended;
     },
+    until: (condition, what, timeoutMs = 10_000) => changes.until(condition, what, timeoutMs),
     close: () => controller.abort(),
   };
-  await waitFor("the connected event", () => events.some((event) => event.type === "connected") || ended, 10_000);
+  await client.until(() => events.some((event) => event.type === "connected") || ended, "the connected event");
   return client;
 }
