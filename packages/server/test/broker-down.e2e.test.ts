@@ -1,41 +1,15 @@
-import { connect, createServer } from "node:net";
 import { RedisBroker } from "@events/redis-broker";
 import { describe, expect, test } from "vitest";
+import { freePort } from "./support/free-port.ts";
+import { rawExchange } from "./support/raw-http.ts";
 import { withServer } from "./support/server.ts";
-
-/** A loopback port nobody listens on: a Redis that is down. */
-async function deadPort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Sends `head` on a raw socket and resolves with every byte the server sent once it closes. */
-function exchange(url: URL, head: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(Number(url.port), url.hostname);
-    let answer = "";
-    socket.on("data", (data: Buffer) => {
-      answer += data.toString("latin1");
-    });
-    socket.on("close", () => resolve(answer));
-    socket.on("error", () => undefined);
-    socket.write(head);
-  });
-}
 
 describe("a server whose Redis is down", () => {
   test("answers a new stream 200 with retry: and then ends it cleanly, so EventSource reconnects after retry", async () => {
-    const broker = new RedisBroker({ url: `redis://127.0.0.1:${await deadPort()}`, commandTimeoutMs: 500 });
+    const broker = new RedisBroker({ url: `redis://127.0.0.1:${await freePort()}`, commandTimeoutMs: 500 });
     try {
       await withServer({ retryMs: 2500 }, async (url) => {
-        const answer = await exchange(
+        const answer = await rawExchange(
           url,
           `GET /events/stream HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n`,
         );

@@ -1,23 +1,11 @@
 // The real events server as a child process, for the e2e tests on Bun, Deno and Node: the
 // server package's shared helper (packages/server/test/support/server-process.ts), on a
 // port of the test's choosing so a test can restart the server where it was.
-import { createServer } from "node:net";
 import { startServerProcess } from "../../../server/test/support/server-process.ts";
+import { freePort } from "../../../server/test/support/free-port.ts";
 
 export { repoRoot } from "../../../server/test/support/server-process.ts";
-
-/** A free loopback port: bound to port 0, read, released. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A running server process. */
 export interface ServerProcess {

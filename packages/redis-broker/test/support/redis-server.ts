@@ -3,7 +3,7 @@
  * may kill and restart it without touching the shared Redis.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../../server/test/support/free-port.ts";
 
 /** Whether a `redis-server` binary is on the PATH. */
 export const REDIS_SERVER_AVAILABLE: boolean = spawnSync("redis-server", ["--version"], { timeout: 5000 }).status === 0;
@@ -26,17 +26,7 @@ export interface PrivateRedis {
 }
 
 /** A loopback TCP port nobody listens on right now. */
-export async function sparePort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const sparePort: () => Promise<number> = freePort;
 
 function ping(port: number): boolean {
   const result = spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8", timeout: 2000 });
