@@ -32,7 +32,7 @@ if (process.argv.includes("--if-stale") && existsSync(outfile) && statSync(outfi
 
 mkdirSync(join(cliDir, "dist"), { recursive: true });
 const started = performance.now();
-// --bytecode precompiles the bundle so start-up skips parsing (see bench/RESULTS.md, "CLI").
+// --bytecode precompiles the bundle so start-up skips parsing (see bench/NOTES.md, "CLI").
 // A compiled binary would otherwise load .env and bunfig.toml from whatever directory it
 // runs in: a .env with EVENTS_URL next to an unrelated project must not redirect the CLI.
 const proc = Bun.spawnSync(

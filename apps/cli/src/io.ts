@@ -29,7 +29,7 @@ export interface CliIo {
  * promise settling once its text is written (backpressure for a slow reader). A reader
  * that went away (EPIPE) is reported once through `onBrokenPipe`, never thrown.
  * `Bun.write` rather than `process.stdout`: creating the Node stream added ~9 ms to
- * start-up, more than the rest of `--version` (bench/RESULTS.md, "CLI").
+ * start-up, more than the rest of `--version` (bench/NOTES.md, "CLI").
  */
 export function bunFileSink(file: Bun.BunFile, onBrokenPipe: () => void): TextSink {
   let tail: Promise<void> = Promise.resolve();

@@ -1,10 +1,10 @@
-import type { Broker, GapNotice, SubscriberHandlers, Subscription } from "./broker.ts";
-import { assertValidEventName, encodeEventBytes, encodeRetry } from "./encode.ts";
-import { SseError } from "./errors.ts";
-import { positiveInteger } from "./options.ts";
+import type { Broker } from "./broker.ts";
+import { ClientStream } from "./client-stream.ts";
+import { assertValidEventName, encodeRetry } from "./encode.ts";
 import type { KeepAliveHub } from "./keep-alive.ts";
-import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
-import type { EventId, StoredEvent } from "./types.ts";
+import { positiveInteger } from "./options.ts";
+import type { SharedTicker } from "./shared-ticker.ts";
+import type { EventId } from "./types.ts";
 
 /** Why a client's event stream ended (given to `onClose`). */
 export type EventStreamCloseReason =
@@ -94,6 +94,8 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: Readonly<{
   maxBufferBytes: number;
 }> = Object.freeze({ retryMs: 3000, gapEventName: "gap", keepAlive: false, maxBufferBytes: 1024 * 1024 });
 
+const utf8 = new TextEncoder();
+
 /**
  * Turns a broker subscription into one client's `ReadableStream<Uint8Array>` (a Response body).
  *
@@ -130,9 +132,9 @@ export function createEventStream(broker: Broker, options: EventStreamOptions = 
   assertValidEventName(gapEventName);
   const client = new ClientStream(broker, options, maxBufferBytes, retryFrame, gapEventName);
   // No `pull`: the stream calls it (and settles a promise) after every chunk the runtime reads,
-  // a quarter of the server's CPU in the 1,000-client fan-out benchmark (bench/RESULTS.md).
-  // Frames are pushed as they come; the byte-sized queue tells the lag. High-water mark 0, as
-  // nothing reads desiredSize for pacing: Bun 1.4.5 kept ~7 KB more RSS per idle connection
+  // a quarter of the server's CPU in the 1,000-client fan-out benchmark (bench/NOTES.md).
+  // Frames are pushed as they come; the byte-sized queue tells the lag (and paces a replay).
+  // High-water mark 0, so desiredSize is minus the bytes queued: Bun 1.4.5 kept ~7 KB more RSS per idle connection
   // for a stream whose high-water mark was 1 MiB (13.5 vs 6.8 KB at 10,000 connections).
   return new ReadableStream<Uint8Array>(
     {
@@ -141,246 +143,4 @@ export function createEventStream(broker: Broker, options: EventStreamOptions = 
     },
     { highWaterMark: 0, size: (chunk?: Uint8Array) => chunk?.byteLength ?? 0 },
   );
-}
-
-const utf8 = new TextEncoder();
-
-const EMPTY_FRAME = new Uint8Array(0);
-
-let defaultReplayTicker: SharedTicker | undefined;
-
-/** The process's one replay-feeding timer, made on first use; it runs only while a replay is fed. */
-function sharedReplayTicker(): SharedTicker {
-  defaultReplayTicker ??= createSharedTicker({ name: "replay intervalMs", intervalMs: 10 });
-  return defaultReplayTicker;
-}
-
-/** One client's state. Frames are enqueued whole, so every enqueue is at a frame boundary. */
-class ClientStream {
-  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  #state: "starting" | "open" | "done" = "starting";
-  #subscription: Subscription | undefined;
-  #removeKeepAlive: (() => void) | undefined;
-  /** Frames that arrived while subscribing (gap notice, replay, early live events), written once open. */
-  #early: Uint8Array[] = [];
-  /** Frames waiting to be fed as the client reads: the replay, then live events that came behind it. */
-  #backlog: Uint8Array[] = [];
-  /** Index of the next backlog frame to write. */
-  #backlogAt = 0;
-  /** Backlog frames from this index on are live events (they count as lag while they wait). */
-  #backlogLiveFrom = 0;
-  /** Bytes of live events waiting in the backlog. */
-  #backlogLiveBytes = 0;
-  /** Bytes the client had read at the last keepalive tick while a replay was fed (to tell a stalled reader). */
-  #consumedAtLastTick = -1;
-  #removeFeeder: (() => void) | undefined;
-  readonly #onFeed = (): void => this.#feed();
-  /** Bytes enqueued so far. */
-  #enqueuedBytes = 0;
-  /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
-  #exemptEnd = 0;
-  /** Live bytes queued can pass the limit only once `#enqueuedBytes` passes this: no need to look before. */
-  #checkAt = 0;
-  readonly #handlers: SubscriberHandlers = {
-    onEvent: (event) => this.#onEvent(event),
-    onGap: (gap) => this.#onGap(gap),
-    onClose: () => this.finish("broker-closed"),
-  };
-  readonly #onAbort = (): void => this.finish("aborted");
-  readonly #onKeepAlive = (frame: Uint8Array): void => this.#keepAlive(frame);
-
-  readonly broker: Broker;
-  readonly options: EventStreamOptions;
-  readonly maxBufferBytes: number;
-  readonly retryFrame: Uint8Array | undefined;
-  readonly gapEventName: string;
-
-  constructor(
-    broker: Broker,
-    options: EventStreamOptions,
-    maxBufferBytes: number,
-    retryFrame: Uint8Array | undefined,
-    gapEventName: string,
-  ) {
-    this.broker = broker;
-    this.options = options;
-    this.maxBufferBytes = maxBufferBytes;
-    this.retryFrame = retryFrame;
-    this.gapEventName = gapEventName;
-  }
-
-  async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-    this.#controller = controller;
-    const { signal, lastEventId } = this.options;
-    if (signal?.aborted === true) return this.finish("aborted");
-    signal?.addEventListener("abort", this.#onAbort, { once: true });
-    let subscription: Subscription;
-    try {
-      subscription = await this.broker.subscribe(this.#handlers, lastEventId === undefined ? {} : { lastEventId });
-    } catch (error) {
-      const code = error instanceof SseError ? error.code : undefined;
-      // A broker that is down is a condition, not a bug: an errored body before its first byte
-      // makes the runtime drop the connection with no status line (Bun 1.4.5), and EventSource
-      // gives up for good on a non-200 answer. Opening with retry: and ending cleanly makes it
-      // reconnect after that delay.
-      if (code === "BROKER_UNAVAILABLE") {
-        if (this.retryFrame) this.#write(this.retryFrame);
-        return this.finish("broker-unavailable");
-      }
-      return this.finish(code === "BROKER_CLOSED" ? "broker-closed" : "error", error);
-    }
-    // Cancelled (or aborted) while subscribing.
-    if (this.#state === "done") return subscription.unsubscribe();
-    this.#subscription = subscription;
-    if (this.options.counters) this.options.counters.replayed += subscription.replayed;
-    try {
-      if (this.retryFrame) this.#write(this.retryFrame);
-      const opening = this.options.openingEvent?.({
-        cursor: subscription.cursor,
-        subscriberCount: this.broker.subscriberCount,
-        replayed: subscription.replayed,
-      });
-      if (opening) {
-        const { event, data } = opening;
-        this.#write(encodeEventBytes(event === undefined ? { id: subscription.cursor, data } : { id: subscription.cursor, event, data }));
-      }
-    } catch (error) {
-      return this.finish("error", error);
-    }
-    this.#exemptEnd = this.#enqueuedBytes;
-    this.#checkAt = this.#enqueuedBytes;
-    this.#backlog = this.#early;
-    this.#backlogLiveFrom = this.#backlog.length;
-    this.#early = [];
-    this.#state = "open";
-    if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add(this.#onKeepAlive);
-    this.#feed();
-  }
-
-  /** Ends the stream once: unsubscribes, leaves the keepalive hub, then closes or errors it. */
-  finish(reason: EventStreamCloseReason, error?: unknown): void {
-    if (this.#state === "done") return;
-    this.#state = "done";
-    this.#subscription?.unsubscribe();
-    this.#subscription = undefined;
-    this.#removeKeepAlive?.();
-    this.#removeKeepAlive = undefined;
-    this.#removeFeeder?.();
-    this.#removeFeeder = undefined;
-    this.#backlog = [];
-    this.options.signal?.removeEventListener("abort", this.#onAbort);
-    this.#early = [];
-    const controller = this.#controller;
-    if (controller !== undefined && reason !== "cancelled") {
-      // Erroring drops the queued bytes at once (and makes the runtime abort the response);
-      // closing lets the client read what is queued first.
-      if (reason === "slow-consumer" || reason === "error") controller.error(this.options.quietErrors === true ? undefined : error);
-      else controller.close();
-    }
-    this.options.onClose?.(reason);
-  }
-
-  #onEvent(event: StoredEvent): void {
-    if (this.#state === "done") return;
-    if (this.options.counters) this.options.counters.delivered += 1;
-    this.#push(event.frame);
-  }
-
-  #onGap(gap: GapNotice): void {
-    if (this.#state === "done") return;
-    if (this.options.counters) this.options.counters.gaps += 1;
-    const data = JSON.stringify({ requestedId: gap.requestedId, oldestId: gap.oldestId ?? null, reason: gap.reason });
-    this.#push(encodeEventBytes({ event: this.gapEventName, data }));
-  }
-
-  #push(frame: Uint8Array): void {
-    // Until the opening frames are written, everything waits (in order).
-    if (this.#state === "starting") {
-      this.#early.push(frame);
-      return;
-    }
-    if (this.#backlogAt < this.#backlog.length) {
-      // A replay is still being fed: wait behind it, in order, counted as lag.
-      this.#backlog.push(frame);
-      this.#backlogLiveBytes += frame.byteLength;
-      if (this.#queuedBytes() + this.#backlogLiveBytes > this.maxBufferBytes) this.#disconnectSlowConsumer();
-      return;
-    }
-    this.#write(frame);
-    // Reading the queue size costs a call per frame; lag grows by at most what was written since it was last read.
-    if (this.#enqueuedBytes <= this.#checkAt) return;
-    const live = this.#liveQueuedBytes();
-    if (live > this.maxBufferBytes) this.#disconnectSlowConsumer();
-    else this.#checkAt = this.#enqueuedBytes + (this.maxBufferBytes - live);
-  }
-
-  #write(frame: Uint8Array): void {
-    (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(frame);
-    this.#enqueuedBytes += frame.byteLength;
-  }
-
-  /**
-   * Writes backlog frames while less than half the buffer is queued (the other half is room
-   * for live events), and keeps the shared feeder ticking for this stream until it is empty.
-   */
-  #feed(): void {
-    if (this.#state !== "open") return;
-    const backlog = this.#backlog;
-    const fillTo = this.maxBufferBytes / 2;
-    while (this.#backlogAt < backlog.length && this.#queuedBytes() < fillTo) {
-      const frame = backlog[this.#backlogAt] as Uint8Array;
-      if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
-      this.#backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
-      this.#backlogAt += 1;
-      this.#write(frame);
-    }
-    if (this.#backlogAt < backlog.length) {
-      this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(this.#onFeed);
-      return;
-    }
-    this.#backlog = [];
-    this.#backlogAt = 0;
-    this.#backlogLiveFrom = 0;
-    this.#backlogLiveBytes = 0;
-    this.#consumedAtLastTick = -1;
-    this.#removeFeeder?.();
-    this.#removeFeeder = undefined;
-  }
-
-  #keepAlive(frame: Uint8Array): void {
-    if (this.#state !== "open") return;
-    if (this.#backlogAt < this.#backlog.length) {
-      // A replay is being fed: a client that read nothing of it for a whole interval is stalled.
-      const consumed = this.#enqueuedBytes - this.#queuedBytes();
-      if (consumed === this.#consumedAtLastTick) return this.#disconnectSlowConsumer();
-      this.#consumedAtLastTick = consumed;
-      return;
-    }
-    // Only an idle stream needs it; queued bytes mean the socket is not idle, just slow.
-    if (this.#queuedBytes() > 0) return;
-    this.#write(frame);
-  }
-
-  /** Bytes in the stream's queue: with a high-water mark of 0, desiredSize is minus that. */
-  #queuedBytes(): number {
-    return -(this.#controller?.desiredSize ?? 0);
-  }
-
-  /** Queued bytes less what is left of the opening frames (the queue is FIFO: those go first). */
-  #liveQueuedBytes(): number {
-    const queued = this.#queuedBytes();
-    const exemptLeft = this.#exemptEnd - (this.#enqueuedBytes - queued);
-    return exemptLeft > 0 ? queued - exemptLeft : queued;
-  }
-
-  #disconnectSlowConsumer(): void {
-    if (this.options.counters) this.options.counters.slowConsumerDisconnects += 1;
-    this.finish(
-      "slow-consumer",
-      new SseError(
-        "SLOW_CONSUMER",
-        `slow consumer: more than ${this.maxBufferBytes} bytes queued for this client; it was disconnected and resumes from history with its Last-Event-ID`,
-      ),
-    );
-  }
 }

@@ -122,7 +122,7 @@ export class MemoryBroker implements Broker {
    */
   publish(input: PublishInput): Promise<StoredEvent> {
     // Not an async function: storing is synchronous, and the trigger path pays for every
-    // promise (bench/RESULTS.md). A throw still becomes a rejection.
+    // promise (bench/NOTES.md). A throw still becomes a rejection.
     try {
       return Promise.resolve(this.publishSync(input));
     } catch (error) {

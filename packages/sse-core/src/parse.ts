@@ -115,7 +115,7 @@ export function createParser(callbacks: ParserCallbacks): SseParser {
     if (!decoderMayHold && endsWithAscii) {
       // Nothing pending and no sequence open at the end (an ASCII byte ends any): a one-shot
       // decode gives exactly what a streaming one would, and Deno 2.9 decodes one-shot up to
-      // 3x faster (parser throughput +20-30%, bench/RESULTS.md). Not a second, never-streaming
+      // 3x faster (parser throughput +20-30%, bench/NOTES.md). Not a second, never-streaming
       // decoder for Node 20's fast path: that path is slower than streaming on non-ASCII.
       text = decoder.decode(chunk);
     } else {

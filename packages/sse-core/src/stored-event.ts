@@ -29,7 +29,7 @@ function oneLineFrameLength(id: string, event: string, data: string): number {
 /**
  * A stored event whose frame bytes are encoded on first read of `frame`, then shared by
  * every reader. A publish with no subscriber never pays for the frame (text or bytes: an
- * allocation each, and history would keep the text alive; bench/RESULTS.md);
+ * allocation each, and history would keep the text alive; bench/NOTES.md);
  * `frameLength` is exact all along.
  */
 class LazyFrameEvent implements StoredEvent {
