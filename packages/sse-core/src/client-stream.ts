@@ -22,7 +22,8 @@ function sharedReplayTicker(): SharedTicker {
 /** One client's state. Frames are enqueued whole, so every enqueue is at a frame boundary. */
 export class ClientStream {
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  #state: "starting" | "open" | "done" = "starting";
+  /** `feeding`: open, with a replay (and live events behind it) still waiting in the backlog. */
+  #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
   #removeKeepAlive: (() => void) | undefined;
   /** Frames that arrived while subscribing (gap notice, replay, early live events), written once open. */
@@ -116,7 +117,7 @@ export class ClientStream {
     this.#backlog = this.#early;
     this.#backlogLiveFrom = this.#backlog.length;
     this.#early = [];
-    this.#state = "open";
+    this.#state = "feeding";
     if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add(this.#onKeepAlive);
     this.#feed();
   }
@@ -158,12 +159,13 @@ export class ClientStream {
   }
 
   #push(frame: Uint8Array): void {
-    // Until the opening frames are written, everything waits (in order).
-    if (this.#state === "starting") {
-      this.#early.push(frame);
-      return;
-    }
-    if (this.#backlogAt < this.#backlog.length) {
+    // One comparison on the hot path: only a stream still starting or feeding a replay waits.
+    if (this.#state !== "open") {
+      // Until the opening frames are written, everything waits (in order).
+      if (this.#state === "starting") {
+        this.#early.push(frame);
+        return;
+      }
       // A replay is still being fed: wait behind it, in order, counted as lag.
       this.#backlog.push(frame);
       this.#backlogLiveBytes += frame.byteLength;
@@ -188,13 +190,13 @@ export class ClientStream {
    * for live events), and keeps the shared feeder ticking for this stream until it is empty.
    */
   #feed(): void {
-    if (this.#state !== "open") return;
+    if (this.#state !== "feeding") return;
     const backlog = this.#backlog;
     const fillTo = this.maxBufferBytes / 2;
     while (this.#backlogAt < backlog.length && this.#queuedBytes() < fillTo) {
       const frame = backlog[this.#backlogAt] as Uint8Array;
       if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
-      this.#backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
+      backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
       this.#backlogAt += 1;
       this.#write(frame);
     }
@@ -209,11 +211,11 @@ export class ClientStream {
     this.#consumedAtLastTick = -1;
     this.#removeFeeder?.();
     this.#removeFeeder = undefined;
+    this.#state = "open";
   }
 
   #keepAlive(frame: Uint8Array): void {
-    if (this.#state !== "open") return;
-    if (this.#backlogAt < this.#backlog.length) {
+    if (this.#state === "feeding") {
       // A replay is being fed: a client that read nothing of it for a whole interval is stalled.
       const consumed = this.#enqueuedBytes - this.#queuedBytes();
       if (consumed === this.#consumedAtLastTick) return this.#disconnectSlowConsumer();
@@ -221,7 +223,7 @@ export class ClientStream {
       return;
     }
     // Only an idle stream needs it; queued bytes mean the socket is not idle, just slow.
-    if (this.#queuedBytes() > 0) return;
+    if (this.#state !== "open" || this.#queuedBytes() > 0) return;
     this.#write(frame);
   }
 
