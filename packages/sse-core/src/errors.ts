@@ -12,7 +12,11 @@ export type SseErrorCode =
    * been stored. Retry with the same `idempotencyKey` to store it at most once.
    */
   | "PUBLISH_UNCONFIRMED"
-  | "SLOW_CONSUMER";
+  | "SLOW_CONSUMER"
+  /** A topic name breaks the topic rules (or is a pattern where a topic is needed). */
+  | "INVALID_TOPIC"
+  /** A subscription pattern is not a topic, `<topic>/*` or `*`. */
+  | "INVALID_TOPIC_PATTERN";
 
 /**
  * The one error class of `@events/sse-core`. Thrown for invalid wire input given to the

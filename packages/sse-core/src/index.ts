@@ -41,3 +41,13 @@ export {
 } from "./event-stream.ts";
 export { createParser, type ParserCallbacks, type SseParser } from "./parse.ts";
 export { SseParserStream, type SseParserStreamOptions } from "./parse-stream.ts";
+export {
+  DEFAULT_TOPIC,
+  MAX_TOPIC_LENGTH,
+  assertValidTopic,
+  formatTopicPattern,
+  matchesTopic,
+  parseTopicPattern,
+  type TopicPattern,
+} from "./topic.ts";
+export { TopicIndex } from "./topic-index.ts";

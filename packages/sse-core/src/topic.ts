@@ -1,0 +1,170 @@
+import { SseError, describeValue } from "./errors.ts";
+
+/** The topic a stream without `topic` subscribes to and `POST /events/trigger` publishes to. */
+export const DEFAULT_TOPIC = "events";
+
+/** The most characters a topic name may have (all ASCII, so also the most bytes). */
+export const MAX_TOPIC_LENGTH = 200;
+
+/**
+ * What a subscription asks for, from {@link parseTopicPattern}:
+ * - `exact`: the one topic `topic`;
+ * - `prefix`: every topic under `prefix` at any depth (`"orders/*"` → prefix `"orders"`
+ *   matches `orders/42` and `orders/42/lines`, never `orders` itself);
+ * - `all`: every topic (`"*"`).
+ */
+export type TopicPattern =
+  | { readonly kind: "exact"; readonly topic: string }
+  | { readonly kind: "prefix"; readonly prefix: string }
+  | { readonly kind: "all" };
+
+/** Why a name is not a topic: the rule it breaks and how to fix it. */
+interface TopicProblem {
+  readonly rule: string;
+  readonly fix: string;
+}
+
+const ALLOWED = "ASCII letters, digits and - . _ ~ : @ /";
+
+/**
+ * Character codes allowed in a topic: A-Z a-z 0-9 and `-._~:@/`. ASCII only, on purpose:
+ * one spelling per topic (no Unicode normalisation: NFC and NFD "é" would be two topics that
+ * look alike), nothing to escape in a URL path segment, a query or a Redis key, and
+ * 200 characters are 200 bytes.
+ */
+const ALLOWED_CODES: Uint8Array = (() => {
+  const table = new Uint8Array(128);
+  const ranges: ReadonlyArray<readonly [string, string]> = [["A", "Z"], ["a", "z"], ["0", "9"]];
+  for (const [from, to] of ranges) {
+    for (let code = from.charCodeAt(0); code <= to.charCodeAt(0); code++) table[code] = 1;
+  }
+  for (const char of "-._~:@/") table[char.charCodeAt(0)] = 1;
+  return table;
+})();
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** Checks `name` against the topic rules without throwing; `undefined` when it is a topic. */
+function findTopicProblem(name: string): TopicProblem | undefined {
+  if (name.length === 0 || name.length > MAX_TOPIC_LENGTH) {
+    return {
+      rule: `must be 1 to ${MAX_TOPIC_LENGTH} characters long (got ${describeValue(name)}, ${name.length} characters)`,
+      fix: name.length === 0 ? `name a topic, e.g. "orders/42"` : "shorten it, e.g. by hashing a long part",
+    };
+  }
+  let segmentStart = 0;
+  for (let index = 0; index <= name.length; index++) {
+    const code = index === name.length ? SLASH : name.charCodeAt(index);
+    if (code === SLASH) {
+      const length = index - segmentStart;
+      const first = name.charCodeAt(segmentStart);
+      if (length === 0 || (first === DOT && (length === 1 || (length === 2 && name.charCodeAt(segmentStart + 1) === DOT)))) {
+        return {
+          rule: `must not have an empty, "." or ".." segment, so no leading, trailing or doubled "/" (got ${describeValue(name)}, segment ${describeValue(name.slice(segmentStart, index))} at index ${segmentStart})`,
+          fix: `write segments of one or more characters between single slashes, e.g. "orders/42"`,
+        };
+      }
+      segmentStart = index + 1;
+    } else if (code >= 128 || ALLOWED_CODES[code] !== 1) {
+      const char = String.fromCodePoint(name.codePointAt(index) as number);
+      return {
+        rule: `must contain only ${ALLOWED} (got ${describeValue(name)}, ${describeValue(char)} at index ${index})`,
+        fix:
+          char === "*"
+            ? `"*" belongs only in subscription patterns ("orders/*", "*"); name one topic, e.g. "orders/42"`
+            : "remove or replace that character",
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a topic name: 1-200 characters from ASCII letters, digits and `-._~:@/`; `/`
+ * separates segments; no empty, `.` or `..` segment (so no leading, trailing or doubled `/`).
+ * Topics are what events are published to; a pattern (`orders/*`, `*`) is never a topic.
+ *
+ * @throws {SseError} `INVALID_TOPIC` naming the rule broken, the value and the fix.
+ * @example
+ * ```ts
+ * assertValidTopic("orders/42"); // ok
+ * assertValidTopic("orders/*"); // throws INVALID_TOPIC
+ * ```
+ */
+export function assertValidTopic(name: unknown): asserts name is string {
+  if (typeof name !== "string") {
+    throw new SseError("INVALID_TOPIC", `topic must be a string (got ${describeValue(name)}); pass a name such as "orders/42"`);
+  }
+  const problem = findTopicProblem(name);
+  if (problem !== undefined) throw new SseError("INVALID_TOPIC", `topic ${problem.rule}; ${problem.fix}`);
+}
+
+/**
+ * Parses a subscription pattern: a topic name (exact), a topic name followed by `/*`
+ * (every topic under it at any depth, not the name itself), or `*` alone (every topic).
+ * Patterns are for subscribing only; publish to topics ({@link assertValidTopic}).
+ *
+ * @throws {SseError} `INVALID_TOPIC_PATTERN` naming the rule broken, the value and the fix.
+ * @example
+ * ```ts
+ * parseTopicPattern("orders/42"); // { kind: "exact", topic: "orders/42" }
+ * parseTopicPattern("users/7/*"); // { kind: "prefix", prefix: "users/7" }
+ * parseTopicPattern("*"); // { kind: "all" }
+ * ```
+ */
+export function parseTopicPattern(text: string): TopicPattern {
+  if (typeof text !== "string") {
+    throw new SseError(
+      "INVALID_TOPIC_PATTERN",
+      `topic pattern must be a string (got ${describeValue(text)}); pass a topic, "<topic>/*" or "*"`,
+    );
+  }
+  if (text === "*") return { kind: "all" };
+  const isPrefix = text.endsWith("/*");
+  const name = isPrefix ? text.slice(0, -2) : text;
+  if (name.includes("*")) {
+    throw new SseError(
+      "INVALID_TOPIC_PATTERN",
+      `topic pattern may use "*" only alone ("*") or as its whole last segment ("orders/*") (got ${describeValue(text)}); write e.g. "orders/*" for every topic under orders`,
+    );
+  }
+  const problem = findTopicProblem(name);
+  if (problem !== undefined) {
+    const subject = isPrefix ? `topic pattern ${describeValue(text)}: the topic before "/*"` : "topic pattern";
+    throw new SseError("INVALID_TOPIC_PATTERN", `${subject} ${problem.rule}; ${problem.fix}`);
+  }
+  return isPrefix ? { kind: "prefix", prefix: name } : { kind: "exact", topic: name };
+}
+
+/** Writes a pattern back as text: the inverse of {@link parseTopicPattern}. */
+export function formatTopicPattern(pattern: TopicPattern): string {
+  switch (pattern.kind) {
+    case "exact":
+      return pattern.topic;
+    case "prefix":
+      return `${pattern.prefix}/*`;
+    case "all":
+      return "*";
+  }
+}
+
+/**
+ * Whether `topic` is one of the topics `pattern` asks for. `topic` is taken as valid (checked
+ * where it entered, with {@link assertValidTopic}). A `prefix` pattern matches topics strictly
+ * under its prefix: `orders/*` matches `orders/42` and `orders/42/lines`, not `orders`.
+ */
+export function matchesTopic(pattern: TopicPattern, topic: string): boolean {
+  switch (pattern.kind) {
+    case "exact":
+      return topic === pattern.topic;
+    case "prefix":
+      return (
+        topic.length > pattern.prefix.length + 1 &&
+        topic.charCodeAt(pattern.prefix.length) === SLASH &&
+        topic.startsWith(pattern.prefix)
+      );
+    case "all":
+      return true;
+  }
+}
