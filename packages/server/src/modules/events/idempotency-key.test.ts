@@ -1,6 +1,7 @@
 import { type Broker, MemoryBroker, SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { createApp } from "../../app.ts";
+import { FakeBroker } from "../../../test/support/fake-broker.ts";
 
 interface Answer {
   status: number;
@@ -20,15 +21,11 @@ async function trigger(broker: Broker, message: string, headers: Record<string, 
   return { status: response.status, headers: response.headers, body: (await response.json()) as Answer["body"] };
 }
 
-/** A broker whose every publish rejects with `error`. */
-function failingBroker(error: SseError): Broker {
-  return {
-    publish: () => Promise.reject(error),
-    subscribe: () => Promise.reject(error),
-    subscriberCount: 0,
-    health: () => ({ ok: false, detail: "down" }),
-    close: () => Promise.resolve(),
-  };
+/** A broker whose every publish fails with `error`. */
+function failingBroker(error: SseError): FakeBroker {
+  const broker = new FakeBroker({ sync: false });
+  broker.failPublish(error);
+  return broker;
 }
 
 describe("POST /events/trigger with Idempotency-Key", () => {
