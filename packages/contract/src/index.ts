@@ -1,17 +1,19 @@
 /**
- * The one contract of the events service: TypeBox schemas of the trigger request and
- * answer, the error body and every stream event's `data`, each with its static type of
- * the same name. The server validates and documents (OpenAPI) with the schemas; the SDK,
- * the web page and the CLI use the types (`import type`, so no TypeBox code reaches a
- * client bundle). Nothing here is re-declared by hand elsewhere.
+ * The one contract of the events service: TypeBox schemas of the trigger and publish
+ * requests and answers, the error body and every stream event's `data`, each with its
+ * static type of the same name. The server validates and documents (OpenAPI) with the
+ * schemas; the SDK, the web page and the CLI use the types (`import type`, so no TypeBox
+ * code reaches a client bundle). Nothing here is re-declared by hand elsewhere.
  * @module
  */
 export { MAX_MESSAGE_LENGTH, TriggerRequest, TriggerResponse } from "./trigger.ts";
+export { PublishRequest, PublishResponse } from "./publish.ts";
 export { ErrorResponse } from "./error-response.ts";
 export {
   ConnectedEventData,
   GapEventData,
   MessageEventData,
   type StreamEventPayloads,
+  type StreamEventTopic,
   type StreamEventType,
 } from "./stream-events.ts";

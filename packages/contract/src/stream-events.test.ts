@@ -19,4 +19,9 @@ describe("stream event payloads", () => {
     expect(Value.Check(GapEventData, { requestedId: "x", oldestId: "2-1", reason: "other-epoch" })).toBe(true);
     expect(Value.Check(GapEventData, { requestedId: "x", oldestId: "2-1", reason: "lost" })).toBe(false);
   });
+
+  test("a gap event may name the subscribed topics it affects", () => {
+    expect(Value.Check(GapEventData, { requestedId: "x", oldestId: null, reason: "too-old", topics: ["a", "b/*"] })).toBe(true);
+    expect(Value.Check(GapEventData, { requestedId: "x", oldestId: null, reason: "too-old", topics: "a" })).toBe(false);
+  });
 });

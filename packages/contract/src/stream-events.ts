@@ -28,10 +28,24 @@ export const GapEventData = Type.Object({
     Type.Literal("malformed"),
     Type.Literal("unknown"),
   ]),
+  topics: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        "The subscribed topics and patterns (as subscribed) whose history cannot cover requestedId. " +
+        "Present only when the stream follows more than the default topic.",
+    }),
+  ),
 });
 export type GapEventData = Static<typeof GapEventData>;
 
-/** The event types on `GET /events/stream`, with the payload each carries. */
+/**
+ * The event types on `GET /events/stream`, with the payload each carries. Events of
+ * `POST /events/publish` carry the publisher's event name and JSON `data` (any value).
+ *
+ * Every event of a topic other than the default topic (`events`) also carries a `topic:`
+ * field line naming the topic it came through ({@link StreamEventTopic}); events of the
+ * default topic carry none, exactly as before topics existed.
+ */
 export interface StreamEventPayloads {
   connected: ConnectedEventData;
   message: MessageEventData;
@@ -40,3 +54,10 @@ export interface StreamEventPayloads {
 
 /** `"connected" | "message" | "gap"`. */
 export type StreamEventType = keyof StreamEventPayloads;
+
+/**
+ * The topic of a stream event, from its `topic:` field line (an SSE field `EventSource`
+ * ignores): the topic the client got it through. An event without that line is of the
+ * default topic, `"events"`.
+ */
+export type StreamEventTopic = string;

@@ -16,6 +16,11 @@ describe("TriggerRequest", () => {
     expect(Value.Check(TriggerRequest, {})).toBe(false);
   });
 
+  test("takes an optional topic beside the message", () => {
+    expect(Value.Check(TriggerRequest, { message: "x", topic: "orders/42" })).toBe(true);
+    expect(Value.Check(TriggerRequest, { message: "x", topic: 42 })).toBe(false);
+  });
+
   test("rejects properties it does not declare", () => {
     expect(Value.Check(TriggerRequest, { message: "x", extra: true })).toBe(false);
   });

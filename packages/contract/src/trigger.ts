@@ -12,8 +12,13 @@ export const TriggerRequest = Type.Object(
     message: Type.String({
       minLength: 1,
       maxLength: MAX_MESSAGE_LENGTH,
-      description: "Text broadcast to every connected client, as is (newlines, quotes and HTML included).",
+      description: "Text broadcast to every client of the topic, as is (newlines, quotes and HTML included).",
     }),
+    topic: Type.Optional(
+      Type.String({
+        description: 'The topic to publish to (a name, never a pattern), e.g. "orders/42". Default: the server\'s default topic ("events").',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -23,6 +28,9 @@ export type TriggerRequest = Static<typeof TriggerRequest>;
 export const TriggerResponse = Type.Object({
   status: Type.String({ description: 'For example "Event broadcast to 3 clients".' }),
   id: Type.String({ description: "The id of the stored event (resume cursor)." }),
-  clients: Type.Integer({ minimum: 0, description: "Clients connected to this node when it was broadcast." }),
+  clients: Type.Integer({
+    minimum: 0,
+    description: "Streams on this node following the event's topic when it was stored (other nodes' clients not counted).",
+  }),
 });
 export type TriggerResponse = Static<typeof TriggerResponse>;
