@@ -1,4 +1,6 @@
 import type { EventId, PublishInput, StoredEvent } from "./types.ts";
+// For the JSDoc links.
+import type { MAX_PUBLISH_TOPICS } from "./topic.ts";
 
 /** Why a subscriber's requested position could not be covered by history. */
 export type GapReason =
@@ -15,25 +17,54 @@ export type GapReason =
 export interface GapNotice {
   /** What the subscriber asked to resume after. */
   readonly requestedId: string;
-  /** The oldest id still held in history, or undefined when history is empty. */
+  /** The oldest id still held in the history of the affected topics, or undefined when none is held. */
   readonly oldestId: EventId | undefined;
   readonly reason: GapReason;
+  /**
+   * The subscribed topics and patterns (as subscribed) whose history cannot cover
+   * `requestedId`: every one of them for `other-epoch`, `malformed` and `unknown`; for
+   * `too-old`, those that lost events after it (trimmed, expired or evicted).
+   */
+  readonly topics: readonly string[];
 }
 
-/** Receives one subscriber's events, in order: the gap notice (if any), replay, then live. */
+/** What a subscription starts with, told to {@link SubscriberHandlers.onOpen} before any event. */
+export interface SubscriptionOpening {
+  /** Where the subscription continues from (see {@link Subscription.cursor}). */
+  readonly cursor: EventId;
+  /** How many events are replayed right after this call, before live events. */
+  readonly replayed: number;
+  /** Set when history cannot cover the requested `lastEventId`. */
+  readonly gap: GapNotice | undefined;
+}
+
+/** Receives one subscriber's events, in order: the opening, replay, then live. */
 export interface SubscriberHandlers {
-  /** Called for every replayed and every live event, strictly in id order, never twice. */
-  onEvent(event: StoredEvent): void;
-  /** Called at most once, before any replayed event, when history cannot cover `lastEventId`. */
-  onGap?(gap: GapNotice): void;
+  /**
+   * Called once, before any event, when the subscription's position is known: a stream writes
+   * its opening frames here, so replay and live events that follow can be written as they come.
+   */
+  onOpen?(opening: SubscriptionOpening): void;
+  /**
+   * Called for every replayed and every live event, strictly in id order, never twice (an event
+   * published to several subscribed topics comes once). `topic` is the first of `event.topics`
+   * this subscription matches: the topic the subscriber got it through.
+   */
+  onEvent(event: StoredEvent, topic: string): void;
   /** Called once when the broker ends this subscription (broker closed or failed for good). */
   onClose?(): void;
 }
 
-/** Where a subscription starts. */
+/** Where a subscription starts and what it follows. */
 export interface SubscribeOptions {
   /** Resume after this id (a client's Last-Event-ID). Omitted or `""`: only live events. */
-  readonly lastEventId?: string;
+  readonly lastEventId?: string | undefined;
+  /**
+   * Topic names and patterns (`orders/42`, `users/7/*`, `*`) to follow; duplicates ignored.
+   * Events of every matching topic arrive in one id order.
+   * @default [DEFAULT_TOPIC] ("events")
+   */
+  readonly topics?: readonly string[] | undefined;
 }
 
 /**
@@ -59,7 +90,7 @@ export interface Subscription {
   readonly cursor: EventId;
   /** How many events were replayed from history before live delivery started. */
   readonly replayed: number;
-  /** The gap notice delivered to `onGap`, if there was one. */
+  /** The gap notice given to `onOpen`, if there was one. */
   readonly gap: GapNotice | undefined;
   /** Stops delivery at once. Idempotent. */
   unsubscribe(): void;
@@ -80,14 +111,17 @@ export interface BrokerHealth {
  */
 export interface Broker {
   /**
-   * Stores an event and delivers it to every subscriber; resolves once it is in history.
+   * Stores an event in the history of each of its topics (`input.topics`, default the default
+   * topic) and delivers it to every subscriber of those topics; resolves once it is in history.
    * With an `idempotencyKey` seen within the broker's idempotency window it stores and
    * delivers nothing and resolves with the first event: its `id` always, its `event` and
    * `data` while history still holds it (after that, this input's).
    * Rejects with `SseError` code `BROKER_UNAVAILABLE` when the event was surely not stored
    * (never resolves for an event that was not stored), `PUBLISH_UNCONFIRMED` when the broker
    * cannot tell (a command sent but not answered in time: it may be stored later; retry with
-   * the same `idempotencyKey`), and `BROKER_CLOSED` after `close()`.
+   * the same `idempotencyKey`), and `BROKER_CLOSED` after `close()`; throws or rejects with
+   * `INVALID_TOPIC` for a topic that is not a name (patterns included) or a list that is empty
+   * or longer than {@link MAX_PUBLISH_TOPICS}.
    */
   publish(input: PublishInput): Promise<StoredEvent>;
   /**
@@ -97,9 +131,11 @@ export interface Broker {
    */
   publishSync?(input: PublishInput): StoredEvent;
   /**
-   * Subscribes from an optional last event id. Replay and the gap notice are delivered
-   * through `handlers` before this resolves; live events follow with no hole and no
-   * duplicate between the two, even while publishes race the subscribe.
+   * Subscribes to `options.topics` from an optional last event id. `onOpen`, then the replay
+   * (every missed event of every subscribed topic, in id order, once) are delivered through
+   * `handlers` before this resolves; live events follow with no hole and no duplicate between
+   * the two, even while publishes race the subscribe. Rejects with `INVALID_TOPIC_PATTERN`
+   * for a topic that is neither a name nor a pattern, or an empty list.
    */
   subscribe(handlers: SubscriberHandlers, options?: SubscribeOptions): Promise<Subscription>;
   /** The number of current subscriptions on this broker instance (this node). */

@@ -2,11 +2,12 @@
  * One client's event stream, behind {@link createEventStream}: the opening frames, the replay
  * fed as the client reads, live frames, keepalives and the slow-consumer limit.
  */
-import type { Broker, GapNotice, SubscriberHandlers, Subscription } from "./broker.ts";
+import type { Broker, GapNotice, SubscribeOptions, SubscriberHandlers, Subscription, SubscriptionOpening } from "./broker.ts";
 import { encodeEventBytes } from "./encode.ts";
 import { SseError } from "./errors.ts";
 import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
+import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
 
 const EMPTY_FRAME = new Uint8Array(0);
@@ -26,8 +27,8 @@ export class ClientStream {
   #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
   #removeKeepAlive: (() => void) | undefined;
-  /** Frames that arrived while subscribing (gap notice, replay, early live events), written once open. */
-  #early: Uint8Array[] = [];
+  /** Replayed events still to come from the broker (announced by onOpen): they go to the backlog, not counted as lag. */
+  #replayLeft = 0;
   /** Frames waiting to be fed as the client reads: the replay, then live events that came behind it. */
   #backlog: Uint8Array[] = [];
   /** Index of the next backlog frame to write. */
@@ -47,8 +48,8 @@ export class ClientStream {
   /** Live bytes queued can pass the limit only once `#enqueuedBytes` passes this: no need to look before. */
   #checkAt = 0;
   readonly #handlers: SubscriberHandlers = {
-    onEvent: (event) => this.#onEvent(event),
-    onGap: (gap) => this.#onGap(gap),
+    onOpen: (opening) => this.#onOpen(opening),
+    onEvent: (event, topic) => this.#onEvent(event, topic),
     onClose: () => this.finish("broker-closed"),
   };
   readonly #onAbort = (): void => this.finish("aborted");
@@ -59,6 +60,8 @@ export class ClientStream {
   readonly maxBufferBytes: number;
   readonly retryFrame: Uint8Array | undefined;
   readonly gapEventName: string;
+  /** Events through this topic are written without a `topic:` line. */
+  readonly defaultTopic: string;
 
   constructor(
     broker: Broker,
@@ -72,23 +75,25 @@ export class ClientStream {
     this.maxBufferBytes = maxBufferBytes;
     this.retryFrame = retryFrame;
     this.gapEventName = gapEventName;
+    this.defaultTopic = options.defaultTopic ?? DEFAULT_TOPIC;
   }
 
   async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     this.#controller = controller;
-    const { signal, lastEventId } = this.options;
+    const { signal, lastEventId, topics } = this.options;
     if (signal?.aborted === true) return this.finish("aborted");
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     let subscription: Subscription;
     try {
-      subscription = await this.broker.subscribe(this.#handlers, lastEventId === undefined ? {} : { lastEventId });
+      const subscribeOptions: SubscribeOptions = topics === undefined ? { lastEventId } : { lastEventId, topics };
+      subscription = await this.broker.subscribe(this.#handlers, subscribeOptions);
     } catch (error) {
       const code = error instanceof SseError ? error.code : undefined;
       // A broker that is down is a condition, not a bug: an errored body before its first byte
       // makes the runtime drop the connection with no status line (Bun 1.4.5), and EventSource
       // gives up for good on a non-200 answer. Opening with retry: and ending cleanly makes it
       // reconnect after that delay.
-      if (code === "BROKER_UNAVAILABLE") {
+      if (code === "BROKER_UNAVAILABLE" && this.#state === "starting") {
         if (this.retryFrame) this.#write(this.retryFrame);
         return this.finish("broker-unavailable");
       }
@@ -97,29 +102,39 @@ export class ClientStream {
     // Cancelled (or aborted) while subscribing.
     if (this.#state === "done") return subscription.unsubscribe();
     this.#subscription = subscription;
-    if (this.options.counters) this.options.counters.replayed += subscription.replayed;
-    try {
-      if (this.retryFrame) this.#write(this.retryFrame);
-      const opening = this.options.openingEvent?.({
-        cursor: subscription.cursor,
-        subscriberCount: this.broker.subscriberCount,
-        replayed: subscription.replayed,
-      });
-      if (opening) {
-        const { event, data } = opening;
-        this.#write(encodeEventBytes(event === undefined ? { id: subscription.cursor, data } : { id: subscription.cursor, event, data }));
-      }
-    } catch (error) {
-      return this.finish("error", error);
+    this.#feed();
+  }
+
+  /** Writes the opening frames (before any event), then takes the replay into the backlog. */
+  #onOpen(opening: SubscriptionOpening): void {
+    if (this.#state !== "starting") return;
+    const { cursor, replayed, gap } = opening;
+    if (this.options.counters) this.options.counters.replayed += replayed;
+    if (this.retryFrame) this.#write(this.retryFrame);
+    const built = this.options.openingEvent?.({ cursor, subscriberCount: this.broker.subscriberCount, replayed });
+    if (built) {
+      const { event, data } = built;
+      this.#write(encodeEventBytes(event === undefined ? { id: cursor, data } : { id: cursor, event, data }));
+    }
+    if (gap !== undefined) {
+      if (this.options.counters) this.options.counters.gaps += 1;
+      this.#write(encodeEventBytes({ event: this.gapEventName, data: this.#gapData(gap) }));
     }
     this.#exemptEnd = this.#enqueuedBytes;
     this.#checkAt = this.#enqueuedBytes;
-    this.#backlog = this.#early;
-    this.#backlogLiveFrom = this.#backlog.length;
-    this.#early = [];
+    this.#replayLeft = replayed;
     this.#state = "feeding";
     if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add(this.#onKeepAlive);
-    this.#feed();
+  }
+
+  /** The gap event's JSON: the Goa-era shape for a default-topic stream, plus `topics` otherwise. */
+  #gapData(gap: GapNotice): string {
+    const { requestedId, oldestId, reason, topics } = gap;
+    const subscribed = this.options.topics;
+    const defaultOnly = subscribed === undefined || (subscribed.length === 1 && subscribed[0] === this.defaultTopic);
+    return defaultOnly
+      ? JSON.stringify({ requestedId, oldestId: oldestId ?? null, reason })
+      : JSON.stringify({ requestedId, oldestId: oldestId ?? null, reason, topics });
   }
 
   /** Ends the stream once: unsubscribes, leaves the keepalive hub, then closes or errors it. */
@@ -134,7 +149,6 @@ export class ClientStream {
     this.#removeFeeder = undefined;
     this.#backlog = [];
     this.options.signal?.removeEventListener("abort", this.#onAbort);
-    this.#early = [];
     const controller = this.#controller;
     if (controller !== undefined && reason !== "cancelled") {
       // Erroring drops the queued bytes at once (and makes the runtime abort the response);
@@ -145,27 +159,24 @@ export class ClientStream {
     this.options.onClose?.(reason);
   }
 
-  #onEvent(event: StoredEvent): void {
+  #onEvent(event: StoredEvent, topic: string): void {
     if (this.#state === "done") return;
     if (this.options.counters) this.options.counters.delivered += 1;
-    this.#push(event.frame);
-  }
-
-  #onGap(gap: GapNotice): void {
-    if (this.#state === "done") return;
-    if (this.options.counters) this.options.counters.gaps += 1;
-    const data = JSON.stringify({ requestedId: gap.requestedId, oldestId: gap.oldestId ?? null, reason: gap.reason });
-    this.#push(encodeEventBytes({ event: this.gapEventName, data }));
+    const frame = topic === this.defaultTopic ? event.frame : event.frameFor(topic);
+    if (this.#replayLeft > 0) {
+      // Replay waits in the backlog as references to the history's frames, fed as the client reads.
+      this.#replayLeft -= 1;
+      this.#backlog.push(frame);
+      this.#backlogLiveFrom = this.#backlog.length;
+      return;
+    }
+    this.#push(frame);
   }
 
   #push(frame: Uint8Array): void {
-    // One comparison on the hot path: only a stream still starting or feeding a replay waits.
+    // One comparison on the hot path: only a stream feeding a replay waits (a broker calls
+    // onOpen before any event, so none arrives while starting).
     if (this.#state !== "open") {
-      // Until the opening frames are written, everything waits (in order).
-      if (this.#state === "starting") {
-        this.#early.push(frame);
-        return;
-      }
       // A replay is still being fed: wait behind it, in order, counted as lag.
       this.#backlog.push(frame);
       this.#backlogLiveBytes += frame.byteLength;

@@ -1,4 +1,5 @@
 import { SseError, describeValue } from "./errors.ts";
+import { assertValidTopic } from "./topic.ts";
 import type { SseEvent } from "./types.ts";
 
 /** CR, LF and CRLF all end a line on the wire (WHATWG "interpreting an event stream"). */
@@ -13,10 +14,10 @@ const utf8 = new TextEncoder();
  * `data` is split on CR, LF and CRLF into one `data:` line each, so a parser yields the
  * same string with every line break normalised to LF; `""` gives one empty `data:` line,
  * so the event is still dispatched (with empty data). Fields are written `id`, `event`,
- * `retry`, then `data`.
+ * `topic` (our extension, ignored by `EventSource`), `retry`, then `data`.
  *
  * @throws {SseError} `INVALID_ID` when `id` contains CR, LF or NUL; `INVALID_EVENT_NAME`
- *   when `event` contains CR or LF; `INVALID_RETRY` when `retry` is not a non-negative integer.
+ *   when `event` contains CR or LF; `INVALID_TOPIC` when `topic` is not a topic name; `INVALID_RETRY` when `retry` is not a non-negative integer.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream
  * @example
  * ```ts
@@ -33,6 +34,10 @@ export function encodeEvent(event: SseEvent): string {
   if (event.event !== undefined) {
     assertValidEventName(event.event);
     frame += field("event", event.event);
+  }
+  if (event.topic !== undefined) {
+    assertValidTopic(event.topic);
+    frame += field("topic", event.topic);
   }
   if (event.retry !== undefined) {
     assertValidRetry(event.retry);

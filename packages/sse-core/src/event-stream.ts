@@ -55,11 +55,25 @@ export interface OpeningEventContext {
 export interface EventStreamOptions {
   /** Resume after this id (Last-Event-ID header or `?lastEventId=`); `""` means none. @default undefined (live only) */
   readonly lastEventId?: string | undefined;
+  /**
+   * Topic names and patterns to follow, passed to `broker.subscribe` (see `SubscribeOptions.topics`).
+   * @default [DEFAULT_TOPIC] ("events")
+   */
+  readonly topics?: readonly string[] | undefined;
+  /**
+   * The topic whose events are written without a `topic:` line (and whose gap events keep the
+   * `{requestedId, oldestId, reason}` shape when it is the only topic followed); every other
+   * topic's events carry `topic: <name>`. @default DEFAULT_TOPIC ("events")
+   */
+  readonly defaultTopic?: string | undefined;
   /** A `retry:` field (ms) written first, or `false` for none. @default 3000 (ms) */
   readonly retryMs?: number | false | undefined;
   /** Builds an event for this client only, written with `id` = the subscription cursor. @default none */
   readonly openingEvent?: ((context: OpeningEventContext) => { event?: string; data: string } | undefined) | undefined;
-  /** Event type of the gap notice; its data is JSON `{requestedId, oldestId, reason}`. @default "gap" */
+  /**
+   * Event type of the gap notice; its data is JSON `{requestedId, oldestId, reason}`, plus
+   * `topics` (the topics and patterns that lost events) unless only `defaultTopic` is followed. @default "gap"
+   */
   readonly gapEventName?: string | undefined;
   /** The shared keepalive hub, or `false` for no keepalive. @default false */
   readonly keepAlive?: KeepAliveHub | false | undefined;
@@ -100,7 +114,8 @@ const utf8 = new TextEncoder();
  * Turns a broker subscription into one client's `ReadableStream<Uint8Array>` (a Response body).
  *
  * On the wire, in order: `retry:`, the opening event (id = the subscription cursor), the gap
- * event (if history cannot cover `lastEventId`), replayed events, live events; keepalive
+ * event (if history cannot cover `lastEventId`), replayed events, live events (an event of a
+ * topic other than `defaultTopic` with a `topic:` line naming the topic); keepalive
  * comments go between frames, only while nothing is queued. Replay is fed as the client reads:
  * at most half of `maxBufferBytes` is queued at a time (the rest waits as references to the
  * history's own frames), and live events that arrive meanwhile wait behind it, in order.

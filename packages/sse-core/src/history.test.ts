@@ -4,7 +4,8 @@ import { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory } from "./history.ts";
 import type { StoredEvent } from "./types.ts";
 
 function event(sequence: number, frameBytes = 10): StoredEvent {
-  return { id: `e-${sequence}`, event: "message", data: "", frame: new Uint8Array(frameBytes) };
+  const frame = new Uint8Array(frameBytes);
+  return { id: `e-${sequence}`, event: "message", data: "", topics: ["events"], frame, frameFor: () => frame };
 }
 
 function ids(history: EventHistory): string[] {

@@ -14,6 +14,7 @@ export {
   type SubscribeOptions,
   type SubscriberHandlers,
   type Subscription,
+  type SubscriptionOpening,
 } from "./broker.ts";
 export { assertValidEventName, encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
 export { createStoredEvent } from "./stored-event.ts";
@@ -43,11 +44,15 @@ export { createParser, type ParserCallbacks, type SseParser } from "./parse.ts";
 export { SseParserStream, type SseParserStreamOptions } from "./parse-stream.ts";
 export {
   DEFAULT_TOPIC,
+  MAX_PUBLISH_TOPICS,
   MAX_TOPIC_LENGTH,
   assertValidTopic,
   formatTopicPattern,
   matchesTopic,
   parseTopicPattern,
+  resolvePublishTopics,
+  resolveSubscribeTopics,
+  type SubscribedTopic,
   type TopicPattern,
 } from "./topic.ts";
 export { TopicIndex } from "./topic-index.ts";

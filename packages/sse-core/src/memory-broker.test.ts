@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { GapNotice, Subscription } from "./broker.ts";
+import type { GapNotice, Subscription, SubscriptionOpening } from "./broker.ts";
 import { SseError } from "./errors.ts";
 import { formatEventId, parseEventId } from "./event-id.ts";
 import { DEFAULT_MEMORY_BROKER_OPTIONS, MemoryBroker, type MemoryBrokerOptions } from "./memory-broker.ts";
@@ -15,14 +15,15 @@ interface Recorder {
   order: string[];
 }
 
-function recorder(): Recorder & { onEvent(event: StoredEvent): void; onGap(gap: GapNotice): void; onClose(): void } {
+function recorder(): Recorder & { onEvent(event: StoredEvent): void; onOpen(opening: SubscriptionOpening): void; onClose(): void } {
   const record: Recorder = { events: [], gaps: [], closed: 0, order: [] };
   return Object.assign(record, {
     onEvent: (event: StoredEvent): void => {
       record.events.push(event);
       record.order.push(event.id);
     },
-    onGap: (gap: GapNotice): void => {
+    onOpen: ({ gap }: SubscriptionOpening): void => {
+      if (gap === undefined) return;
       record.gaps.push(gap);
       record.order.push(`gap:${gap.reason}`);
     },
@@ -141,8 +142,13 @@ describe("MemoryBroker publish", () => {
 });
 
 describe("MemoryBroker options", () => {
-  test("defaults to 1000 events and 8 MiB of history", () => {
-    expect(DEFAULT_MEMORY_BROKER_OPTIONS).toEqual({ historySize: 1000, historyBytes: 8 * 1024 * 1024 });
+  test("defaults to 1000 events per topic, 8 MiB of history, no age limit and 10,000 retained topics", () => {
+    expect(DEFAULT_MEMORY_BROKER_OPTIONS).toEqual({
+      historySize: 1000,
+      historyBytes: 8 * 1024 * 1024,
+      historyTtlMs: false,
+      maxRetainedTopics: 10_000,
+    });
   });
 
   test("rejects sizes that are zero, negative or not integers, and a bad epoch, with INVALID_OPTION", () => {
@@ -290,7 +296,7 @@ describe("MemoryBroker gaps", () => {
       const broker = await brokerWith(10, { historySize: 4 });
       const subscriber = recorder();
       const subscription = await broker.subscribe(subscriber, { lastEventId });
-      const gap = { requestedId: lastEventId, oldestId: id(7), reason };
+      const gap = { requestedId: lastEventId, oldestId: id(7), reason, topics: ["events"] };
       expect(subscription.gap).toEqual(gap);
       expect(subscription.cursor).toBe(broker.origin);
       expect(subscription.replayed).toBe(4);
@@ -302,7 +308,12 @@ describe("MemoryBroker gaps", () => {
     const broker = new MemoryBroker({ epoch: EPOCH });
     const subscriber = recorder();
     const subscription = await broker.subscribe(subscriber, { lastEventId: formatEventId(EPOCH - 1000, 5) });
-    expect(subscription.gap).toEqual({ requestedId: formatEventId(EPOCH - 1000, 5), oldestId: undefined, reason: "other-epoch" });
+    expect(subscription.gap).toEqual({
+      requestedId: formatEventId(EPOCH - 1000, 5),
+      oldestId: undefined,
+      reason: "other-epoch",
+      topics: ["events"],
+    });
     expect(subscriber.events).toEqual([]);
   });
 

@@ -10,10 +10,13 @@ import {
 } from "./broker.ts";
 import { SseError, describeValue } from "./errors.ts";
 import { formatEventId, parseEventId } from "./event-id.ts";
-import { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory } from "./history.ts";
+import { DEFAULT_EVENT_HISTORY_OPTIONS } from "./history.ts";
 import { IdempotencyKeys, type IdempotencyOptions } from "./idempotency-keys.ts";
 import { positiveInteger } from "./options.ts";
 import { createStoredEvent } from "./stored-event.ts";
+import { matchesTopic, resolvePublishTopics, resolveSubscribeTopics, type SubscribedTopic } from "./topic.ts";
+import { TopicIndex } from "./topic-index.ts";
+import { TopicStore } from "./topic-store.ts";
 import type { EventId, PublishInput, StoredEvent } from "./types.ts";
 
 /**
@@ -21,16 +24,27 @@ import type { EventId, PublishInput, StoredEvent } from "./types.ts";
  * `maxIdempotencyKeys` (default 100000) bound the idempotency keys remembered.
  */
 export interface MemoryBrokerOptions extends IdempotencyOptions {
-  /** The most events kept in history for replay. Positive integer. @default 1000 (events) */
+  /** The most events kept for replay per topic. Positive integer. @default 1000 (events) */
   readonly historySize?: number | undefined;
-  /** The most bytes of encoded frames kept in history. Positive integer. @default 8388608 (8 MiB) */
+  /**
+   * The most bytes of encoded frames kept in history by the whole broker (an event held by
+   * several topics counts once per topic); the least recently published topics lose their
+   * oldest events first. Positive integer. @default 8388608 (8 MiB)
+   */
   readonly historyBytes?: number | undefined;
+  /** The longest an event is kept for replay, or `false` for no age limit. Positive integer. @default false */
+  readonly historyTtlMs?: number | false | undefined;
+  /**
+   * The most topics whose history is kept; beyond it the least recently published topic is
+   * evicted (a client resuming on it gets a gap). Positive integer. @default 10000 (topics)
+   */
+  readonly maxRetainedTopics?: number | undefined;
   /**
    * The epoch part of every id (ms since 1970): the moment this history was born, so ids
    * are unique across restarts. Non-negative integer. @default clock() at construction
    */
   readonly epoch?: number | undefined;
-  /** Milliseconds now, for idempotency key expiry (tests pass a manual clock). @default Date.now */
+  /** Milliseconds now, for history age and idempotency key expiry (tests pass a manual clock). @default Date.now */
   readonly clock?: (() => number) | undefined;
   /**
    * Called when a subscriber's `onEvent`/`onClose` throws; delivery to the other
@@ -40,32 +54,51 @@ export interface MemoryBrokerOptions extends IdempotencyOptions {
 }
 
 /** Defaults of {@link MemoryBrokerOptions} (`epoch` defaults to `Date.now()` at construction). */
-export const DEFAULT_MEMORY_BROKER_OPTIONS: Readonly<{ historySize: number; historyBytes: number }> = Object.freeze({
+export const DEFAULT_MEMORY_BROKER_OPTIONS: Readonly<{
+  historySize: number;
+  historyBytes: number;
+  historyTtlMs: false;
+  maxRetainedTopics: number;
+}> = Object.freeze({
   historySize: DEFAULT_EVENT_HISTORY_OPTIONS.maxEvents,
   historyBytes: DEFAULT_EVENT_HISTORY_OPTIONS.maxBytes,
+  historyTtlMs: false,
+  maxRetainedTopics: 10_000,
 });
 
 interface Subscriber {
   readonly handlers: SubscriberHandlers;
+  readonly subscribed: readonly SubscribedTopic[];
   /** The newest sequence this subscriber already has (replayed or not wanted). */
   readonly after: number;
+  /** The sequence of the last live event handed to it: an event of several topics comes once. */
+  lastSequence: number;
   /** Live events that arrived while replay was being delivered (re-entrant publish). */
-  pending: StoredEvent[] | undefined;
+  pending: { event: StoredEvent; topic: string }[] | undefined;
+}
+
+/** What a subscriber resuming after a Last-Event-ID gets. */
+interface ReplayPlan {
+  readonly gap: GapNotice | undefined;
+  readonly cursor: EventId;
+  readonly replay: readonly StoredEvent[];
 }
 
 /**
- * The embedded broker: one process, history in a ring buffer bounded by count and bytes.
+ * The embedded broker: one process, a history per topic bounded by count and age, and by
+ * bytes and retained topics for the whole broker.
  *
- * Ids are `<epoch base36>-<sequence>` ({@link formatEventId}), strictly increasing. Publish
- * and subscribe run synchronously up to their returned promise, so replay and registration
- * happen with no publish in between: no hole and no duplicate between replay and live.
- * Fan-out encodes each event once and hands every subscriber the same bytes.
+ * Ids are `<epoch base36>-<sequence>` ({@link formatEventId}), one sequence for every topic,
+ * so one Last-Event-ID resumes a subscription to any set of topics. Publish and subscribe run
+ * synchronously up to their returned promise, so replay and registration happen with no
+ * publish in between: no hole and no duplicate between replay and live. Fan-out walks only
+ * the subscribers of the event's topics ({@link TopicIndex}) and hands each the same bytes.
  *
  * @example
  * ```ts
  * const broker = new MemoryBroker({ historySize: 500 });
- * await broker.subscribe({ onEvent: (event) => console.log(event.id, event.data) });
- * await broker.publish({ data: JSON.stringify({ message: "hi" }) });
+ * await broker.subscribe({ onEvent: (event, topic) => console.log(topic, event.id, event.data) }, { topics: ["orders/*"] });
+ * await broker.publish({ topics: ["orders/42"], event: "order.updated", data: JSON.stringify({ status: "paid" }) });
  * ```
  */
 export class MemoryBroker implements Broker {
@@ -73,15 +106,22 @@ export class MemoryBroker implements Broker {
   readonly epoch: number;
   /** The id that sorts before every event of this broker (`<epoch>-0`). */
   readonly origin: EventId;
-  readonly #history: EventHistory;
+  readonly #store: TopicStore;
+  readonly #clock: () => number;
   /** `<epoch base36>-`: every id is this plus the sequence, as {@link formatEventId} writes it. */
   readonly #idPrefix: string;
-  readonly #subscribers = new Set<Subscriber>();
+  readonly #subscribers = new TopicIndex<Subscriber>();
   readonly #onSubscriberError: (error: unknown) => void;
-  /** Idempotency key → the sequence of the event its first publish stored. */
-  readonly #keys: IdempotencyKeys<number>;
+  /** Idempotency key → the sequence and first topic of the event its first publish stored. */
+  readonly #keys: IdempotencyKeys<{ sequence: number; topic: string }>;
   #sequence = 0;
   #closed = false;
+  /** The event being fanned out, for {@link #visit} (a pre-bound method: no closure per publish). */
+  #fanOutEvent: StoredEvent | undefined;
+  #fanOutTopic = "";
+  #fanOutSequence = 0;
+  #fanOutCount = 0;
+  readonly #visit = (subscriber: Subscriber): void => this.#offer(subscriber);
 
   /** @throws {SseError} `INVALID_OPTION` when an option is out of range. */
   constructor(options: MemoryBrokerOptions = {}) {
@@ -96,9 +136,17 @@ export class MemoryBroker implements Broker {
     this.epoch = epoch;
     this.origin = formatEventId(epoch, 0);
     this.#idPrefix = this.origin.slice(0, -1);
-    this.#history = new EventHistory({
-      maxEvents: positiveInteger("MemoryBroker historySize", options.historySize, DEFAULT_MEMORY_BROKER_OPTIONS.historySize),
+    this.#clock = clock;
+    const ttl = options.historyTtlMs ?? false;
+    this.#store = new TopicStore({
+      maxEventsPerTopic: positiveInteger("MemoryBroker historySize", options.historySize, DEFAULT_MEMORY_BROKER_OPTIONS.historySize),
       maxBytes: positiveInteger("MemoryBroker historyBytes", options.historyBytes, DEFAULT_MEMORY_BROKER_OPTIONS.historyBytes),
+      maxTopics: positiveInteger(
+        "MemoryBroker maxRetainedTopics",
+        options.maxRetainedTopics,
+        DEFAULT_MEMORY_BROKER_OPTIONS.maxRetainedTopics,
+      ),
+      ttlMs: ttl === false ? undefined : positiveInteger("MemoryBroker historyTtlMs", ttl, 1),
     });
     this.#keys = new IdempotencyKeys({ ...options, clock, owner: "MemoryBroker" });
     this.#onSubscriberError = options.onSubscriberError ?? ignore;
@@ -109,16 +157,26 @@ export class MemoryBroker implements Broker {
     return this.#subscribers.size;
   }
 
-  /** How many events history holds now. */
+  /** How many events history holds now, counted once per topic holding them. */
   get historyLength(): number {
-    return this.#history.size;
+    return this.#store.size;
+  }
+
+  /** How many topics have a history held now. */
+  get retainedTopics(): number {
+    return this.#store.topicCount;
+  }
+
+  /** How many topics were evicted (by `maxRetainedTopics`, `historyBytes` or age) since start. */
+  get topicEvictions(): number {
+    return this.#store.evictions;
   }
 
   /**
-   * Stores an event and delivers it to every subscriber; with an `idempotencyKey` seen
-   * within the window, stores nothing and resolves with the first event (see {@link publishSync}).
-   * Rejects with `BROKER_CLOSED` after {@link close}, and with `INVALID_EVENT_NAME` when
-   * `input.event` contains CR or LF.
+   * Stores an event and delivers it to every subscriber of its topics; with an
+   * `idempotencyKey` seen within the window, stores nothing and resolves with the first event
+   * (see {@link publishSync}). Rejects with `BROKER_CLOSED` after {@link close},
+   * `INVALID_TOPIC` for bad `topics`, and `INVALID_EVENT_NAME` when `input.event` contains CR or LF.
    */
   publish(input: PublishInput): Promise<StoredEvent> {
     // Not an async function: storing is synchronous, and the trigger path pays for every
@@ -131,58 +189,59 @@ export class MemoryBroker implements Broker {
   }
 
   /**
-   * {@link publish} without the promise: stores the event, delivers it to every subscriber
-   * and returns it. With an `idempotencyKey` seen within `idempotencyWindowMs` (and not yet
-   * forgotten past `maxIdempotencyKeys`) it stores and delivers nothing and returns the first
-   * event: from history while held, else with its id and this input's `event` and `data`.
-   * Check and store are one synchronous step, so two publishes with one key never both store.
-   * @throws {SseError} `BROKER_CLOSED` after {@link close}; `INVALID_EVENT_NAME` when
-   *   `input.event` contains CR or LF.
+   * {@link publish} without the promise: stores the event in each of its topics, delivers it
+   * to every subscriber of those topics (once each) and returns it. With an `idempotencyKey`
+   * seen within `idempotencyWindowMs` (and not yet forgotten past `maxIdempotencyKeys`) it
+   * stores and delivers nothing and returns the first event: from history while held, else
+   * with its id and this input's `event`, `data` and `topics`. Check and store are one
+   * synchronous step, so two publishes with one key never both store.
+   * @throws {SseError} `BROKER_CLOSED` after {@link close}; `INVALID_TOPIC` for bad `topics`;
+   *   `INVALID_EVENT_NAME` when `input.event` contains CR or LF.
    */
   publishSync(input: PublishInput): StoredEvent {
     if (this.#closed) throw closedError();
+    const topics = resolvePublishTopics(input.topics);
     const key = input.idempotencyKey;
     if (key !== undefined) {
       const first = this.#keys.get(key);
-      if (first !== undefined) return this.#storedAt(first, input);
+      if (first !== undefined) return this.#storedAt(first.sequence, first.topic, input, topics);
     }
     const sequence = this.#sequence + 1;
     // One concatenation rather than formatEventId's checks and base36 conversion per publish:
     // the epoch was checked at construction and the sequence is a counter from 0.
-    const id = this.#idPrefix + sequence;
-    const stored = createStoredEvent(id, input.event ?? "message", input.data);
+    const stored = createStoredEvent(this.#idPrefix + sequence, input.event ?? "message", input.data, topics);
     this.#sequence = sequence;
-    this.#history.push(stored);
-    if (key !== undefined) this.#keys.remember(key, sequence);
-    // No iterator for a node with no subscriber (a trigger nobody listens to here).
-    if (this.#subscribers.size === 0) return stored;
-    for (const subscriber of this.#subscribers) {
-      // A subscriber registered by a handler during this loop already got it from replay.
-      if (sequence <= subscriber.after) continue;
-      if (subscriber.pending !== undefined) subscriber.pending.push(stored);
-      else this.#deliver(subscriber, stored);
-    }
+    this.#store.append(sequence, stored, this.#clock());
+    if (key !== undefined) this.#keys.remember(key, { sequence, topic: topics[0] as string });
+    this.#fanOut(stored, sequence);
     return stored;
   }
 
   /**
-   * Subscribes from an optional last event id: delivers the gap notice (if any) and the
-   * replay through `handlers` before the promise resolves, then live events.
-   * Rejects with `BROKER_CLOSED` after {@link close}.
+   * Subscribes to `options.topics` from an optional last event id: calls `onOpen`, delivers
+   * the replay through `handlers` before the promise resolves, then live events.
+   * Rejects with `BROKER_CLOSED` after {@link close} and `INVALID_TOPIC_PATTERN` for bad `topics`.
    */
   async subscribe(handlers: SubscriberHandlers, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.#closed) throw closedError();
-    const { gap, cursor, replay } = this.#plan(normalizeLastEventId(options.lastEventId));
-    const subscriber: Subscriber = { handlers, after: this.#sequence, pending: [] };
-    this.#subscribers.add(subscriber);
+    const subscribed = resolveSubscribeTopics(options.topics);
+    const { gap, cursor, replay } = this.#plan(normalizeLastEventId(options.lastEventId), subscribed);
+    const subscriber: Subscriber = { handlers, subscribed, after: this.#sequence, lastSequence: 0, pending: [] };
+    this.#subscribers.add(
+      subscriber,
+      subscribed.map((entry) => entry.pattern),
+    );
     try {
-      if (gap !== undefined) handlers.onGap?.(gap);
-      for (const event of replay) handlers.onEvent(event);
+      handlers.onOpen?.({ cursor, replayed: replay.length, gap });
+      for (const event of replay) handlers.onEvent(event, deliveryTopic(event, subscribed));
       // Events published by the handlers themselves while replaying, in order.
-      const pending = subscriber.pending as StoredEvent[];
-      for (let index = 0; index < pending.length; index += 1) handlers.onEvent(pending[index] as StoredEvent);
+      const pending = subscriber.pending as { event: StoredEvent; topic: string }[];
+      for (let index = 0; index < pending.length; index += 1) {
+        const { event, topic } = pending[index] as { event: StoredEvent; topic: string };
+        handlers.onEvent(event, topic);
+      }
     } catch (error) {
-      this.#subscribers.delete(subscriber);
+      this.#subscribers.remove(subscriber);
       throw error;
     } finally {
       subscriber.pending = undefined;
@@ -192,7 +251,7 @@ export class MemoryBroker implements Broker {
       replayed: replay.length,
       gap,
       unsubscribe: (): void => {
-        this.#subscribers.delete(subscriber);
+        this.#subscribers.remove(subscriber);
       },
     };
   }
@@ -202,7 +261,7 @@ export class MemoryBroker implements Broker {
     if (this.#closed) return { ok: false, detail: "memory: closed" };
     return {
       ok: true,
-      detail: `memory: ${this.#history.size} events (${this.#history.bytes} bytes) in history, ${this.#subscribers.size} subscribers`,
+      detail: `memory: ${this.#store.size} events (${this.#store.bytes} bytes) in history over ${this.#store.topicCount} topics, ${this.#subscribers.size} subscribers`,
     };
   }
 
@@ -210,9 +269,10 @@ export class MemoryBroker implements Broker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const subscribers = [...this.#subscribers];
-    this.#subscribers.clear();
-    this.#history.clear();
+    const subscribers: Subscriber[] = [];
+    this.#subscribers.forEachEntry((subscriber) => subscribers.push(subscriber));
+    for (const subscriber of subscribers) this.#subscribers.remove(subscriber);
+    this.#store.clear();
     for (const subscriber of subscribers) {
       try {
         subscriber.handlers.onClose?.();
@@ -222,37 +282,86 @@ export class MemoryBroker implements Broker {
     }
   }
 
-  /** The event stored at `sequence`: from history while held, else rebuilt with its id from `input`. */
-  #storedAt(sequence: number, input: PublishInput): StoredEvent {
-    const held = this.#history.at(sequence - (this.#sequence - this.#history.size + 1));
-    return held ?? createStoredEvent(this.#idPrefix + sequence, input.event ?? "message", input.data);
+  /** Hands `event` to every subscriber of its topics, once each, through the first topic it matches. */
+  #fanOut(event: StoredEvent, sequence: number): void {
+    // No walk for a node with no subscriber (a trigger nobody listens to here).
+    if (this.#subscribers.size === 0) return;
+    // Saved and restored: a subscriber's handler may publish (re-entrantly) while we walk.
+    const saved = [this.#fanOutEvent, this.#fanOutTopic, this.#fanOutSequence] as const;
+    this.#fanOutEvent = event;
+    this.#fanOutSequence = sequence;
+    try {
+      for (const topic of event.topics) {
+        this.#fanOutTopic = topic;
+        this.#subscribers.forEachMatch(topic, this.#visit);
+      }
+    } finally {
+      [this.#fanOutEvent, this.#fanOutTopic, this.#fanOutSequence] = saved;
+    }
   }
 
-  #deliver(subscriber: Subscriber, event: StoredEvent): void {
+  #offer(subscriber: Subscriber): void {
+    const sequence = this.#fanOutSequence;
+    // Registered by a handler during this fan-out: it already got the event from replay.
+    // Or it got the event through an earlier topic of the same event.
+    if (sequence <= subscriber.after || subscriber.lastSequence === sequence) return;
+    subscriber.lastSequence = sequence;
+    const event = this.#fanOutEvent as StoredEvent;
+    if (subscriber.pending !== undefined) {
+      subscriber.pending.push({ event, topic: this.#fanOutTopic });
+      return;
+    }
     try {
-      subscriber.handlers.onEvent(event);
+      subscriber.handlers.onEvent(event, this.#fanOutTopic);
     } catch (error) {
       // One broken subscriber must not stop delivery to the others.
       this.#onSubscriberError(error);
     }
   }
 
-  /** Works out what a subscriber resuming after `lastEventId` gets. */
-  #plan(lastEventId: string | undefined): { gap: GapNotice | undefined; cursor: EventId; replay: StoredEvent[] } {
-    const newest = formatEventId(this.epoch, this.#sequence);
-    if (lastEventId === undefined) return { gap: undefined, cursor: newest, replay: [] };
-    // Held events are a contiguous run of sequences ending at the newest one.
-    const oldestHeld = this.#sequence - this.#history.size + 1;
+  /** The event stored at `sequence`: from history while held, else rebuilt with its id from `input`. */
+  #storedAt(sequence: number, topic: string, input: PublishInput, topics: readonly string[]): StoredEvent {
+    return this.#store.find(topic, sequence) ?? createStoredEvent(this.#idPrefix + sequence, input.event ?? "message", input.data, topics);
+  }
+
+  /** Works out what a subscriber of `subscribed` resuming after `lastEventId` gets. */
+  #plan(lastEventId: string | undefined, subscribed: readonly SubscribedTopic[]): ReplayPlan {
+    if (lastEventId === undefined) return { gap: undefined, cursor: formatEventId(this.epoch, this.#sequence), replay: [] };
+    const now = this.#clock();
     const parsed = parseEventId(lastEventId);
     let reason: GapReason;
     if (parsed === undefined) reason = "malformed";
     else if (parsed.epoch !== this.epoch) reason = "other-epoch";
     else if (parsed.sequence > this.#sequence) reason = "unknown";
-    else if (parsed.sequence < oldestHeld - 1) reason = "too-old";
-    else return { gap: undefined, cursor: lastEventId, replay: this.#history.slice(parsed.sequence - oldestHeld + 1) };
-    const gap: GapNotice = { requestedId: lastEventId, oldestId: this.#history.oldest?.id, reason };
-    return { gap, cursor: this.origin, replay: this.#history.slice(0) };
+    else {
+      const { events, lost, oldestLost, holdsAtOrBefore } = this.#store.read(subscribed, parsed.sequence, now);
+      if (lost.length === 0) return { gap: undefined, cursor: lastEventId, replay: events };
+      const gap: GapNotice = { requestedId: lastEventId, oldestId: oldestLost?.id, reason: "too-old", topics: lost };
+      // When everything held is newer than the id, the origin says the same and is what a
+      // resume from a trimmed position has always answered; otherwise the id itself, so a
+      // reconnect does not replay the topics that lost nothing.
+      return { gap, cursor: holdsAtOrBefore ? lastEventId : this.origin, replay: events };
+    }
+    const { events } = this.#store.read(subscribed, 0, now);
+    const gap: GapNotice = {
+      requestedId: lastEventId,
+      oldestId: events[0]?.id,
+      reason,
+      topics: subscribed.map((entry) => entry.text),
+    };
+    return { gap, cursor: this.origin, replay: events };
   }
+}
+
+/** The first of `event.topics` that `subscribed` matches: the topic the subscriber gets it through. */
+function deliveryTopic(event: StoredEvent, subscribed: readonly SubscribedTopic[]): string {
+  const { topics } = event;
+  if (topics.length > 1) {
+    for (const topic of topics) {
+      if (subscribed.some((entry) => matchesTopic(entry.pattern, topic))) return topic;
+    }
+  }
+  return topics[0] as string;
 }
 
 function closedError(): SseError {

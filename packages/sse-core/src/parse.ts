@@ -91,6 +91,8 @@ export function createParser(callbacks: ParserCallbacks): SseParser {
   let data = "";
   let hasData = false;
   let eventType = "";
+  /** The block's `topic:` field (our extension), undefined when it has none. */
+  let topic: string | undefined;
   let idBuffer = "";
   let lastEventId = "";
 
@@ -147,6 +149,7 @@ export function createParser(callbacks: ParserCallbacks): SseParser {
     data = "";
     hasData = false;
     eventType = "";
+    topic = undefined;
     idBuffer = lastEventId;
   }
 
@@ -199,6 +202,10 @@ export function createParser(callbacks: ParserCallbacks): SseParser {
       case "retry":
         if (onRetry !== undefined && isAsciiDigits(value)) onRetry(Number(value));
         break;
+      // Our extension (the topic an event came from); EventSource ignores it as the spec says.
+      case "topic":
+        topic = value;
+        break;
     }
   }
 
@@ -217,12 +224,15 @@ export function createParser(callbacks: ParserCallbacks): SseParser {
     lastEventId = idBuffer;
     if (!hasData) {
       eventType = "";
+      topic = undefined;
       return;
     }
-    const event: SseMessage = { type: eventType === "" ? "message" : eventType, data, lastEventId };
+    const type = eventType === "" ? "message" : eventType;
+    const event: SseMessage = topic === undefined ? { type, data, lastEventId } : { type, data, lastEventId, topic };
     data = "";
     hasData = false;
     eventType = "";
+    topic = undefined;
     onEvent(event);
   }
 

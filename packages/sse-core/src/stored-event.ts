@@ -1,4 +1,6 @@
+import { SseError, describeValue } from "./errors.ts";
 import { assertValidEventName, assertValidId, encodedFieldLength, encodeEvent } from "./encode.ts";
+import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
 
 const utf8 = new TextEncoder();
@@ -36,13 +38,17 @@ class LazyFrameEvent implements StoredEvent {
   readonly id: string;
   readonly event: string;
   readonly data: string;
+  readonly topics: readonly string[];
   readonly frameLength: number;
   #frame: Uint8Array | undefined;
+  /** Frames with a `topic:` line, by the topic's index in `topics` (at most 8). */
+  #topicFrames: (Uint8Array | undefined)[] | undefined;
 
-  constructor(id: string, event: string, data: string, frameLength: number, frame: Uint8Array | undefined) {
+  constructor(id: string, event: string, data: string, topics: readonly string[], frameLength: number, frame: Uint8Array | undefined) {
     this.id = id;
     this.event = event;
     this.data = data;
+    this.topics = topics;
     this.frameLength = frameLength;
     this.#frame = frame;
     // Private fields stay writable: freezing keeps the public shape immutable and the memo working.
@@ -50,29 +56,47 @@ class LazyFrameEvent implements StoredEvent {
   }
 
   get frame(): Uint8Array {
-    this.#frame ??= utf8.encode(frameText(this.id, this.event, this.data));
+    this.#frame ??= utf8.encode(frameText(this.id, this.event, this.data, undefined));
     return this.#frame;
+  }
+
+  frameFor(topic: string): Uint8Array {
+    const index = this.topics.indexOf(topic);
+    if (index === -1) {
+      throw new SseError("INVALID_TOPIC", `event ${this.id} was not published to topic ${describeValue(topic)} (its topics: ${this.topics.join(", ")})`);
+    }
+    this.#topicFrames ??= [];
+    let frame = this.#topicFrames[index];
+    if (frame === undefined) {
+      frame = utf8.encode(frameText(this.id, this.event, this.data, topic));
+      this.#topicFrames[index] = frame;
+    }
+    return frame;
   }
 }
 
-function frameText(id: string, event: string, data: string): string {
+function frameText(id: string, event: string, data: string, topic: string | undefined): string {
   // "message" is what a client assumes without an event line: leave it out of the frame.
-  return encodeEvent(event === "message" ? { id, data } : { id, event, data });
+  const named = event === "message" ? { id, data } : { id, event, data };
+  return encodeEvent(topic === undefined ? named : { ...named, topic });
 }
+
+const DEFAULT_TOPICS: readonly string[] = Object.freeze([DEFAULT_TOPIC]);
 
 /**
  * Builds the frozen {@link StoredEvent} a broker keeps: the id and event name are checked
- * now (so a bad one throws here), the frame is encoded to bytes on first use.
+ * now (so a bad one throws here), frames are encoded to bytes on first use. `topics` are
+ * taken as checked (see `resolvePublishTopics`).
  * @throws {SseError} as {@link encodeEvent}.
  */
-export function createStoredEvent(id: string, event: string, data: string): StoredEvent {
+export function createStoredEvent(id: string, event: string, data: string, topics: readonly string[] = DEFAULT_TOPICS): StoredEvent {
   assertValidId(id);
   // "message", the event of every trigger, is known to be valid.
   if (event !== "message") assertValidEventName(event);
   // Multi-line data (never a JSON payload) is rare: measure it by encoding the frame now.
   if (data.indexOf("\n") !== -1 || data.indexOf("\r") !== -1) {
-    const frame = utf8.encode(frameText(id, event, data));
-    return new LazyFrameEvent(id, event, data, frame.byteLength, frame);
+    const frame = utf8.encode(frameText(id, event, data, undefined));
+    return new LazyFrameEvent(id, event, data, topics, frame.byteLength, frame);
   }
-  return new LazyFrameEvent(id, event, data, oneLineFrameLength(id, event, data), undefined);
+  return new LazyFrameEvent(id, event, data, topics, oneLineFrameLength(id, event, data), undefined);
 }

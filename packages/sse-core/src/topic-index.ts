@@ -83,6 +83,11 @@ export class TopicIndex<T> {
     this.#unlink(record);
   }
 
+  /** Calls `visit` once for every registered entry (e.g. to end them all). */
+  forEachEntry(visit: (entry: T) => void): void {
+    for (const entry of this.#records.keys()) visit(entry);
+  }
+
   /**
    * Calls `visit` once for every entry with a pattern matching `topic` (a valid topic name),
    * in no particular order. Allocates nothing per call: duplicates are skipped by stamping

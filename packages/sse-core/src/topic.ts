@@ -168,3 +168,68 @@ export function matchesTopic(pattern: TopicPattern, topic: string): boolean {
       return true;
   }
 }
+
+/** The most topics one publish may name. */
+export const MAX_PUBLISH_TOPICS = 8;
+
+/**
+ * The topics of a publish, checked and without duplicates (first occurrence kept):
+ * `undefined` is the default topic; otherwise 1 to {@link MAX_PUBLISH_TOPICS} topic names.
+ * Every broker calls this, so the rule lives in one place.
+ *
+ * @throws {SseError} `INVALID_TOPIC` for an empty or too long list or a name that is not a topic
+ *   (the message names the offending entry).
+ */
+export function resolvePublishTopics(topics: readonly string[] | undefined): readonly string[] {
+  if (topics === undefined) return DEFAULT_TOPICS;
+  if (!Array.isArray(topics) || topics.length === 0 || topics.length > MAX_PUBLISH_TOPICS) {
+    throw new SseError(
+      "INVALID_TOPIC",
+      `a publish names 1 to ${MAX_PUBLISH_TOPICS} topics (got ${Array.isArray(topics) ? `${topics.length}` : describeValue(topics)}); split it into several publishes`,
+    );
+  }
+  if (topics.length === 1) {
+    assertValidTopic(topics[0]);
+    return topics;
+  }
+  const unique: string[] = [];
+  for (const topic of topics) {
+    assertValidTopic(topic);
+    if (!unique.includes(topic)) unique.push(topic);
+  }
+  return unique;
+}
+
+/** A subscription's topics: each pattern as written and parsed. */
+export interface SubscribedTopic {
+  readonly text: string;
+  readonly pattern: TopicPattern;
+}
+
+/**
+ * The patterns of a subscription, parsed and without duplicates (first occurrence kept):
+ * `undefined` is the default topic. Every broker calls this, so the rule lives in one place.
+ *
+ * @throws {SseError} `INVALID_TOPIC_PATTERN` for an empty list or an entry that is neither a
+ *   topic nor a pattern (the message names it).
+ */
+export function resolveSubscribeTopics(topics: readonly string[] | undefined): readonly SubscribedTopic[] {
+  if (topics === undefined) return DEFAULT_SUBSCRIPTION;
+  if (!Array.isArray(topics) || topics.length === 0) {
+    throw new SseError(
+      "INVALID_TOPIC_PATTERN",
+      `a subscription names at least one topic or pattern (got ${describeValue(topics)}); omit the list for the default topic "${DEFAULT_TOPIC}"`,
+    );
+  }
+  const parsed: SubscribedTopic[] = [];
+  for (const text of topics) {
+    const pattern = parseTopicPattern(text);
+    if (!parsed.some((entry) => entry.text === text)) parsed.push({ text, pattern });
+  }
+  return parsed;
+}
+
+const DEFAULT_TOPICS: readonly string[] = Object.freeze([DEFAULT_TOPIC]);
+const DEFAULT_SUBSCRIPTION: readonly SubscribedTopic[] = Object.freeze([
+  Object.freeze({ text: DEFAULT_TOPIC, pattern: Object.freeze({ kind: "exact", topic: DEFAULT_TOPIC } as const) }),
+]);

@@ -16,6 +16,12 @@ export interface SseEvent {
   readonly data: string;
   /** The `retry:` field in milliseconds: a non-negative integer. */
   readonly retry?: number;
+  /**
+   * The `topic:` field: the topic the event was published to, for a client that follows
+   * several. Not a WHATWG field: the spec makes `EventSource` ignore unknown fields, so it
+   * breaks no client. Must be a topic name ({@link assertValidTopic}). Omitted when undefined.
+   */
+  readonly topic?: string;
 }
 
 /**
@@ -29,6 +35,11 @@ export interface SseMessage {
   readonly data: string;
   /** The last event id buffer at dispatch time (persists across events, `""` when reset). */
   readonly lastEventId: string;
+  /**
+   * The event's `topic:` field (our extension, see {@link SseEvent.topic}): the last one of
+   * the event's block. Absent when the block had none (an event of the default topic).
+   */
+  readonly topic?: string;
 }
 
 /** What a publisher hands a broker. */
@@ -45,6 +56,13 @@ export interface PublishInput {
    * @default none (every publish stores an event)
    */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * The topics to publish to: 1 to {@link MAX_PUBLISH_TOPICS} topic names (never patterns),
+   * duplicates ignored. One event, one id, stored in each topic's history; a subscriber
+   * following several of them receives it once.
+   * @default [DEFAULT_TOPIC] ("events")
+   */
+  readonly topics?: readonly string[] | undefined;
 }
 
 /** An event a broker has accepted: it has an id, a place in history, and its wire bytes. */
@@ -52,8 +70,19 @@ export interface StoredEvent {
   readonly id: EventId;
   readonly event: string;
   readonly data: string;
-  /** The complete encoded frame (`id:`, `event:`, `data:` lines and the blank line), encoded once and shared by every client. */
+  /** The topics it was published to (names, in the publisher's order, no duplicates). */
+  readonly topics: readonly string[];
+  /**
+   * The complete encoded frame (`id:`, `event:`, `data:` lines and the blank line) with no
+   * `topic:` line, as a subscriber of the default topic receives it; encoded once and shared
+   * by every client.
+   */
   readonly frame: Uint8Array;
+  /**
+   * The frame with a `topic:` line naming `topic` (one of {@link topics}), as a subscriber
+   * that got the event through that topic receives it; encoded once per topic and shared.
+   */
+  frameFor(topic: string): Uint8Array;
   /**
    * `frame.byteLength`, for a broker that encodes `frame` on first read: history counts
    * bytes with it without forcing the encoding. Must equal `frame.byteLength` when given.
