@@ -1,6 +1,7 @@
 import { resolveEventsClientOptions, type EventsClientOptions } from "./options.ts";
+import type { StreamEventFor } from "./events.ts";
 import { ReconnectingStream } from "./reconnecting-stream.ts";
-import type { EventStream, StreamOptions } from "./stream.ts";
+import type { EventStream, StreamEventsOption, StreamOptions } from "./stream.ts";
 import { createTrigger, type TriggerFunction } from "./trigger.ts";
 
 /** A client of one events server. */
@@ -12,10 +13,12 @@ export interface EventsClient {
    */
   readonly trigger: TriggerFunction;
   /**
-   * Opens `GET /events/stream`: an async iterable of typed events that reconnects by
-   * itself and resumes with `Last-Event-ID`. Each call opens a new, independent stream.
+   * Opens `GET /events/stream` (`?topic=` for each of `options.topics`): an async iterable
+   * of typed events, each with its `topic`, that reconnects by itself and resumes every topic
+   * with the connection's `Last-Event-ID`. Each call opens a new, independent stream.
+   * Throws `EventsClientError` `INVALID_OPTION` for a bad option.
    */
-  stream(options?: StreamOptions): EventStream;
+  stream<const E extends StreamEventsOption = readonly []>(options?: StreamOptions<E>): EventStream<StreamEventFor<E>>;
 }
 
 /**
@@ -26,8 +29,8 @@ export interface EventsClient {
  * ```ts
  * const client = createEventsClient("http://localhost:8080", { token: "secret" });
  * await client.trigger("hello");
- * for await (const event of client.stream()) {
- *   if (event.type === "message") console.log(event.id, event.data.message);
+ * for await (const event of client.stream({ topics: ["orders/42", "users/7/*"] })) {
+ *   if (event.type === "message") console.log(event.topic, event.id, event.data);
  * }
  * ```
  */
@@ -36,6 +39,9 @@ export function createEventsClient(baseUrl: string, options?: EventsClientOption
   const streamUrl = `${resolved.baseUrl}/events/stream`;
   return {
     trigger: createTrigger(resolved),
-    stream: (streamOptions?: StreamOptions): EventStream => new ReconnectingStream(streamUrl, resolved, streamOptions),
+    // The cast is what `ReconnectingStream` guarantees at run time: it delivers the contract's
+    // event types and exactly the others `events` names.
+    stream: <const E extends StreamEventsOption = readonly []>(streamOptions?: StreamOptions<E>): EventStream<StreamEventFor<E>> =>
+      new ReconnectingStream(streamUrl, resolved, streamOptions) as EventStream<StreamEventFor<E>>,
   };
 }

@@ -17,17 +17,19 @@ export {
   type ResolvedReconnectOptions,
   type Timers,
 } from "./options.ts";
-export type { EventStream, StreamOptions } from "./stream.ts";
+export type { EventStream, StreamEventsOption, StreamOptions } from "./stream.ts";
 export type { TriggerFunction, TriggerOptions } from "./trigger.ts";
 export type { CloseReason, ReconnectReason, StreamState, StreamStatus } from "./status.ts";
 export type {
   StreamConnectedEvent,
   StreamEvent,
+  StreamEventFor,
   StreamEventType,
   StreamGapEvent,
   StreamMessageEvent,
   TriggerResponse,
   TypedStreamEvent,
+  UntypedStreamEvent,
 } from "./events.ts";
 export { EventsClientError, serverErrorMessage, type EventsClientErrorCode, type EventsClientErrorDetails } from "./errors.ts";
 export { MAX_RECONNECT_DELAY_MS } from "./backoff.ts";

@@ -1,7 +1,8 @@
-import { describeValue } from "@events/sse-core";
+import { DEFAULT_TOPIC, describeValue } from "@events/sse-core";
 import { MAX_RECONNECT_DELAY_MS } from "./backoff.ts";
 import { EventsClientError } from "./errors.ts";
 import type { StreamStatus } from "./status.ts";
+import { checkTopicOption } from "./topics.ts";
 
 /** The `fetch` the client calls: the global one by default, or any function with its shape. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -66,6 +67,12 @@ export interface EventsClientOptions {
   /** Backoff between reconnection attempts; see {@link DEFAULT_RECONNECT_OPTIONS}. */
   readonly reconnect?: ReconnectOptions;
   /**
+   * The topic of a stream event without a `topic:` field: the server's default topic (its
+   * `--default-topic`), which `trigger()` and a stream without `topics` use.
+   * @default "events"
+   */
+  readonly defaultTopic?: string;
+  /**
    * Silence on an open stream longer than this, in milliseconds, counts as a dead connection
    * and reconnects. A little over twice the server's 15 s keepalive; at most 2147483647
    * (`setTimeout`'s limit). `false` disables it.
@@ -128,6 +135,7 @@ export interface ResolvedEventsClientOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly fetch: FetchFunction;
   readonly reconnect: ResolvedReconnectOptions;
+  readonly defaultTopic: string;
   readonly heartbeatTimeoutMs: number | false;
   readonly maxEventBytes: number | false;
   readonly onStatus: ((status: StreamStatus) => void) | undefined;
@@ -159,6 +167,7 @@ export function resolveEventsClientOptions(baseUrl: string, options: EventsClien
   if (heartbeatTimeoutMs !== false) requireNumber("heartbeatTimeoutMs", heartbeatTimeoutMs, 1, MAX_TIMER_DELAY_MS);
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   if (maxEventBytes !== false) requireNumber("maxEventBytes", maxEventBytes, 1);
+  const defaultTopic = checkTopicOption("defaultTopic", options.defaultTopic ?? DEFAULT_TOPIC);
 
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) {
@@ -175,6 +184,7 @@ export function resolveEventsClientOptions(baseUrl: string, options: EventsClien
     headers: Object.freeze(headers),
     fetch: fetchFunction,
     reconnect,
+    defaultTopic,
     heartbeatTimeoutMs,
     maxEventBytes,
     onStatus: options.onStatus,

@@ -2,10 +2,11 @@ import { createParser, type SseMessage, type SseParser, describeValue } from "@e
 import { computeReconnectDelay } from "./backoff.ts";
 import { lastEventIdHeader, openConnection, readChunks, retryableFailure, EVENT_STREAM_TYPE, type RetryableFailure } from "./connection.ts";
 import { EventsClientError } from "./errors.ts";
-import { isStreamEventType, type StreamEvent } from "./events.ts";
+import { isStreamEventType, type StreamEvent, type UntypedStreamEvent } from "./events.ts";
 import type { ResolvedEventsClientOptions } from "./options.ts";
 import type { CloseReason, StreamStatus } from "./status.ts";
 import type { EventStream, StreamOptions } from "./stream.ts";
+import { topicStreamUrl } from "./topics.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
 
 /** How an attempt ended when the stream goes on: why, and whether it received an event first. */
@@ -15,6 +16,9 @@ interface AttemptEnd extends RetryableFailure {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+/** An event the stream hands out: typed by the contract, or of a type `StreamOptions.events` asked for. */
+export type DeliveredEvent = StreamEvent | UntypedStreamEvent;
+
 /**
  * The stream `client.stream()` returns: attempts one connection after another (see
  * `connection.ts`), waits the backoff between them, resumes with `Last-Event-ID`, and hands
@@ -22,14 +26,14 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * `connecting` → `open`)* → `closed`, reported through `onStatus`.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
  */
-export class ReconnectingStream implements EventStream, AsyncIterator<StreamEvent, undefined> {
+export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIterator<DeliveredEvent, undefined> {
   readonly #url: string;
   readonly #client: ResolvedEventsClientOptions;
   readonly #options: StreamOptions;
   readonly #parser: SseParser;
   readonly #watchdog: Watchdog | undefined;
   /** The loop of attempts; `next()` hands out its steps. */
-  readonly #run: AsyncGenerator<StreamEvent, undefined, undefined>;
+  readonly #run: AsyncGenerator<DeliveredEvent, undefined, undefined>;
   /** Ends the pending `next()` calls with `done` (a stop from outside must not wait for `fetch`). */
   readonly #pending = new Set<() => void>();
   #isHalted = false;
@@ -46,7 +50,7 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
   #yielding = false;
   #wakeUp: (() => void) | undefined;
   /** Events parsed from the current chunk, not yet handed to the consumer. */
-  readonly #queue: StreamEvent[] = [];
+  readonly #queue: DeliveredEvent[] = [];
   #fatal: EventsClientError | undefined;
   /** Bytes received since the parser last completed something: what it may be holding. */
   #unfinishedBytes = 0;
@@ -58,7 +62,11 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
     if (typeof initialId !== "string" || /[\r\n\0]/.test(initialId)) {
       throw new EventsClientError("INVALID_OPTION", `lastEventId must be a string without CR, LF or NUL (got ${describeValue(initialId)})`);
     }
-    this.#url = url;
+    const { events } = options;
+    if (events !== undefined && events !== "all" && !(Array.isArray(events) && events.every((name) => typeof name === "string"))) {
+      throw new EventsClientError("INVALID_OPTION", `events must be a list of event names or "all" (got ${describeValue(events)})`);
+    }
+    this.#url = topicStreamUrl(url, options.topics);
     this.#client = client;
     this.#options = options;
     this.#lastEventId = initialId;
@@ -90,11 +98,11 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
     this.#stopFromOutside("closed");
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<StreamEvent, undefined> {
+  [Symbol.asyncIterator](): AsyncIterator<DeliveredEvent, undefined> {
     return this;
   }
 
-  next(): Promise<IteratorResult<StreamEvent, undefined>> {
+  next(): Promise<IteratorResult<DeliveredEvent, undefined>> {
     if (this.#isHalted) return Promise.resolve(DONE);
     // One resolver per call, dropped when it settles: a promise shared by every call would
     // keep a reaction per event for the life of the stream.
@@ -115,7 +123,7 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
   }
 
   /** Called by `break` in `for await`: closes the stream. */
-  return(): Promise<IteratorResult<StreamEvent, undefined>> {
+  return(): Promise<IteratorResult<DeliveredEvent, undefined>> {
     this.close();
     return Promise.resolve(DONE);
   }
@@ -163,13 +171,19 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
   #onEvent(message: SseMessage): void {
     this.#unfinishedBytes = 0;
     this.#receivedEvent = true;
-    if (this.#fatal !== undefined || !isStreamEventType(message.type)) return;
-    const event = toStreamEvent(message);
+    if (this.#fatal !== undefined || !this.#delivers(message.type)) return;
+    const event = toStreamEvent(message, this.#client.defaultTopic);
     if (event instanceof EventsClientError) this.#fatal = event;
     else this.#queue.push(event);
   }
 
-  async *#attempts(): AsyncGenerator<StreamEvent, undefined, undefined> {
+  /** Whether events of `type` reach the consumer: the contract's types, and those `events` asks for. */
+  #delivers(type: string): boolean {
+    const { events } = this.#options;
+    return isStreamEventType(type) || events === "all" || (events !== undefined && events.includes(type));
+  }
+
+  async *#attempts(): AsyncGenerator<DeliveredEvent, undefined, undefined> {
     const { reconnect, random } = this.#client;
     let failures = 0;
     let atOnce = false;
@@ -200,7 +214,7 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
   }
 
   /** One connection: yields its events, returns how it ended (or `undefined` when the stream stops). */
-  async *#attempt(attempt: number): AsyncGenerator<StreamEvent, AttemptEnd | undefined, undefined> {
+  async *#attempt(attempt: number): AsyncGenerator<DeliveredEvent, AttemptEnd | undefined, undefined> {
     const connection = new AbortController();
     this.#connection = connection;
     this.#timedOut = false;
@@ -238,7 +252,7 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
         this.#unfinishedBytes += chunk.byteLength;
         this.#parser.feed(chunk);
         while (this.#queue.length > 0) {
-          const event = this.#queue.shift() as StreamEvent;
+          const event = this.#queue.shift() as DeliveredEvent;
           this.#lastEventId = event.id;
           this.#yielding = true;
           yield event;
@@ -297,10 +311,14 @@ export class ReconnectingStream implements EventStream, AsyncIterator<StreamEven
   }
 }
 
-/** Turns a parsed message of a known type into a typed event, or the error for data that is not JSON. */
-function toStreamEvent(message: SseMessage): StreamEvent | EventsClientError {
+/**
+ * Turns a parsed message into the event handed out (its topic: the `topic:` field, else the
+ * default topic), or the error for data that is not JSON.
+ */
+function toStreamEvent(message: SseMessage, defaultTopic: string): DeliveredEvent | EventsClientError {
   try {
-    return { type: message.type, data: JSON.parse(message.data), id: message.lastEventId } as StreamEvent;
+    const data: unknown = JSON.parse(message.data);
+    return { type: message.type, data, id: message.lastEventId, topic: message.topic ?? defaultTopic } as DeliveredEvent;
   } catch (cause) {
     return new EventsClientError(
       "INVALID_EVENT_DATA",

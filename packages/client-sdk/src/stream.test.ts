@@ -14,9 +14,9 @@ describe("stream: events", () => {
     const run = await runStream([sse([connected("e-0"), frame("e-0", "gap", gap), message("e-1", "one\ntwo")])]);
     expect(run.error).toBeUndefined();
     expect(run.events).toEqual([
-      { type: "connected", data: { message: "hi", clients: 1 }, id: "e-0" },
-      { type: "gap", data: gap, id: "e-0" },
-      { type: "message", data: { message: "one\ntwo" }, id: "e-1" },
+      { type: "connected", data: { message: "hi", clients: 1 }, id: "e-0", topic: "events" },
+      { type: "gap", data: gap, id: "e-0", topic: "events" },
+      { type: "message", data: { message: "one\ntwo" }, id: "e-1", topic: "events" },
     ]);
     expect(run.stream.lastEventId).toBe("e-1");
   });

@@ -4,7 +4,14 @@
 import type { Treaty } from "@elysiajs/eden/treaty2";
 import type { StreamEventPayloads } from "@events/contract";
 import type { App, StreamEventPayloads as ServerStreamEventPayloads } from "@events/server";
-import { createEventsClient, type EventStream, type StreamEvent, type TriggerResponse } from "./index.ts";
+import {
+  createEventsClient,
+  type EventStream,
+  type StreamEvent,
+  type StreamStatus,
+  type TriggerResponse,
+  type UntypedStreamEvent,
+} from "./index.ts";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<_T extends true>(): void {}
@@ -26,6 +33,7 @@ export async function narrowing(stream: EventStream): Promise<string[]> {
   const seen: string[] = [];
   for await (const event of stream) {
     assertType<Equal<typeof event.id, string>>();
+    assertType<Equal<typeof event.topic, string>>();
     if (event.type === "message") {
       assertType<Equal<typeof event.data.message, string>>();
       // @ts-expect-error a message event has no client count
@@ -46,11 +54,36 @@ assertType<Equal<Extract<StreamEvent, { type: "gap" }>["data"], StreamEventPaylo
 // @ts-expect-error "tick" is not an event type of the contract
 export const unknownType: StreamEvent["type"] = "tick";
 
+// Without `events` a stream yields exactly the contract's events; callbacks keep their types.
+const plain = client.stream({ topics: ["orders/42", "users/7/*"], onStatus: (status) => assertType<Equal<typeof status, StreamStatus>>() });
+assertType<Equal<typeof plain, EventStream<StreamEvent>>>();
+const noOptions = client.stream();
+assertType<Equal<typeof noOptions, EventStream<StreamEvent>>>();
+
+// `events` adds the listed names as untyped events, and narrowing on the contract's types still works.
+export async function listedEvents(): Promise<void> {
+  for await (const event of client.stream({ topics: ["orders/42"], events: ["order.updated", "message"] })) {
+    if (event.type === "order.updated") {
+      assertType<Equal<typeof event, UntypedStreamEvent<"order.updated">>>();
+      assertType<Equal<typeof event.data, unknown>>();
+    } else if (event.type === "message") {
+      assertType<Equal<typeof event.data.message, string>>();
+    } else {
+      assertType<Equal<typeof event.type, "connected" | "gap">>();
+    }
+  }
+}
+// `events: "all"`: any type may arrive, so a type string no longer narrows to the contract's payload.
+const everything = client.stream({ events: "all" });
+assertType<Equal<typeof everything, EventStream<StreamEvent | UntypedStreamEvent<string>>>>();
+// @ts-expect-error topics is a list of names and patterns
+void client.stream({ topics: "orders/42" });
+
 // The server serves the very contract the SDK is typed by.
 assertType<Equal<ServerStreamEventPayloads, StreamEventPayloads>>();
 
 // The SDK's public types agree with Eden's view of the App.
 type EdenTriggerPost = Treaty.Create<App>["events"]["trigger"]["post"];
-assertType<Equal<Parameters<EdenTriggerPost>[0], { message: string }>>();
+assertType<Equal<Parameters<EdenTriggerPost>[0], { message: string; topic?: string }>>();
 type EdenTriggerData = NonNullable<Awaited<ReturnType<EdenTriggerPost>>["data"]>;
 assertType<Equal<EdenTriggerData, TriggerResponse>>();

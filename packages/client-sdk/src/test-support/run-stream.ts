@@ -1,5 +1,5 @@
 import { createEventsClient } from "../client.ts";
-import type { StreamEvent } from "../events.ts";
+import type { DeliveredEvent } from "../reconnecting-stream.ts";
 import type { EventsClientOptions } from "../options.ts";
 import type { StreamStatus } from "../status.ts";
 import type { EventStream, StreamOptions } from "../stream.ts";
@@ -8,12 +8,12 @@ import { scriptedFetch, type RecordedRequest, type Step } from "./scripted-fetch
 
 /** What a scripted run produced. */
 export interface StreamRun {
-  readonly events: StreamEvent[];
+  readonly events: DeliveredEvent[];
   readonly statuses: StreamStatus[];
   readonly requests: RecordedRequest[];
   readonly clock: FakeClock;
   readonly error: unknown;
-  readonly stream: EventStream;
+  readonly stream: EventStream<DeliveredEvent>;
 }
 
 /** The delays of the `reconnecting` statuses, in order. */
@@ -22,8 +22,8 @@ export function reconnectDelays(statuses: readonly StreamStatus[]): number[] {
 }
 
 /** The `data.message` of each message event. */
-export function messages(events: readonly StreamEvent[]): string[] {
-  return events.flatMap((event) => (event.type === "message" ? [event.data.message] : []));
+export function messages(events: readonly DeliveredEvent[]): string[] {
+  return events.flatMap((event) => (event.type === "message" ? [(event.data as { message: string }).message] : []));
 }
 
 /**
@@ -46,7 +46,7 @@ export async function runStream(
     ...options.client,
   });
   const stream = client.stream(options.stream);
-  const events: StreamEvent[] = [];
+  const events: DeliveredEvent[] = [];
   let error: unknown;
   try {
     for await (const event of stream) {
