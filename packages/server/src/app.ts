@@ -5,6 +5,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { type Broker, createKeepAliveHub, MemoryBroker } from "@events/sse-core";
 import { Elysia } from "elysia";
+import { memoryBrokerOptions } from "./create-broker.ts";
 import { createAllowedMethods, normalizeRoutePath } from "./allowed-methods.ts";
 import { answerError, HttpError } from "./errors.ts";
 import { createEventsModule } from "./modules/events/index.ts";
@@ -31,7 +32,7 @@ async function buildApp(options: AppOptions = {}) {
   const resolved = resolveServerOptions(serverOptions);
   const signal = givenSignal ?? new AbortController().signal;
   const ownsBroker = givenBroker === undefined;
-  const broker = givenBroker ?? new MemoryBroker({ historySize: resolved.historySize });
+  const broker = givenBroker ?? new MemoryBroker(memoryBrokerOptions(resolved));
   const keepAlive = resolved.keepAliveMs === false ? false : createKeepAliveHub({ intervalMs: resolved.keepAliveMs });
   const service = new EventsService({
     broker,

@@ -2,12 +2,13 @@
  * Builds the broker `--broker` names: the in-memory one (embedded default) or the Redis
  * Streams one from `@events/redis-broker`, loaded only when asked for.
  */
-import { type Broker, MemoryBroker } from "@events/sse-core";
+import { type Broker, MemoryBroker, type MemoryBrokerOptions } from "@events/sse-core";
 import type { ServerOptions } from "./options.ts";
 import { ServerOptionsError } from "./server-options-error.ts";
 
 /** What {@link createBroker} reads. */
-export type BrokerSelection = Pick<ServerOptions, "broker" | "historySize" | "redisUrl" | "redisStreamKey">;
+export type BrokerSelection = Pick<ServerOptions, "broker" | "historySize" | "redisUrl" | "redisStreamKey"> &
+  Partial<Pick<ServerOptions, "historyBytes" | "historyTtlMs" | "maxRetainedTopics">>;
 
 /** Extra wiring for the broker. */
 export interface CreateBrokerHooks {
@@ -19,7 +20,27 @@ export interface CreateBrokerHooks {
 
 /** What {@link createBroker} needs of `@events/redis-broker`. */
 export interface RedisBrokerModule {
-  RedisBroker: new (options: { url: string; streamKey: string; historySize: number; onError?: (error: unknown) => void }) => Broker;
+  RedisBroker: new (options: {
+    url: string;
+    streamKey: string;
+    historySize: number;
+    historyTtlMs?: number | false;
+    maxRetainedTopics?: number;
+    onError?: (error: unknown) => void;
+  }) => Broker;
+}
+
+/**
+ * The memory broker's options from the server's: history per topic by count and age, per node
+ * by bytes and retained topics. Options left out keep the broker's defaults.
+ */
+export function memoryBrokerOptions(selection: Omit<BrokerSelection, "broker" | "redisUrl" | "redisStreamKey">): MemoryBrokerOptions {
+  return {
+    historySize: selection.historySize,
+    ...(selection.historyBytes === undefined ? {} : { historyBytes: selection.historyBytes }),
+    ...(selection.historyTtlMs === undefined ? {} : { historyTtlMs: selection.historyTtlMs }),
+    ...(selection.maxRetainedTopics === undefined ? {} : { maxRetainedTopics: selection.maxRetainedTopics }),
+  };
 }
 
 /**
@@ -31,7 +52,7 @@ export interface RedisBrokerModule {
  * const broker = await createBroker({ broker: "memory", historySize: 1000, redisUrl: "", redisStreamKey: "" });
  */
 export async function createBroker(selection: BrokerSelection, hooks: CreateBrokerHooks = {}): Promise<Broker> {
-  if (selection.broker === "memory") return new MemoryBroker({ historySize: selection.historySize });
+  if (selection.broker === "memory") return new MemoryBroker(memoryBrokerOptions(selection));
   const load = hooks.loadRedisBroker ?? importRedisBroker;
   let module: RedisBrokerModule;
   try {
@@ -49,6 +70,8 @@ export async function createBroker(selection: BrokerSelection, hooks: CreateBrok
     url: selection.redisUrl,
     streamKey: selection.redisStreamKey,
     historySize: selection.historySize,
+    ...(selection.historyTtlMs === undefined ? {} : { historyTtlMs: selection.historyTtlMs }),
+    ...(selection.maxRetainedTopics === undefined ? {} : { maxRetainedTopics: selection.maxRetainedTopics }),
     ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
   });
 }

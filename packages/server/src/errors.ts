@@ -11,6 +11,14 @@ export type HttpErrorCode =
   | "BAD_REQUEST"
   | "INVALID_JSON"
   | "INVALID_IDEMPOTENCY_KEY"
+  /** A topic name breaks the topic rules, is a pattern in a publish, or a publish names none or too many. */
+  | "INVALID_TOPIC"
+  /** A stream's `?topic=` is neither a topic, `<topic>/*` nor `*` (an empty value included). */
+  | "INVALID_TOPIC_PATTERN"
+  /** A stream asks for more topics than `--max-topics`. */
+  | "TOO_MANY_TOPICS"
+  /** A publish's `event` cannot be an SSE event name here. */
+  | "INVALID_EVENT_NAME"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "VALIDATION_FAILED"
   | "PAYLOAD_TOO_LARGE"
@@ -28,6 +36,10 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Obje
   BAD_REQUEST: 400,
   INVALID_JSON: 400,
   INVALID_IDEMPOTENCY_KEY: 400,
+  INVALID_TOPIC: 400,
+  INVALID_TOPIC_PATTERN: 400,
+  TOO_MANY_TOPICS: 400,
+  INVALID_EVENT_NAME: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,
   PAYLOAD_TOO_LARGE: 413,
@@ -147,6 +159,28 @@ export function toBrokerHttpError(error: unknown): HttpError | undefined {
       );
     default:
       return undefined;
+  }
+}
+
+/**
+ * Runs an sse-core input check (topic names, patterns, event names) and turns its refusal
+ * into the 400 of the same code and message, so each rule and its wording live in sse-core.
+ * @throws {HttpError} `INVALID_TOPIC`, `INVALID_TOPIC_PATTERN` or `INVALID_EVENT_NAME`; any
+ *   other error as it is.
+ */
+export function checkInput<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof SseError)) throw error;
+    switch (error.code) {
+      case "INVALID_TOPIC":
+      case "INVALID_TOPIC_PATTERN":
+      case "INVALID_EVENT_NAME":
+        throw new HttpError(error.code, error.message, { cause: error });
+      default:
+        throw error;
+    }
   }
 }
 

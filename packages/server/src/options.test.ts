@@ -26,12 +26,14 @@ describe("loadServerOptions", () => {
       "--http-port=9000", "--host", "127.0.0.1", "--history", "50", "--keepalive", "2.5", "--retry", "100",
       "--max-clients", "7", "--max-body", "2048", "--max-buffer", "4096", "--trigger-token", "t0k",
       "--cors-origin", "https://a.example, http://b.example:8080", "--broker", "redis", "--redis-url", "redis://r:6380/1",
-      "--redis-stream-key", "app1:events", "--web-root", "/srv/web",
+      "--redis-stream-key", "app1:events", "--web-root", "/srv/web", "--history-bytes", "65536", "--history-ttl", "10m",
+      "--max-retained-topics", "500", "--default-topic", "news/all", "--max-topics", "4",
     ]);
     expect(options).toEqual({
       httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
       maxBodyBytes: 2048, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
       broker: "redis", redisUrl: "redis://r:6380/1", redisStreamKey: "app1:events", webRoot: "/srv/web",
+      historyBytes: 65_536, historyTtlMs: 600_000, maxRetainedTopics: 500, defaultTopic: "news/all", maxTopics: 4,
     });
   });
 
@@ -41,6 +43,17 @@ describe("loadServerOptions", () => {
       httpPort: 9001, triggerToken: "env-token", broker: "redis", redisUrl: "redis://x:1", redisStreamKey: "k",
     });
     expect(run(["--http-port", "9002"], env).httpPort).toBe(9002);
+  });
+
+  test("reads --history-ttl as a duration with a unit, 0 meaning no age limit", () => {
+    expect(run(["--history-ttl", "500ms"]).historyTtlMs).toBe(500);
+    expect(run(["--history-ttl", "90s"]).historyTtlMs).toBe(90_000);
+    expect(run(["--history-ttl", "24h"]).historyTtlMs).toBe(86_400_000);
+    expect(run(["--history-ttl", "7d"]).historyTtlMs).toBe(604_800_000);
+    expect(run(["--history-ttl", "0"]).historyTtlMs).toBe(false);
+    expect(run([], { EVENTS_HISTORY_TTL: "1m", EVENTS_DEFAULT_TOPIC: "a", EVENTS_MAX_TOPICS: "3" })).toMatchObject({
+      historyTtlMs: 60_000, defaultTopic: "a", maxTopics: 3,
+    });
   });
 
   test("turns keepalive off with 0 seconds", () => {
@@ -58,6 +71,14 @@ describe("loadServerOptions", () => {
     [["--broker", "kafka"], "--broker must be memory or redis (got \"kafka\")"],
     [["--redis-url", "http://x"], "--redis-url must be a redis:// or rediss:// URL"],
     [["--redis-stream-key", "a b"], "--redis-stream-key must be 1-256 printable ASCII characters"],
+    [["--history-ttl", "10"], "--history-ttl must be a duration like 500ms, 90s, 10m, 24h or 7d"],
+    [["--history-ttl", "400d"], "--history-ttl must be a duration"],
+    [["--history-ttl", "-1s"], "--history-ttl must be a duration"],
+    [["--max-retained-topics", "0"], "--max-retained-topics must be an integer from 1"],
+    [["--max-topics", "0"], "--max-topics must be an integer from 1"],
+    [["--history-bytes", "10"], "--history-bytes must be an integer from 1024"],
+    [["--default-topic", "news/*"], '--default-topic topic must contain only ASCII letters, digits and - . _ ~ : @ / (got "news/*"'],
+    [["--default-topic", "a//b"], '--default-topic topic must not have an empty, "." or ".." segment'],
     [["--port", "1"], "unknown flag --port"],
     [["--http-port"], "--http-port needs a value"],
     [["--http-port", "--host", "x"], "--http-port needs a value"],
@@ -83,6 +104,10 @@ describe("loadServerOptions", () => {
     expect(loaded.output).toMatch(/--http-port PORT\s+EVENTS_HTTP_PORT\s+8080/);
     expect(loaded.output).toMatch(/--keepalive SECONDS\s+EVENTS_KEEPALIVE\s+15\s/);
     expect(loaded.output).toMatch(/--redis-url URL\s+REDIS_URL\s+redis:\/\/127\.0\.0\.1:6379/);
+    expect(loaded.output).toMatch(/--default-topic TOPIC\s+EVENTS_DEFAULT_TOPIC\s+events\s/);
+    expect(loaded.output).toMatch(/--max-topics N\s+EVENTS_MAX_TOPICS\s+32\s/);
+    expect(loaded.output).toMatch(/--history-ttl DURATION\s+EVENTS_HISTORY_TTL\s+off\s/);
+    expect(loaded.output).toMatch(/--max-retained-topics N\s+EVENTS_MAX_RETAINED_TOPICS\s+10000\s/);
   });
 });
 
@@ -100,6 +125,9 @@ describe("resolveServerOptions", () => {
       expect((error as ServerOptionsError).code).toBe("INVALID_OPTION");
     }
     expect(() => resolveServerOptions({ triggerToken: "" })).toThrow("triggerToken must not be empty");
+    expect(() => resolveServerOptions({ maxTopics: 0 })).toThrow("server option maxTopics must be an integer >= 1 (got 0)");
+    expect(() => resolveServerOptions({ historyTtlMs: 0 })).toThrow("server option historyTtlMs must be an integer >= 1 (got 0)");
+    expect(() => resolveServerOptions({ defaultTopic: "a/*" })).toThrow("server option defaultTopic: topic must contain only");
   });
 
   test("refuses a trigger token no Authorization header could carry", () => {

@@ -2,7 +2,8 @@
  * The server's configuration: one options object, its frozen defaults, and the one place
  * that reads command-line flags and environment variables.
  */
-import { describeValue } from "@events/sse-core";
+import { DEFAULT_MEMORY_BROKER_OPTIONS, DEFAULT_TOPIC, describeValue } from "@events/sse-core";
+import { integer, isOrigin, parseDuration, quote, topicProblem } from "./option-values.ts";
 import { ServerOptionsError } from "./server-options-error.ts";
 
 /** Which broker stores and fans out events. */
@@ -14,8 +15,18 @@ export interface ServerOptions {
   readonly httpPort: number;
   /** Interface to bind. @default "0.0.0.0" */
   readonly host: string;
-  /** Events kept in history for replay after a reconnect. @default 1000 */
+  /** Events kept in history for replay after a reconnect, per topic. @default 1000 */
   readonly historySize: number;
+  /** Bytes of encoded events the memory broker keeps in history, all topics together. @default 8388608 (8 MiB) */
+  readonly historyBytes: number;
+  /** The longest an event stays in history, in milliseconds; `false`: no age limit. @default false */
+  readonly historyTtlMs: number | false;
+  /** Topics whose history a node keeps; beyond it the least recently published are evicted. @default 10000 */
+  readonly maxRetainedTopics: number;
+  /** The topic of a stream without `?topic=` and of a trigger without `topic`. @default "events" */
+  readonly defaultTopic: string;
+  /** Topics and patterns one stream may follow (`?topic=` repeats) before 400 TOO_MANY_TOPICS. @default 32 */
+  readonly maxTopics: number;
   /** Interval of the keepalive comment, in milliseconds; `false` sends none. @default 15000 */
   readonly keepAliveMs: number | false;
   /** Reconnection delay sent to clients in the opening `retry:` field, in milliseconds. @default 3000 */
@@ -26,7 +37,7 @@ export interface ServerOptions {
   readonly maxBodyBytes: number;
   /** Bytes queued for one slow client before it is disconnected. @default 1048576 (1 MiB) */
   readonly maxBufferBytes: number;
-  /** Bearer token required by `POST /events/trigger`; `false` requires none. @default false */
+  /** Bearer token required by `POST /events/trigger` and `POST /events/publish`; `false` requires none. @default false */
   readonly triggerToken: string | false;
   /** Origins allowed by CORS (exact match, or `"*"`); `false` sends no CORS headers. @default false */
   readonly corsOrigins: readonly string[] | false;
@@ -45,6 +56,11 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   httpPort: 8080,
   host: "0.0.0.0",
   historySize: 1000,
+  historyBytes: DEFAULT_MEMORY_BROKER_OPTIONS.historyBytes,
+  historyTtlMs: false,
+  maxRetainedTopics: 10_000,
+  defaultTopic: DEFAULT_TOPIC,
+  maxTopics: 32,
   keepAliveMs: 15_000,
   retryMs: 3000,
   maxClients: 10_000,
@@ -93,8 +109,38 @@ const FLAGS: readonly FlagSpec[] = [
     apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.host = raw.trim())),
   },
   {
-    flag: "history", key: "historySize", env: "EVENTS_HISTORY", value: "N", help: "events kept for replay",
+    flag: "history", key: "historySize", env: "EVENTS_HISTORY", value: "N", help: "events kept for replay, per topic",
     apply: (raw, into) => integer(raw, 1, 10_000_000, (n) => { into.historySize = n; }),
+  },
+  {
+    flag: "history-bytes", key: "historyBytes", env: "EVENTS_HISTORY_BYTES", value: "BYTES", help: "bytes of history kept by the memory broker",
+    apply: (raw, into) => integer(raw, 1024, 64 * 1024 * 1024 * 1024, (n) => { into.historyBytes = n; }),
+  },
+  {
+    flag: "history-ttl", key: "historyTtlMs", env: "EVENTS_HISTORY_TTL", value: "DURATION", help: "longest an event stays in history, e.g. 90s, 10m, 24h (0 = no limit)",
+    apply: (raw, into) => {
+      const ms = parseDuration(raw);
+      if (ms === undefined) return `must be a duration like 500ms, 90s, 10m, 24h or 7d, up to 365d, or 0 for no limit (got ${quote(raw)})`;
+      into.historyTtlMs = ms === 0 ? false : ms;
+      return undefined;
+    },
+  },
+  {
+    flag: "max-retained-topics", key: "maxRetainedTopics", env: "EVENTS_MAX_RETAINED_TOPICS", value: "N", help: "topics whose history is kept (idle ones evicted first)",
+    apply: (raw, into) => integer(raw, 1, 100_000_000, (n) => { into.maxRetainedTopics = n; }),
+  },
+  {
+    flag: "default-topic", key: "defaultTopic", env: "EVENTS_DEFAULT_TOPIC", value: "TOPIC", help: "topic of a stream without ?topic= and of a trigger",
+    apply: (raw, into) => {
+      const reason = topicProblem(raw);
+      if (reason !== undefined) return reason;
+      into.defaultTopic = raw;
+      return undefined;
+    },
+  },
+  {
+    flag: "max-topics", key: "maxTopics", env: "EVENTS_MAX_TOPICS", value: "N", help: "topics and patterns one stream may follow",
+    apply: (raw, into) => integer(raw, 1, 10_000, (n) => { into.maxTopics = n; }),
   },
   {
     flag: "keepalive", key: "keepAliveMs", env: "EVENTS_KEEPALIVE", value: "SECONDS", help: "keepalive comment interval (0 = off)",
@@ -124,7 +170,7 @@ const FLAGS: readonly FlagSpec[] = [
     apply: (raw, into) => integer(raw, 1024, 1024 * 1024 * 1024, (n) => { into.maxBufferBytes = n; }),
   },
   {
-    flag: "trigger-token", key: "triggerToken", env: "EVENTS_TRIGGER_TOKEN", value: "TOKEN", help: "require Authorization: Bearer TOKEN to trigger",
+    flag: "trigger-token", key: "triggerToken", env: "EVENTS_TRIGGER_TOKEN", value: "TOKEN", help: "require Authorization: Bearer TOKEN to trigger and publish",
     apply: (raw, into) => {
       if (raw === "") return "must not be empty";
       if (!/^[\x21-\x7e]+$/.test(raw)) return "must be printable ASCII without spaces";
@@ -179,26 +225,6 @@ const FLAGS: readonly FlagSpec[] = [
   },
 ];
 
-function integer(raw: string, min: number, max: number, set: (value: number) => void): string | undefined {
-  const value = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    return `must be an integer from ${min} to ${max} (got ${quote(raw)})`;
-  }
-  set(value);
-  return undefined;
-}
-
-function isOrigin(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
-}
-
-function quote(value: string): string {
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
 function defaultText(spec: FlagSpec): string {
   const value = DEFAULT_SERVER_OPTIONS[spec.key];
   if (value === false) return "off";
@@ -217,7 +243,7 @@ export function serverHelpText(): string {
   return [
     "Usage: bun run server [flags]       (or: deno task server [flags])",
     "",
-    "Serves GET /events/stream (SSE), POST /events/trigger, the web client at /, /openapi.json,",
+    "Serves GET /events/stream (SSE), POST /events/trigger, POST /events/publish, the web client at /, /openapi.json,",
     "/healthz and /metrics. Every flag has an environment twin; a flag wins over its twin.",
     "",
     `  ${"flag".padEnd(width(0))}  ${"env".padEnd(width(1))}  ${"default".padEnd(width(2))}  meaning`,
@@ -303,6 +329,14 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   };
   checkInteger("httpPort", options.httpPort, 0);
   checkInteger("historySize", options.historySize, 1);
+  checkInteger("historyBytes", options.historyBytes, 1);
+  checkInteger("maxRetainedTopics", options.maxRetainedTopics, 1);
+  checkInteger("maxTopics", options.maxTopics, 1);
+  if (options.historyTtlMs !== false) checkInteger("historyTtlMs", options.historyTtlMs, 1);
+  const topicReason = topicProblem(options.defaultTopic);
+  if (topicReason !== undefined) {
+    throw new ServerOptionsError("INVALID_OPTION", `server option defaultTopic: ${topicReason}`);
+  }
   checkInteger("retryMs", options.retryMs, 0);
   checkInteger("maxClients", options.maxClients, 1);
   checkInteger("maxBodyBytes", options.maxBodyBytes, 1);

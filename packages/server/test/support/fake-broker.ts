@@ -8,7 +8,11 @@ import {
   type Broker,
   type BrokerHealth,
   createStoredEvent,
+  matchesTopic,
   type PublishInput,
+  resolvePublishTopics,
+  resolveSubscribeTopics,
+  type SubscribedTopic,
   type StoredEvent,
   type SubscribeOptions,
   type SubscriberHandlers,
@@ -30,7 +34,7 @@ export class FakeBroker implements Broker {
   /** The options of every subscribe, in order (failed ones included). */
   readonly subscribes: (SubscribeOptions | undefined)[] = [];
   readonly publishSync?: (input: PublishInput) => StoredEvent;
-  readonly #subscribers = new Set<SubscriberHandlers>();
+  readonly #subscribers = new Map<SubscriberHandlers, readonly SubscribedTopic[]>();
   readonly #keys = new Map<string, StoredEvent>();
   #publishError: unknown;
   #subscribeError: unknown;
@@ -52,7 +56,7 @@ export class FakeBroker implements Broker {
 
   /** Ends every subscription from the broker's side (as a broker that failed for good). */
   end(): void {
-    for (const handlers of [...this.#subscribers]) {
+    for (const handlers of [...this.#subscribers.keys()]) {
       this.#subscribers.delete(handlers);
       handlers.onClose?.();
     }
@@ -73,14 +77,17 @@ export class FakeBroker implements Broker {
   subscribe(handlers: SubscriberHandlers, options?: SubscribeOptions): Promise<Subscription> {
     this.subscribes.push(options);
     if (this.#subscribeError !== undefined) return Promise.reject(this.#subscribeError);
-    this.#subscribers.add(handlers);
+    let topics: readonly SubscribedTopic[];
+    try {
+      topics = resolveSubscribeTopics(options?.topics);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const cursor = this.stored.at(-1)?.id ?? "fake-0";
+    this.#subscribers.set(handlers, topics);
+    handlers.onOpen?.({ cursor, replayed: 0, gap: undefined });
     const subscribers = this.#subscribers;
-    return Promise.resolve({
-      cursor: this.stored.at(-1)?.id ?? "fake-0",
-      replayed: 0,
-      gap: undefined,
-      unsubscribe: () => void subscribers.delete(handlers),
-    });
+    return Promise.resolve({ cursor, replayed: 0, gap: undefined, unsubscribe: () => void subscribers.delete(handlers) });
   }
 
   health(): BrokerHealth {
@@ -104,10 +111,13 @@ export class FakeBroker implements Broker {
     const key = input.idempotencyKey;
     const seen = key === undefined ? undefined : this.#keys.get(key);
     if (seen !== undefined) return seen;
-    const event = createStoredEvent(`fake-${this.stored.length + 1}`, input.event ?? "message", input.data);
+    const event = createStoredEvent(`fake-${this.stored.length + 1}`, input.event ?? "message", input.data, resolvePublishTopics(input.topics));
     this.stored.push(event);
     if (key !== undefined) this.#keys.set(key, event);
-    for (const handlers of this.#subscribers) handlers.onEvent(event);
+    for (const [handlers, topics] of this.#subscribers) {
+      const topic = event.topics.find((name) => topics.some((subscribed) => matchesTopic(subscribed.pattern, name)));
+      if (topic !== undefined) handlers.onEvent(event, topic);
+    }
     return event;
   }
 }

@@ -1,10 +1,23 @@
 /**
- * The events service: opens one client's SSE stream and broadcasts triggers, on top of a
- * broker. Knows nothing about HTTP routing; the route module maps requests onto it.
+ * The events service: opens one client's SSE stream, broadcasts triggers and publishes
+ * events to topics, on top of a broker. Knows nothing about HTTP routing; the route module
+ * maps requests onto it.
  */
-import { type Broker, createEventStream, type EventStreamCloseReason, type KeepAliveHub, type StoredEvent } from "@events/sse-core";
-import { HttpError, toBrokerHttpError } from "../../errors.ts";
-import type { ConnectedEventData, MessageEventData, TriggerResponse } from "@events/contract";
+import {
+  type Broker,
+  createEventStream,
+  DEFAULT_TOPIC,
+  type EventStreamCloseReason,
+  type KeepAliveHub,
+  type PublishInput,
+  resolveSubscribeTopics,
+  type StoredEvent,
+  type SubscribedTopic,
+} from "@events/sse-core";
+import { checkInput, HttpError, toBrokerHttpError } from "../../errors.ts";
+import type { ConnectedEventData, MessageEventData, PublishRequest, PublishResponse, TriggerResponse } from "@events/contract";
+import { LocalSubscribers } from "./local-subscribers.ts";
+import { resolveBodyTopics, resolveEventName, resolveTriggerTopics } from "./publish-input.ts";
 import { EventsStats } from "./stats.ts";
 import { createTriggerAnswer } from "./trigger-answer.ts";
 
@@ -28,10 +41,22 @@ export interface EventsServiceOptions {
   readonly maxBufferBytes: number;
   /** Aborted at shutdown: every stream ends and new ones get 503. */
   readonly signal: AbortSignal;
+  /** The topic of a stream without topics and of a trigger without one. @default "events" */
+  readonly defaultTopic?: string;
+  /** Topics and patterns one stream may follow before `TOO_MANY_TOPICS`. @default 32 */
+  readonly maxTopics?: number;
 }
 
 /** How a trigger is stored. */
 export interface TriggerOptions {
+  /** The request's `Idempotency-Key`: a repeat within the broker's window stores nothing. @default none */
+  readonly idempotencyKey?: string | undefined;
+  /** The topic to publish to (a name, never a pattern). @default the service's default topic */
+  readonly topic?: string | undefined;
+}
+
+/** How a publish is stored. */
+export interface PublishOptions {
   /** The request's `Idempotency-Key`: a repeat within the broker's window stores nothing. @default none */
   readonly idempotencyKey?: string | undefined;
 }
@@ -40,6 +65,12 @@ export interface TriggerOptions {
 export interface OpenStreamInput {
   /** Where the client left off: the `Last-Event-ID` header or the `lastEventId` query parameter. */
   readonly lastEventId?: string | undefined;
+  /**
+   * The topics and patterns to follow, as the client sent them (`?topic=` values); none or an
+   * empty list: the default topic.
+   * @default [defaultTopic]
+   */
+  readonly topics?: readonly string[] | undefined;
 }
 
 /** A broker's refusal as the trigger's HTTP error (503 with Retry-After), anything else as it is. */
@@ -53,10 +84,53 @@ export class EventsService {
   readonly stats: EventsStats = new EventsStats();
   readonly #options: EventsServiceOptions;
   readonly #answer: (stored: StoredEvent) => TriggerResponse;
+  /** The streams of this node by their topics: a publish's `clients`. */
+  readonly #local = new LocalSubscribers();
+  readonly #defaultTopic: string;
+  readonly #defaultTopics: readonly string[];
+  readonly #defaultSubscription: readonly SubscribedTopic[];
+  readonly #maxTopics: number;
 
   constructor(options: EventsServiceOptions) {
     this.#options = options;
-    this.#answer = createTriggerAnswer(options.broker, this.stats);
+    this.#defaultTopic = options.defaultTopic ?? DEFAULT_TOPIC;
+    this.#defaultTopics = Object.freeze([this.#defaultTopic]);
+    this.#defaultSubscription = resolveSubscribeTopics(this.#defaultTopics);
+    this.#maxTopics = options.maxTopics ?? 32;
+    this.#answer = createTriggerAnswer((topics) => this.#local.count(topics), this.stats);
+  }
+
+  /** The topic of a stream without topics and of a trigger without one. */
+  get defaultTopic(): string {
+    return this.#defaultTopic;
+  }
+
+  /**
+   * The topic options of a stream: none for the brokers' own default topic (the Goa stream,
+   * subscribed exactly as before topics), else its topics and the default topic.
+   */
+  #topicsOption(subscription: readonly SubscribedTopic[]): { topics?: readonly string[]; defaultTopic?: string } {
+    if (subscription === this.#defaultSubscription) {
+      return this.#defaultTopic === DEFAULT_TOPIC ? {} : { topics: this.#defaultTopics, defaultTopic: this.#defaultTopic };
+    }
+    return { topics: subscription.map((topic) => topic.text), defaultTopic: this.#defaultTopic };
+  }
+
+  /**
+   * A stream's subscription from the `?topic=` values it sent: the default topic for none.
+   * @throws {HttpError} `TOO_MANY_TOPICS` past `maxTopics`, `INVALID_TOPIC_PATTERN` (400) for a
+   *   value that is not a topic, `<topic>/*` or `*`, an empty one included (the message names it).
+   */
+  #subscriptionOf(topics: readonly string[] | undefined): readonly SubscribedTopic[] {
+    if (topics === undefined || topics.length === 0) return this.#defaultSubscription;
+    if (topics.length > this.#maxTopics) {
+      throw new HttpError(
+        "TOO_MANY_TOPICS",
+        `a stream follows at most ${this.#maxTopics} topics and patterns (got ${topics.length}, server flag --max-topics); ` +
+          'follow a pattern such as "orders/*" instead of many topics, or open a second stream',
+      );
+    }
+    return checkInput(() => resolveSubscribeTopics(topics));
   }
 
   /**
@@ -64,17 +138,24 @@ export class EventsService {
    * A broker that is down is not refused here: EventSource gives up for good on a non-200
    * answer, so the stream answers 200 with `retry:` and ends at once (sse-core's
    * `broker-unavailable` close), and the client retries after that delay.
-   * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After).
+   * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After);
+   *   `TOO_MANY_TOPICS` or `INVALID_TOPIC_PATTERN` (400) for the topics asked for.
    */
   openStream(input: OpenStreamInput = {}): Response {
+    const subscription = this.#subscriptionOf(input.topics);
     this.#checkAdmission();
     const { broker, signal } = this.#options;
     const stats = this.stats;
+    const local = this.#local;
+    // Identifies this stream among the local subscribers.
+    const stream = {};
     stats.streamOpened();
+    local.add(stream, subscription);
     let counted = true;
     const release = (reason: EventStreamCloseReason): void => {
       if (!counted) return;
       counted = false;
+      local.remove(stream);
       stats.streamClosed(reason);
     };
     const { lastEventId } = input;
@@ -82,6 +163,7 @@ export class EventsService {
       const body = createEventStream(broker, {
         // As the client sent it: the broker decides what an empty id means.
         ...(lastEventId === undefined ? {} : { lastEventId }),
+        ...this.#topicsOption(subscription),
         retryMs: this.#options.retryMs,
         openingEvent: ({ subscriberCount, replayed }) => ({
           event: "connected",
@@ -138,27 +220,65 @@ export class EventsService {
   }
 
   /**
-   * Answers `POST /events/trigger`: stores `{ message }` as a `message` event and reports
-   * how many clients of this node it was broadcast to. With an idempotency key the broker
+   * Answers `POST /events/trigger`: stores `{ message }` as a `message` event of `topic` (default:
+   * the default topic) and reports how many streams of this node follow that topic. With an idempotency key the broker
    * has seen within its window, stores nothing and answers the first event's id. Answers at
    * once when the broker stores synchronously (`publishSync`, the in-memory broker), else
    * through its promise.
    * @throws {HttpError} `BROKER_UNAVAILABLE` (503) when the broker surely did not store it,
-   *   `PUBLISH_UNCONFIRMED` (503) when it cannot tell (retry with the same key).
+   *   `PUBLISH_UNCONFIRMED` (503) when it cannot tell (retry with the same key); `INVALID_TOPIC`
+   *   (400) for a topic that is not a name.
    */
   trigger(message: string, options: TriggerOptions = {}): TriggerResponse | Promise<TriggerResponse> {
-    const { broker } = this.#options;
     const data = JSON.stringify({ message } satisfies MessageEventData);
     const { idempotencyKey } = options;
-    const input = idempotencyKey === undefined ? { event: "message", data } : { event: "message", data, idempotencyKey };
+    const topics = resolveTriggerTopics(options.topic, this.#defaultTopics);
+    const input: PublishInput = {
+      event: "message",
+      data,
+      // Left out for the brokers' own default topic: the Goa trigger stays what it was, with
+      // no topic check on its path.
+      ...(topics.length === 1 && topics[0] === DEFAULT_TOPIC ? {} : { topics }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    };
+    return this.#publish(input, this.#answer);
+  }
+
+  /**
+   * Answers `POST /events/publish`: stores `data` (as its JSON text) under the event name
+   * `event` (default `message`) in the history of each topic, and reports how many streams of
+   * this node follow one of them. No subscriber is not an error (`clients: 0`).
+   * @throws {HttpError} `INVALID_TOPIC` (both or neither of `topic`/`topics`, a pattern, an
+   *   empty or too long list, a bad name) or `INVALID_EVENT_NAME` (400); `BROKER_UNAVAILABLE`
+   *   and `PUBLISH_UNCONFIRMED` (503) as {@link trigger}.
+   */
+  publish(body: PublishRequest, options: PublishOptions = {}): PublishResponse | Promise<PublishResponse> {
+    const topics = resolveBodyTopics(body);
+    const event = resolveEventName(body.event);
+    const { idempotencyKey } = options;
+    const input: PublishInput = {
+      event,
+      data: JSON.stringify(body.data),
+      topics,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    };
+    return this.#publish(input, (stored) => {
+      this.stats.publishAnswered();
+      return { id: stored.id, topics: [...stored.topics], clients: this.#local.count(stored.topics) };
+    });
+  }
+
+  /** Publishes through `publishSync` when the broker has it (no promise), else `publish`. */
+  #publish<T>(input: PublishInput, answer: (stored: StoredEvent) => T): T | Promise<T> {
+    const { broker } = this.#options;
     // No promise where none is needed: each one costs the trigger path (bench/NOTES.md).
-    if (broker.publishSync === undefined) return broker.publish(input).then(this.#answer, refuse);
+    if (broker.publishSync === undefined) return broker.publish(input).then(answer, refuse);
     let stored: StoredEvent;
     try {
       stored = broker.publishSync(input);
     } catch (error) {
       return refuse(error);
     }
-    return this.#answer(stored);
+    return answer(stored);
   }
 }

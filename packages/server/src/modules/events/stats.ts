@@ -9,9 +9,11 @@ export class EventsStats {
   /** What every event stream adds to: events delivered and replayed, gaps, slow-consumer cuts. */
   readonly streams: EventStreamCounters = createEventStreamCounters();
   readonly #triggersRejected = new Map<string, number>();
+  readonly #publishesRejected = new Map<string, number>();
   readonly #streamsClosed = new Map<EventStreamCloseReason, number>();
   #clients = 0;
   #published = 0;
+  #publishes = 0;
 
   /** Streams served now (each counted from its request until it ends). */
   get clients(): number {
@@ -21,6 +23,16 @@ export class EventsStats {
   /** Triggers answered 200 since the service started (a repeated idempotency key included). */
   get published(): number {
     return this.#published;
+  }
+
+  /** `POST /events/publish` requests answered 200 since the service started (a repeated idempotency key included). */
+  get publishes(): number {
+    return this.#publishes;
+  }
+
+  /** Refused publishes by error code. */
+  get publishesRejected(): ReadonlyMap<string, number> {
+    return this.#publishesRejected;
   }
 
   /** Refused triggers by error code. */
@@ -47,6 +59,16 @@ export class EventsStats {
   /** A trigger was stored. */
   triggerPublished(): void {
     this.#published += 1;
+  }
+
+  /** A publish was stored. */
+  publishAnswered(): void {
+    this.#publishes += 1;
+  }
+
+  /** A publish was refused with this error code. */
+  publishRejected(code: string): void {
+    this.#publishesRejected.set(code, (this.#publishesRejected.get(code) ?? 0) + 1);
   }
 
   /** A trigger was refused with this error code. */

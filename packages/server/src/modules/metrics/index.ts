@@ -15,6 +15,22 @@ export interface ServerMetricsSources {
   readonly broker: Broker;
 }
 
+/**
+ * Topic retention figures a broker may offer (`MemoryBroker` does): read at scrape time when
+ * present, so a broker without them simply has no such samples.
+ */
+interface TopicRetentionFigures {
+  /** Topics whose history the broker holds now. */
+  readonly retainedTopics: number;
+  /** Topics evicted since start (by the retained-topic, byte or age bounds). */
+  readonly topicEvictions: number;
+}
+
+function hasTopicRetention(broker: Broker): broker is Broker & TopicRetentionFigures {
+  const figures = broker as Partial<TopicRetentionFigures>;
+  return typeof figures.retainedTopics === "number" && typeof figures.topicEvictions === "number";
+}
+
 /** The registry plus the one counter the app itself increments. */
 export interface ServerMetrics {
   readonly registry: MetricsRegistry;
@@ -64,6 +80,33 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
     label: "reason",
     read: () => stats.streamsClosed,
   });
+  registry.observe({
+    name: "events_publishes_total",
+    help: "POST /events/publish requests answered 200 (a repeated Idempotency-Key counts, though it stores nothing).",
+    type: "counter",
+    read: () => stats.publishes,
+  });
+  registry.observeLabelled({
+    name: "events_publishes_rejected_total",
+    help: "POST /events/publish requests refused, by error code.",
+    label: "reason",
+    read: () => stats.publishesRejected,
+  });
+  if (hasTopicRetention(broker)) {
+    // No per-topic labels: topics are unbounded, and so would the series be.
+    registry.observe({
+      name: "events_retained_topics",
+      help: "Topics whose history the broker holds on this node (bounded by --max-retained-topics).",
+      type: "gauge",
+      read: () => broker.retainedTopics,
+    });
+    registry.observe({
+      name: "events_topic_evictions_total",
+      help: "Topics whose history was evicted (least recently published first) to stay within the node's bounds.",
+      type: "counter",
+      read: () => broker.topicEvictions,
+    });
+  }
   registry.observe({ name: "events_broker_up", help: "1 when the broker can store events, else 0.", type: "gauge", read: () => (broker.health().ok ? 1 : 0) });
   const internalErrors = registry.counter({
     name: "events_internal_errors_total",

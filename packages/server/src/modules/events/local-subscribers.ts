@@ -1,0 +1,43 @@
+/**
+ * The streams this node serves, by the topics they follow: how many a publish reaches here.
+ */
+import { type SubscribedTopic, TopicIndex } from "@events/sse-core";
+
+/**
+ * Counts, for a publish, the streams of this node that follow at least one of its topics
+ * (patterns included), each once. Kept by the service beside the broker's own fan-out, since
+ * the broker contract reports no delivery count; a lookup costs O(matching streams + topic
+ * depth), like the fan-out itself, however many other streams are open.
+ */
+export class LocalSubscribers {
+  readonly #index = new TopicIndex<object>();
+
+  /** Registers a stream (any object identifying it) with its subscription. */
+  add(stream: object, topics: readonly SubscribedTopic[]): void {
+    this.#index.add(stream, topics.map((topic) => topic.pattern));
+  }
+
+  /** Unregisters a stream; nothing happens when it is not registered. */
+  remove(stream: object): void {
+    this.#index.remove(stream);
+  }
+
+  /** Streams registered now. */
+  get size(): number {
+    return this.#index.size;
+  }
+
+  /** How many registered streams follow at least one of `topics`, each counted once. */
+  count(topics: readonly string[]): number {
+    let count = 0;
+    if (topics.length === 1) {
+      this.#index.forEachMatch(topics[0] as string, () => {
+        count += 1;
+      });
+      return count;
+    }
+    const seen = new Set<object>();
+    for (const topic of topics) this.#index.forEachMatch(topic, (stream) => seen.add(stream));
+    return seen.size;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What `POST /events/publish` and `POST /events/trigger` publish: their topics and event name,
+ * checked with sse-core's rules and refused as a 400 naming the offending value.
+ */
+import { assertValidEventName, describeValue, resolvePublishTopics } from "@events/sse-core";
+import { checkInput, HttpError } from "../../errors.ts";
+
+/**
+ * Event names the stream itself writes: a published event of that name would read as the
+ * stream's own opening or gap event to every client.
+ */
+const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set(["connected", "gap"]);
+
+/**
+ * The topics of a publish body: exactly one of `topic` and `topics` (1 to 8 names, never a
+ * pattern), duplicates removed, in the order given.
+ * @throws {HttpError} `INVALID_TOPIC` (400) naming the topic or the rule broken.
+ */
+export function resolveBodyTopics(body: { readonly topic?: string | undefined; readonly topics?: readonly string[] | undefined }): readonly string[] {
+  const { topic, topics } = body;
+  if ((topic === undefined) === (topics === undefined)) {
+    throw new HttpError(
+      "INVALID_TOPIC",
+      topic === undefined
+        ? 'a publish names its topic: send "topic": "orders/42" or "topics": ["a", "b"]'
+        : `send "topic" or "topics", not both (got topic ${describeValue(topic)} and ${topics?.length ?? 0} topics)`,
+    );
+  }
+  return checkInput(() => resolvePublishTopics(topic === undefined ? topics : [topic]));
+}
+
+/**
+ * The one topic of a trigger: `topic` when given (a name, never a pattern), else `fallback`
+ * (the server's default topic).
+ * @throws {HttpError} `INVALID_TOPIC` (400) naming the topic and the rule broken.
+ */
+export function resolveTriggerTopics(topic: string | undefined, fallback: readonly string[]): readonly string[] {
+  return topic === undefined ? fallback : checkInput(() => resolvePublishTopics([topic]));
+}
+
+/**
+ * A publish's event name: `"message"` when omitted; otherwise one non-empty line that is not
+ * a name the stream writes itself (`connected`, `gap`).
+ * @throws {HttpError} `INVALID_EVENT_NAME` (400) naming the value and the fix.
+ */
+export function resolveEventName(event: string | undefined): string {
+  if (event === undefined) return "message";
+  if (event === "" || RESERVED_EVENT_NAMES.has(event)) {
+    throw new HttpError(
+      "INVALID_EVENT_NAME",
+      `event must be a non-empty name other than "connected" and "gap", which the stream itself sends (got ${describeValue(event)}); ` +
+        'omit it for "message", or name it e.g. "order.updated"',
+    );
+  }
+  checkInput(() => assertValidEventName(event));
+  return event;
+}
