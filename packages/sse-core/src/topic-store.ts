@@ -49,11 +49,18 @@ export class TopicStore {
   #forgottenThrough = 0;
   #bytes = 0;
   #size = 0;
+  /** The last topic of the last append: the most recently published end of `#topics`. */
+  #mostRecent: TopicHistory | undefined;
   /** Topics evicted so far (for a metric). */
   evictions = 0;
 
   constructor(bounds: TopicStoreBounds) {
     this.#bounds = bounds;
+  }
+
+  /** The longest an event is held (ms), or undefined for no age limit. */
+  get ttlMs(): number | undefined {
+    return this.#bounds.ttlMs;
   }
 
   /** Events held, counted once per topic they are held in. */
@@ -75,15 +82,21 @@ export class TopicStore {
   append(sequence: number, event: StoredEvent, now: number): void {
     const { maxEventsPerTopic, maxBytes, maxTopics } = this.#bounds;
     for (const topic of event.topics) {
-      let history = this.#topics.get(topic);
-      if (history === undefined) {
-        history = new TopicHistory(topic, this.#tombstones.get(topic) ?? 0);
-        this.#tombstones.delete(topic);
-      } else {
-        // Re-inserted to move it to the most recently published end.
-        this.#topics.delete(topic);
+      let history = this.#mostRecent;
+      // A topic published again at once (a busy topic) is already at the most recent end.
+      if (history === undefined || history.topic !== topic) {
+        history = this.#topics.get(topic);
+        if (history === undefined) {
+          // A topic whose tombstone was forgotten may have lost events up to the watermark.
+          history = new TopicHistory(topic, this.#tombstones.get(topic) ?? this.#forgottenThrough);
+          this.#tombstones.delete(topic);
+        } else {
+          // Re-inserted to move it to the most recently published end.
+          this.#topics.delete(topic);
+        }
+        this.#topics.set(topic, history);
+        this.#mostRecent = history;
       }
-      this.#topics.set(topic, history);
       this.#bytes += history.push(sequence, event, now);
       this.#size += 1;
       if (history.size > maxEventsPerTopic) this.#dropOldest(history);
@@ -151,6 +164,7 @@ export class TopicStore {
   /** Drops every topic and tombstone. */
   clear(): void {
     this.#topics.clear();
+    this.#mostRecent = undefined;
     this.#tombstones.clear();
     this.#bytes = 0;
     this.#size = 0;
@@ -183,6 +197,7 @@ export class TopicStore {
 
   #evict(history: TopicHistory): void {
     this.#topics.delete(history.topic);
+    if (this.#mostRecent === history) this.#mostRecent = undefined;
     this.#bytes -= history.bytes;
     this.#size -= history.size;
     this.#tombstones.set(history.topic, history.newestSequence);
