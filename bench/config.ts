@@ -17,6 +17,12 @@ export interface BenchConfig {
   resumeClients: number;
   resumeHistory: number;
   resumeBack: number;
+  /** Clients following topics of their own while the topics scenario publishes to another one. */
+  topicsCrowd: number;
+  /** The crowded publish window of the topics scenario (the two alone windows take as long together), ms. */
+  topicsPublishMs: number;
+  /** Events of other topics in history when the topics scenario times a resume of a quiet one. */
+  topicsResumeHistory: number;
 }
 
 /** `bun run bench`: about 15 minutes on 2 cores. */
@@ -35,6 +41,9 @@ export const FULL_CONFIG: Readonly<BenchConfig> = Object.freeze({
   resumeClients: 1000,
   resumeHistory: 1000,
   resumeBack: 500,
+  topicsCrowd: 10_000,
+  topicsPublishMs: 3000,
+  topicsResumeHistory: 100_000,
 });
 
 /** `bun run bench --quick`: every scenario, small, well under two minutes. */
@@ -53,4 +62,7 @@ export const QUICK_CONFIG: Readonly<BenchConfig> = Object.freeze({
   resumeClients: 200,
   resumeHistory: 300,
   resumeBack: 100,
+  topicsCrowd: 1000,
+  topicsPublishMs: 1000,
+  topicsResumeHistory: 10_000,
 });

@@ -18,8 +18,8 @@ const HEADER_END = Buffer.from("\r\n\r\n");
 export interface SseClientPoolOptions {
   readonly host: string;
   readonly port: number;
-  /** Request path, e.g. `/events/stream`. */
-  readonly path: string;
+  /** Request path, e.g. `/events/stream`, or one per connection (by its index from 0), e.g. one topic each. */
+  readonly path: string | ((index: number) => string);
   /** Connections to open. */
   readonly count: number;
   /** Extra request headers (e.g. `Last-Event-ID`). @default none */
@@ -117,14 +117,16 @@ export class SseClientPool {
     const extra = Object.entries(options.headers ?? {})
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join("");
-    const request = Buffer.from(
-      `GET ${options.path} HTTP/1.1\r\nHost: ${options.host}:${options.port}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n${extra}\r\n`,
-    );
+    const requestFor = (path: string): Buffer =>
+      Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${options.host}:${options.port}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n${extra}\r\n`);
+    const { path } = options;
+    const shared = typeof path === "string" ? requestFor(path) : undefined;
     const concurrency = options.connectConcurrency ?? 250;
     const deadline = performance.now() + (options.readyTimeoutMs ?? 60_000);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < options.count && performance.now() < deadline) {
+        const request = shared ?? requestFor((path as (index: number) => string)(next));
         next += 1;
         const state: ClientState = { headersDone: false, head: undefined, ready: false, closed: false, received: 0, state: 0, micros: 0 };
         const answeredOnce = Promise.withResolvers<void>();

@@ -8,7 +8,7 @@ import type { BenchConfig } from "../config.ts";
 import type { PeerName, RunningPeer } from "../peers/start-peer.ts";
 
 /** The names `--only` selects scenarios by, in the order they run. */
-export const SCENARIO_NAMES = ["fanout", "big", "idle", "trigger", "resume", "parser", "cli"] as const;
+export const SCENARIO_NAMES = ["fanout", "big", "idle", "trigger", "resume", "topics", "parser", "cli"] as const;
 
 /** A scenario's name. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
