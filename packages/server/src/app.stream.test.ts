@@ -1,40 +1,10 @@
 // GET and HEAD /events/stream through `app.handle(new Request(...))`: every status they answer.
-import { createParser, type SseMessage, SseError } from "@events/sse-core";
+import { SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { createTestApp, errorOf, metric, request } from "../test/support/handle.ts";
+import { firstEvents, streamReader } from "../test/support/stream-body.ts";
 
 const STREAM_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" };
-
-/** A stream body read through sse-core's parser, a chunk at a time. */
-function streamReader(response: Response) {
-  const events: SseMessage[] = [];
-  const retries: number[] = [];
-  const parser = createParser({ onEvent: (event) => events.push(event), onRetry: (ms) => retries.push(ms) });
-  const reader = response.body!.getReader();
-  let ended = false;
-  return {
-    events,
-    retries,
-    /** Reads until `count` events arrived in all, or the body ended; whether it ended. */
-    async readUntil(count: number): Promise<boolean> {
-      while (events.length < count && !ended) {
-        const { done, value } = await reader.read();
-        if (done) ended = true;
-        else parser.feed(value);
-      }
-      return ended;
-    },
-    cancel: () => reader.cancel(),
-  };
-}
-
-/** Reads a stream body until `count` events arrived or it ended, then cancels it. */
-async function firstEvents(response: Response, count: number): Promise<{ events: SseMessage[]; retries: number[]; ended: boolean }> {
-  const stream = streamReader(response);
-  const ended = await stream.readUntil(count);
-  await stream.cancel();
-  return { events: stream.events, retries: stream.retries, ended };
-}
 
 describe("GET /events/stream", () => {
   test("answers 200 with the stream headers; the body opens with retry: and a connected event", async () => {

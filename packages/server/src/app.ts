@@ -41,6 +41,8 @@ async function buildApp(options: AppOptions = {}) {
     maxClients: resolved.maxClients,
     maxBufferBytes: resolved.maxBufferBytes,
     signal,
+    defaultTopic: resolved.defaultTopic,
+    maxTopics: resolved.maxTopics,
   });
   const metrics = createServerMetrics({ stats: service.stats, broker });
   const reportInternal = (error: unknown): void => {

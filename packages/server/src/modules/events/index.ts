@@ -36,6 +36,11 @@ const STREAM_DESCRIPTION = [
   "TOO_MANY_TOPICS for a bad topic list.",
 ].join(" ");
 
+const TOPIC_PARAMETER_DESCRIPTION =
+  "A topic to follow; repeat for several (up to --max-topics, default 32): a name such as `orders/42` " +
+  "(1-200 ASCII letters, digits and `-._~:@/`, segments split by `/`), `<topic>/*` for every topic " +
+  "under it at any depth, or `*` for all. None: the default topic (`events`).";
+
 /** The `?topic=` values of a stream request (the parameter repeats); none without it. */
 function topicsOf(url: string): readonly string[] | undefined {
   // Most streams name no topic: no URL parsing for them.
@@ -86,7 +91,12 @@ export function createEventsModule(options: EventsModuleOptions) {
         service.openStream({ lastEventId: request.headers.get("last-event-id") ?? query.lastEventId, topics: topicsOf(request.url) }),
       {
         query: t.Object(
-          { lastEventId: t.Optional(t.String({ description: "Resume after this event id (first connect)." })) },
+          {
+            lastEventId: t.Optional(t.String({ description: "Resume after this event id (first connect)." })),
+            // Documents the parameter; the handler reads the raw values itself (topicsOf), so
+            // Elysia's array coercion never decides what a topic is.
+            topic: t.Optional(t.Array(t.String(), { description: TOPIC_PARAMETER_DESCRIPTION })),
+          },
           { additionalProperties: true },
         ),
         detail: {
@@ -100,18 +110,6 @@ export function createEventsModule(options: EventsModuleOptions) {
               required: false,
               schema: { type: "string" },
               description: "Resume after this event id (sent by EventSource on reconnect).",
-            },
-            {
-              name: "topic",
-              in: "query",
-              required: false,
-              style: "form",
-              explode: true,
-              schema: { type: "array", items: { type: "string", minLength: 1, maxLength: 202 } },
-              description:
-                "A topic to follow (repeat for several, up to --max-topics, default 32): a name such as `orders/42` " +
-                "(1-200 ASCII letters, digits and `-._~:@/`, segments split by `/`), `<topic>/*` for every topic " +
-                "under it at any depth, or `*` for all. None: the default topic (`events`).",
             },
           ],
           responses: {
