@@ -35,6 +35,8 @@ export interface StreamReader {
   readonly retries: number[];
   /** Comments seen (keepalives). */
   readonly comments: string[];
+  /** The body received so far, decoded as UTF-8: the exact wire text, for byte comparisons. */
+  text(): string;
   /** Settles when the body ends: `"ended"` (clean) or `"errored"`. */
   readonly closed: Promise<"ended" | "errored">;
   /** The `message` events' `message` payloads. */
@@ -61,6 +63,8 @@ export async function openStream(
   const retries: number[] = [];
   const comments: string[] = [];
   const changes = new Changes();
+  const decoder = new TextDecoder();
+  let text = "";
   const parser = createParser({
     onEvent: (event) => {
       events.push(event);
@@ -79,6 +83,7 @@ export async function openStream(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return "ended";
+        text += decoder.decode(value, { stream: true });
         parser.feed(value);
       }
     } catch {
@@ -92,6 +97,7 @@ export async function openStream(
     retries,
     comments,
     closed,
+    text: () => text,
     messages: () => events.filter((e) => e.type === "message").map((e) => (JSON.parse(e.data) as { message: string }).message),
     async waitForEvents(type, count, timeoutMs = 5000) {
       await changes.until(() => events.filter((e) => e.type === type).length >= count, `${count} "${type}" events`, timeoutMs);
@@ -100,6 +106,22 @@ export async function openStream(
     until: (condition, what, timeoutMs) => changes.until(condition, what, timeoutMs),
     close: () => controller.abort(),
   };
+}
+
+/** What `POST /events/publish` answered: its status and parsed body. */
+export interface PublishAnswer {
+  readonly status: number;
+  readonly body: { id?: string; topics?: string[]; clients?: number; error?: { code: string; message: string } };
+}
+
+/** `POST /events/publish` with a JSON body (`{ topic | topics, event?, data }`). */
+export async function publish(url: URL, body: unknown, headers: Record<string, string> = {}): Promise<PublishAnswer> {
+  const response = await fetch(new URL("/events/publish", url), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as never };
 }
 
 /** `POST /events/trigger` with a JSON message; returns status and parsed body. */
