@@ -32,6 +32,8 @@ export interface HttpLoadResult {
   readonly elapsedMs: number;
   /** ok / elapsed seconds. */
   readonly requestsPerSecond: number;
+  /** 2xx answers including those of the requests in flight when the window ended (every request the server took). */
+  readonly okIncludingInFlight: number;
 }
 
 interface ConnectionState {
@@ -119,5 +121,5 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
   const counted = { ok, errors };
   // Let the requests in flight finish (bounded), so no socket is left open.
   await Promise.race([finished.promise, Bun.sleep(5000)]);
-  return { ok: counted.ok, errors: counted.errors, elapsedMs, requestsPerSecond: counted.ok / (elapsedMs / 1000) };
+  return { ok: counted.ok, errors: counted.errors, elapsedMs, requestsPerSecond: counted.ok / (elapsedMs / 1000), okIncludingInFlight: ok };
 }

@@ -41,9 +41,18 @@ export function ensureNchan(log: (line: string) => void): NchanAvailability {
 
 /** Version strings of nginx and the Nchan package, for the results. */
 export function nchanVersions(): { nginx: string; nchan: string } {
-  const nginx = Bun.spawnSync(["nginx", "-v"]).stderr.toString().trim().replace("nginx version: ", "");
-  const nchan = Bun.spawnSync(["dpkg-query", "-W", "-f", "${Version}", "libnginx-mod-nchan"]).stdout.toString().trim();
+  const nginx = commandOutput(["nginx", "-v"], "stderr").replace("nginx version: ", "");
+  const nchan = commandOutput(["dpkg-query", "-W", "-f", "${Version}", "libnginx-mod-nchan"], "stdout");
   return { nginx: nginx || "missing", nchan: nchan || "missing" };
+}
+
+/** What a command printed, or "" when it is not installed (a laptop without nginx still gets its results). */
+function commandOutput(command: string[], stream: "stdout" | "stderr"): string {
+  try {
+    return Bun.spawnSync(command)[stream].toString().trim();
+  } catch {
+    return "";
+  }
 }
 
 /** Writes the config under `dir` and returns nginx's command line. */
