@@ -71,8 +71,6 @@ interface Subscriber {
   readonly subscribed: readonly SubscribedTopic[];
   /** The newest sequence this subscriber already has (replayed or not wanted). */
   readonly after: number;
-  /** The sequence of the last live event handed to it: an event of several topics comes once. */
-  lastSequence: number;
   /** Live events that arrived while replay was being delivered (re-entrant publish). */
   pending: { event: StoredEvent; topic: string }[] | undefined;
 }
@@ -121,7 +119,6 @@ export class MemoryBroker implements Broker {
   #fanOutTopic = "";
   #fanOutSequence = 0;
   #fanOutCount = 0;
-  readonly #offerTo = (subscriber: Subscriber): void => this.#offer(subscriber);
   /** Hands the event being fanned out to `subscriber` (an arrow, not a method: one call less per subscriber). */
   readonly #deliver = (subscriber: Subscriber): void => {
     // Registered by a handler during this fan-out: it already got the event from replay.
@@ -242,7 +239,7 @@ export class MemoryBroker implements Broker {
     if (this.#closed) throw closedError();
     const subscribed = resolveSubscribeTopics(options.topics);
     const { gap, cursor, replay } = this.#plan(normalizeLastEventId(options.lastEventId), subscribed);
-    const subscriber: Subscriber = { handlers, subscribed, after: this.#sequence, lastSequence: 0, pending: [] };
+    const subscriber: Subscriber = { handlers, subscribed, after: this.#sequence, pending: [] };
     this.#subscribers.add(
       subscriber,
       subscribed.map((entry) => entry.pattern),
@@ -313,21 +310,24 @@ export class MemoryBroker implements Broker {
         this.#fanOutTopic = topics[0] as string;
         this.#subscribers.forEachMatch(this.#fanOutTopic, this.#deliver);
       } else {
+        // Collected before any handler runs: a handler that publishes (re-entrantly) while we
+        // deliver cannot make a subscriber of two of these topics get this event twice.
+        const targets = new Map<Subscriber, string>();
         for (const topic of topics) {
+          this.#subscribers.forEachMatch(topic, (subscriber) => {
+            if (!targets.has(subscriber)) targets.set(subscriber, topic);
+          });
+        }
+        for (const [subscriber, topic] of targets) {
+          // Unsubscribed by a handler meanwhile: delivery stops at once.
+          if (!this.#subscribers.has(subscriber)) continue;
           this.#fanOutTopic = topic;
-          this.#subscribers.forEachMatch(topic, this.#offerTo);
+          this.#deliver(subscriber);
         }
       }
     } finally {
       [this.#fanOutEvent, this.#fanOutTopic, this.#fanOutSequence] = saved;
     }
-  }
-
-  /** {@link #deliver} unless the subscriber got the event through an earlier topic of the same event. */
-  #offer(subscriber: Subscriber): void {
-    if (subscriber.lastSequence === this.#fanOutSequence) return;
-    subscriber.lastSequence = this.#fanOutSequence;
-    this.#deliver(subscriber);
   }
 
   /** The event stored at `sequence`: from history while held, else rebuilt with its id from `input`. */
