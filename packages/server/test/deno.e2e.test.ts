@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { denoMissing as isDenoMissing } from "./support/deno.ts";
 import { spawnServer, within } from "./support/server-process.ts";
 import { rawBody, rawExchange } from "./support/raw-http.ts";
-import { openStream, trigger } from "./support/server.ts";
+import { openStream, publish, trigger } from "./support/server.ts";
 
 const denoMissing = isDenoMissing("the Deno server test");
 
@@ -31,6 +31,23 @@ describe("deno task server (the same app under Deno.serve)", () => {
       const resumed = await openStream(url, { lastEventId: connected?.lastEventId ?? "" });
       await resumed.waitForEvents("message", 1);
       expect(resumed.messages()).toEqual(['from "deno"\n<ok>']);
+
+      // Topics: a stream following a topic and a pattern gets only their events, each named.
+      const topical = await openStream(url, { query: "?topic=orders/42&topic=users/*" });
+      await topical.waitForEvents("connected", 1);
+      const published = await publish(url, { topics: ["users/7", "orders/42"], event: "changed", data: { n: 1 } });
+      expect(published).toMatchObject({ status: 200, body: { topics: ["users/7", "orders/42"], clients: 1 } });
+      await publish(url, { topic: "orders/43", data: "not followed" });
+      await publish(url, { topic: "orders/42", data: "last" });
+      await topical.waitForEvents("message", 1);
+      expect(topical.events.slice(1).map(({ type, topic, data }) => ({ type, topic, data }))).toEqual([
+        { type: "changed", topic: "users/7", data: '{"n":1}' },
+        { type: "message", topic: "orders/42", data: '"last"' },
+      ]);
+      expect(stream.messages()).toEqual(['from "deno"\n<ok>']);
+      const badTopic = await fetch(new URL("/events/stream?topic=a/**", url));
+      expect(badTopic.status).toBe(400);
+      expect(await badTopic.json()).toMatchObject({ error: { code: "INVALID_TOPIC_PATTERN" } });
 
       server.child.kill("SIGTERM");
       expect(await within(stream.closed, 5000, "the stream to end")).toBe("ended");
