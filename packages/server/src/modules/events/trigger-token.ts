@@ -1,7 +1,7 @@
 /**
- * The trigger token: `POST /events/trigger` takes `Authorization: Bearer <token>` when one is
- * set. Checked by the trigger route itself, first, before its body is read; no other route,
- * of ours or of an app we are mounted in, is guarded by it.
+ * The trigger token: `POST /events/trigger` and `POST /events/publish` take
+ * `Authorization: Bearer <token>` when one is set. Checked by those routes themselves, first,
+ * before the body is read; no other route, of ours or of an app we are mounted in, is guarded by it.
  */
 import { HttpError } from "../../errors.ts";
 
