@@ -1,6 +1,6 @@
 /**
- * The events server: an Elysia app serving the SSE stream, the trigger endpoint and the
- * web client. Re-exports the contract (`@events/contract`: schemas and payload types) it serves.
+ * The events server: an Elysia app serving the SSE stream (one or many topics per
+ * connection), the trigger and publish endpoints and the web client. Re-exports the contract (`@events/contract`: schemas and payload types) it serves.
  * Runtime entries: `src/runtime/bun.ts` (`bun run server`), `src/runtime/deno.ts` (`deno task server`).
  * @module
  */
@@ -10,7 +10,10 @@ export {
   GapEventData,
   MAX_MESSAGE_LENGTH,
   MessageEventData,
+  PublishRequest,
+  PublishResponse,
   type StreamEventPayloads,
+  type StreamEventTopic,
   type StreamEventType,
   TriggerRequest,
   TriggerResponse,
