@@ -7,6 +7,7 @@ describe("resolveRedisBrokerOptions", () => {
     expect(resolved).toMatchObject(DEFAULT_REDIS_BROKER_OPTIONS);
     expect(resolved).toMatchObject({ url: "redis://127.0.0.1:6379", streamKey: "events:stream", historySize: 1000 });
     expect(resolved).toMatchObject({ idempotencyWindowMs: 600_000, maxIdempotencyKeys: 100_000 });
+    expect(resolved).toMatchObject({ historyTtlMs: false, maxRetainedTopics: 10_000, liveStreamSize: 10_000 });
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
@@ -15,7 +16,16 @@ describe("resolveRedisBrokerOptions", () => {
     expect(resolved).toMatchObject({ url: "rediss://cache:6380/2", streamKey: "app:events", historySize: 5, reconnect: { initialDelayMs: 100, maxDelayMs: 500 } });
   });
 
+  test("takes an age bound in ms, or false for none", () => {
+    expect(resolveRedisBrokerOptions({ historyTtlMs: 60_000 }).historyTtlMs).toBe(60_000);
+    expect(resolveRedisBrokerOptions({ historyTtlMs: false }).historyTtlMs).toBe(false);
+  });
+
   const invalid: [string, Parameters<typeof resolveRedisBrokerOptions>[0]][] = [
+    ["historyTtlMs", { historyTtlMs: 0 }],
+    ["historyTtlMs", { historyTtlMs: 1.5 }],
+    ["maxRetainedTopics", { maxRetainedTopics: 0 }],
+    ["liveStreamSize", { liveStreamSize: -5 }],
     ["historySize", { historySize: 0 }],
     ["historySize", { historySize: 1.5 }],
     ["blockMs", { blockMs: -1 }],

@@ -11,18 +11,41 @@ export interface RedisReconnectOptions {
 /**
  * Options of {@link RedisBroker}. `idempotencyWindowMs` (default 600000 ms) and
  * `maxIdempotencyKeys` (default 100000) bound the idempotency keys remembered in Redis, next
- * to the stream (`<streamKey>:idempotency` and `<streamKey>:idempotency:at`).
+ * to the history (`<streamKey>:idempotency` and `<streamKey>:idempotency:at`).
  */
 export interface RedisBrokerOptions extends IdempotencyOptions {
   /** The Redis to connect to (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS). @default "redis://127.0.0.1:6379" */
   readonly url?: string;
-  /** The stream key holding the history; give each app sharing a Redis its own. @default "events:stream" */
+  /**
+   * The prefix of every key of the history (`<streamKey>:t:<topic>`, `<streamKey>:live`, …;
+   * the name is from when the history was one stream). Give each app sharing a Redis its own;
+   * on a Redis Cluster, put a hash tag in it (`{myapp}:events`). @default "events:stream"
+   */
   readonly streamKey?: string;
   /**
-   * The number of events kept for replay: `XADD … MAXLEN ~ historySize`. Redis trims whole
-   * nodes of the stream (100 entries by default), so it may hold up to ~100 more. @default 1000 (events)
+   * The number of events kept for replay **per topic**: `XADD … MAXLEN ~ historySize`. Redis
+   * trims whole nodes of a stream (100 entries by default), so a topic may hold up to ~100
+   * more. @default 1000 (events)
    */
   readonly historySize?: number;
+  /**
+   * The age bound of history: a topic's events older than this are trimmed (`MINID`) at its
+   * next publish and never replayed, and a topic with no publish for this long expires
+   * (`PEXPIRE`). `false`: no age bound. @default false
+   */
+  readonly historyTtlMs?: number | false;
+  /**
+   * The most topics whose history this Redis keeps (for this `streamKey`, all nodes together):
+   * past it, each publish evicts the least recently published topics (up to 16 at a time). A
+   * client resuming on an evicted topic gets a `gap`. @default 10000 (topics)
+   */
+  readonly maxRetainedTopics?: number;
+  /**
+   * The entries kept in the node-wide live stream every node's reader tails (`MAXLEN ~`):
+   * how far a node's reader may fall behind (while it reconnects) before its subscriptions
+   * are ended so their clients resume from history. @default 10000 (events)
+   */
+  readonly liveStreamSize?: number;
   /** How long one blocking `XREAD` waits before the reader asks again. @default 5000 (ms) */
   readonly blockMs?: number;
   /** The most entries one `XREAD` returns. @default 500 (entries) */
@@ -48,6 +71,9 @@ export interface ResolvedRedisBrokerOptions {
   readonly url: string;
   readonly streamKey: string;
   readonly historySize: number;
+  readonly historyTtlMs: number | false;
+  readonly maxRetainedTopics: number;
+  readonly liveStreamSize: number;
   readonly blockMs: number;
   readonly readCount: number;
   readonly commandTimeoutMs: number;
@@ -62,6 +88,9 @@ export const DEFAULT_REDIS_BROKER_OPTIONS: Readonly<Omit<ResolvedRedisBrokerOpti
   url: "redis://127.0.0.1:6379",
   streamKey: "events:stream",
   historySize: 1000,
+  historyTtlMs: false,
+  maxRetainedTopics: 10_000,
+  liveStreamSize: 10_000,
   blockMs: 5000,
   readCount: 500,
   commandTimeoutMs: 2000,
@@ -90,6 +119,9 @@ export function resolveRedisBrokerOptions(options: RedisBrokerOptions = {}): Res
     url,
     streamKey,
     historySize: positive("historySize", options.historySize, defaults.historySize),
+    historyTtlMs: resolveTtl(options.historyTtlMs),
+    maxRetainedTopics: positive("maxRetainedTopics", options.maxRetainedTopics, defaults.maxRetainedTopics),
+    liveStreamSize: positive("liveStreamSize", options.liveStreamSize, defaults.liveStreamSize),
     blockMs: positive("blockMs", options.blockMs, defaults.blockMs),
     readCount: positive("readCount", options.readCount, defaults.readCount),
     commandTimeoutMs: positive("commandTimeoutMs", options.commandTimeoutMs, defaults.commandTimeoutMs),
@@ -102,6 +134,14 @@ export function resolveRedisBrokerOptions(options: RedisBrokerOptions = {}): Res
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   return positiveInteger(`RedisBroker ${name}`, value, fallback);
+}
+
+function resolveTtl(value: number | false | undefined): number | false {
+  if (value === undefined || value === false) return false;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    invalid("historyTtlMs", "must be a positive integer (ms) or false", value, "e.g. 3600000 for one hour, or false for no age bound");
+  }
+  return value;
 }
 
 function invalid(name: string, rule: string, value: unknown, fix: string): never {

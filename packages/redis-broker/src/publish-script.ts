@@ -1,101 +1,213 @@
 /**
- * The one Lua script a publish runs, so an idempotent publish is atomic: checking the key,
- * appending the entry and remembering the key happen in one step, and two publishes with one
- * key (from any nodes, or a retry racing a command Redis had buffered) never both store.
+ * The one Lua script a publish runs. Assigning the id and storing the event are one atomic
+ * step: an id handed out in one command and stored in another would let two nodes store 6
+ * before 5, so a live reader would see 6 first and a resume after 6 would skip 5 for good.
+ * The idempotency check and record, the history bounds (count, age, retained topics) and the
+ * live stream every node's reader tails are part of the same step.
  */
 import type { RedisConnection } from "./connection.ts";
+import type { BrokerKeys } from "./keys.ts";
+import { topicKeyPrefix } from "./keys.ts";
 import type { ResolvedRedisBrokerOptions } from "./options.ts";
-import { DATA_FIELD, EVENT_FIELD } from "./stored-event.ts";
+import { DATA_FIELD, EVENT_FIELD, TOPICS_FIELD, topicsFieldValue } from "./stored-event.ts";
 
 /** What a publish answers. */
 export interface PublishReply {
-  /** The entry id: the new entry's, or for a key seen within the window the first entry's. */
+  /** The event id: the new event's, or for a key seen within the window the first event's. */
   readonly id: string;
   /** False when the key was seen within the window and nothing was stored. */
   readonly stored: boolean;
-  /** For a key seen before: the first entry's fields while the stream still holds it. */
+  /** For a key seen before: the first event's entry fields while its topic still holds it. */
   readonly fields: readonly string[] | undefined;
 }
 
-/** The keys next to the stream that remember idempotency keys. */
-export function idempotencyKeys(streamKey: string): { readonly ids: string; readonly times: string } {
-  return { ids: `${streamKey}:idempotency`, times: `${streamKey}:idempotency:at` };
-}
+/** The most topics one publish evicts (or sweeps as expired): twice what one publish can add. */
+export const EVICTIONS_PER_PUBLISH = 16;
 
-// KEYS: 1 the stream, 2 a hash (idempotency key -> entry id), 3 a sorted set (idempotency key
-// scored by the ms of the publish that stored it). ARGV: 1 MAXLEN, 2 event, 3 data, 4 "1" when
-// a key is given, 5 the key, 6 the window (ms), 7 the most keys remembered.
-// Every command that can fail on a key of the wrong type runs before XADD, so an error reply
-// always means nothing was stored. Time is Redis's own (TIME), the same clock for every node.
+// KEYS: 1 ids hash, 2 live stream, 3 recency zset, 4 names zset, 5 idempotency hash,
+// 6 idempotency zset, 7.. the event's topic streams. ARGV: 1 event, 2 data, 3 topics field
+// ("" to leave it out), 4 "1" when keyed, 5 the key, 6 window (ms), 7 most keys, 8 historySize,
+// 9 historyTtlMs ("0": none), 10 maxRetainedTopics, 11 liveStreamSize, 12 the topic key
+// prefix, 13.. the topic names (same order as KEYS 7..).
+// Every command that can fail on a key of the wrong type runs before the first write, so an
+// error reply always means nothing was stored. Time is Redis's own (TIME), one clock for every node.
 const PUBLISH_SCRIPT = `
+local function parse(id)
+  local dash = string.find(id, '-', 1, true)
+  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+end
+local function older(a, b)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+local function format(ms, seq) return string.format('%.0f-%.0f', ms, seq) end
+
+local topicCount = #KEYS - 6
+local kinds = {[1] = 'hash', [2] = 'stream', [3] = 'zset', [4] = 'zset', [5] = 'hash', [6] = 'zset'}
+local created = {}
+for index = 1, #KEYS do
+  local kind = redis.call('TYPE', KEYS[index]).ok
+  local expected = kinds[index] or 'stream'
+  if kind ~= 'none' and kind ~= expected then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[index] .. ' holds a ' .. kind .. ', not a ' .. expected)
+  end
+  if index > 6 then created[index - 6] = kind == 'none' end
+end
+
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local keyed = ARGV[4] == '1'
-local now
 if keyed then
-  local time = redis.call('TIME')
-  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   local horizon = now - tonumber(ARGV[6])
   -- A bounded batch of expired keys per publish; the age check below covers any left over.
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', horizon, 'LIMIT', 0, 100)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', horizon, 'LIMIT', 0, 100)
   for _, old in ipairs(expired) do
-    redis.call('HDEL', KEYS[2], old)
-    redis.call('ZREM', KEYS[3], old)
+    redis.call('HDEL', KEYS[5], old)
+    redis.call('ZREM', KEYS[6], old)
   end
-  local first = redis.call('HGET', KEYS[2], ARGV[5])
-  local at = redis.call('ZSCORE', KEYS[3], ARGV[5])
+  local first = redis.call('HGET', KEYS[5], ARGV[5])
+  local at = redis.call('ZSCORE', KEYS[6], ARGV[5])
   if first and at and tonumber(at) > horizon then
-    local entry = redis.call('XRANGE', KEYS[1], first, first)[1]
-    if entry then return {'seen', first, entry[2]} end
-    return {'seen', first}
+    local id, topic = first, ARGV[13]
+    local space = string.find(first, ' ', 1, true)
+    if space then id, topic = string.sub(first, 1, space - 1), string.sub(first, space + 1) end
+    local entry = redis.call('XRANGE', ARGV[12] .. topic, id, id)[1]
+    if entry then return {'seen', id, entry[2]} end
+    return {'seen', id}
   end
 end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '${EVENT_FIELD}', ARGV[2], '${DATA_FIELD}', ARGV[3])
+
+-- The next id: Redis-style <ms>-<seq>, ms never going back, seq counting within one ms.
+local last = redis.call('HGET', KEYS[1], 'last')
+local ms, seq = now, 0
+if last then
+  local lastMs, lastSeq = parse(last)
+  if lastMs >= now then ms, seq = lastMs, lastSeq + 1 end
+end
+local id = format(ms, seq)
+redis.call('HSET', KEYS[1], 'last', id)
+if not last then redis.call('HSETNX', KEYS[1], 'first', id) end
+
+local ttl = tonumber(ARGV[9])
+-- A topic stream created now may have held events before (evicted or expired): it starts
+-- with max-deleted-entry-id at the newest id it may have lost, so a resume from below it gets a gap.
+local lostBefore = redis.call('HGET', KEYS[1], 'evicted-through')
+if ttl > 0 and now - ttl + 1 > 0 then
+  local horizon = format(now - ttl + 1, 0)
+  if not lostBefore or older(lostBefore, horizon) then lostBefore = horizon end
+end
+local fields = {'${EVENT_FIELD}', ARGV[1], '${DATA_FIELD}', ARGV[2]}
+if ARGV[3] ~= '' then fields[5], fields[6] = '${TOPICS_FIELD}', ARGV[3] end
+for index = 1, topicCount do
+  local key = KEYS[6 + index]
+  local topic = ARGV[12 + index]
+  redis.call('XADD', key, 'MAXLEN', '~', ARGV[8], id, unpack(fields))
+  if created[index] and lostBefore then
+    redis.call('XSETID', key, id, 'ENTRIESADDED', 1, 'MAXDELETEDID', lostBefore)
+  end
+  if ttl > 0 then
+    redis.call('XTRIM', key, 'MINID', format(math.max(now - ttl, 0), 0))
+    redis.call('PEXPIRE', key, ttl)
+  end
+  redis.call('ZADD', KEYS[3], now, topic)
+  redis.call('ZADD', KEYS[4], 0, topic)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], id, unpack(fields))
+
+-- Topics whose key expired (no publish for ttl) leave the topic sets, a bounded batch at a time.
+if ttl > 0 then
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - ttl, 'LIMIT', 0, ${EVICTIONS_PER_PUBLISH})
+  if #stale > 0 then
+    for _, topic in ipairs(stale) do redis.call('DEL', ARGV[12] .. topic) end
+    redis.call('ZREM', KEYS[3], unpack(stale))
+    redis.call('ZREM', KEYS[4], unpack(stale))
+  end
+end
+-- Past maxRetainedTopics, the least recently published topics are evicted, a bounded batch at a time.
+local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[10])
+if over > 0 then
+  local victims = redis.call('ZRANGE', KEYS[3], 0, math.min(over, ${EVICTIONS_PER_PUBLISH}) - 1)
+  local through = redis.call('HGET', KEYS[1], 'evicted-through')
+  for _, topic in ipairs(victims) do
+    local key = ARGV[12] .. topic
+    local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+    if newest and (not through or older(through, newest[1])) then through = newest[1] end
+    redis.call('DEL', key)
+  end
+  redis.call('ZREM', KEYS[3], unpack(victims))
+  redis.call('ZREM', KEYS[4], unpack(victims))
+  if through then redis.call('HSET', KEYS[1], 'evicted-through', through) end
+end
+
 if keyed then
-  redis.call('HSET', KEYS[2], ARGV[5], id)
-  redis.call('ZADD', KEYS[3], now, ARGV[5])
-  local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
-  if over > 0 then
-    for _, old in ipairs(redis.call('ZRANGE', KEYS[3], 0, over - 1)) do redis.call('HDEL', KEYS[2], old) end
-    redis.call('ZREMRANGEBYRANK', KEYS[3], 0, over - 1)
+  redis.call('HSET', KEYS[5], ARGV[5], id .. ' ' .. ARGV[13])
+  redis.call('ZADD', KEYS[6], now, ARGV[5])
+  local excess = redis.call('ZCARD', KEYS[6]) - tonumber(ARGV[7])
+  if excess > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', KEYS[6], 0, excess - 1)) do redis.call('HDEL', KEYS[5], old) end
+    redis.call('ZREMRANGEBYRANK', KEYS[6], 0, excess - 1)
   end
 end
 return {'stored', id}
 `;
 
-const COMMAND = "eventsPublish";
+const COMMAND = "eventsPublishToTopics";
 
 type PublishCommand = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * Registers the script on `connection` (ioredis runs it with `EVALSHA`, falling back to
- * `EVAL` when Redis does not have it cached, e.g. after a restart).
+ * `EVAL` when Redis does not have it cached, e.g. after a restart). The number of keys varies
+ * with the event's topics, so it is passed with each call.
  */
 export function definePublishScript(connection: RedisConnection): void {
-  connection.defineCommand(COMMAND, { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+  connection.defineCommand(COMMAND, { lua: PUBLISH_SCRIPT });
+}
+
+/** What one publish stores. */
+export interface PublishScriptInput {
+  readonly event: string;
+  readonly data: string;
+  /** Checked, unique topic names (`resolvePublishTopics`). */
+  readonly topics: readonly string[];
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** Runs the publish script (registered with {@link definePublishScript}) for one event. */
 export async function runPublishScript(
   connection: RedisConnection,
+  keys: BrokerKeys,
   options: ResolvedRedisBrokerOptions,
-  input: { readonly event: string; readonly data: string; readonly idempotencyKey?: string | undefined },
+  input: PublishScriptInput,
 ): Promise<PublishReply> {
-  const { event, data, idempotencyKey } = input;
-  const { streamKey, historySize, idempotencyWindowMs, maxIdempotencyKeys } = options;
-  const keys = idempotencyKeys(streamKey);
+  const { event, data, topics, idempotencyKey } = input;
+  const { historySize, historyTtlMs, maxRetainedTopics, liveStreamSize, idempotencyWindowMs, maxIdempotencyKeys } = options;
   // defineCommand adds the method at run time; ioredis's types cannot know it.
   const publish = (connection as unknown as Record<typeof COMMAND, PublishCommand>)[COMMAND].bind(connection);
   const keyed = idempotencyKey !== undefined;
   const reply = (await publish(
-    streamKey,
+    6 + topics.length,
     keys.ids,
-    keys.times,
-    historySize,
+    keys.live,
+    keys.recency,
+    keys.names,
+    keys.idempotencyIds,
+    keys.idempotencyTimes,
+    ...topics.map((topic) => keys.topic(topic)),
     event,
     data,
+    topicsFieldValue(topics) ?? "",
     keyed ? "1" : "0",
     idempotencyKey ?? "",
     idempotencyWindowMs,
     maxIdempotencyKeys,
+    historySize,
+    historyTtlMs === false ? 0 : historyTtlMs,
+    maxRetainedTopics,
+    liveStreamSize,
+    topicKeyPrefix(keys.prefix),
+    ...topics,
   )) as [string, string, string[]?];
   const [outcome, id, fields] = reply;
   return { id, stored: outcome === "stored", fields };

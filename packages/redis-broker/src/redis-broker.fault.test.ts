@@ -8,7 +8,7 @@ const FAST = { blockMs: 500, commandTimeoutMs: 1000, reconnect: { initialDelayMs
 
 /** The `data` of every entry of the fault tests' stream, oldest first. */
 async function heldData(url: string): Promise<string[]> {
-  const entries = (await redisCommand(url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
+  const entries = (await redisCommand(url, "XRANGE", "fault:events:t:events", "-", "+")) as [string, string[]][];
   return entries.map(([, fields]) => fields[fields.indexOf("data") + 1] as string);
 }
 
@@ -75,7 +75,7 @@ describe("RedisBroker when Redis fails", () => {
       // The restarted Redis has no history: resuming from an old id is a gap, then what it holds.
       const resumed = createRecorder();
       const subscription = await broker.subscribe(resumed.handlers, { lastEventId: before.id });
-      expect(resumed.gaps).toEqual([{ requestedId: before.id, oldestId: after.id, reason: "other-epoch" }]);
+      expect(resumed.gaps).toEqual([{ requestedId: before.id, oldestId: after.id, reason: "other-epoch", topics: ["events"] }]);
       expect(subscription.cursor).toBe("0-0");
       expect(resumed.ids()).toEqual([after.id]);
     });
@@ -111,8 +111,8 @@ describe("RedisBroker when Redis fails", () => {
       const errors: unknown[] = [];
       // A slow reconnect keeps this node's reader away while the other node overruns the history.
       const slow = { ...FAST, reconnect: { initialDelayMs: 2000, maxDelayMs: 2000 } };
-      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", historySize: 10, ...slow, onError: (error) => errors.push(error) });
-      const other = new RedisBroker({ url: redis.url, streamKey: "fault:events", historySize: 10, ...FAST });
+      const broker = new RedisBroker({ url: redis.url, streamKey: "fault:events", historySize: 10, liveStreamSize: 10, ...slow, onError: (error) => errors.push(error) });
+      const other = new RedisBroker({ url: redis.url, streamKey: "fault:events", historySize: 10, liveStreamSize: 10, ...FAST });
       try {
         const recorder = createRecorder();
         await broker.subscribe(recorder.handlers);
@@ -136,7 +136,7 @@ describe("RedisBroker when Redis fails", () => {
       const recorder = createRecorder();
       await broker.subscribe(recorder.handlers);
       // An entry from "the future" (year 2128): whatever Redis generates next sorts below it.
-      await redisCommand(redis.url, "XADD", "fault:events", "5000000000000-0", "event", "message", "data", "future");
+      await redisCommand(redis.url, "XADD", "fault:events:live", "5000000000000-0", "event", "message", "data", "future");
       await waitFor("the future event", () => recorder.events.length === 1);
       await redis.kill();
       await waitFor("health to report the outage", () => !broker.health().ok);
@@ -169,7 +169,7 @@ describe("RedisBroker when Redis fails", () => {
       await waitFor("health to recover", () => broker.health().ok);
       const retried = await broker.publish({ data: "once", idempotencyKey: "k1" });
       expect(await heldData(redis.url)).toEqual(["before", "once"]);
-      const held = (await redisCommand(redis.url, "XRANGE", "fault:events", "-", "+")) as [string, string[]][];
+      const held = (await redisCommand(redis.url, "XRANGE", "fault:events:t:events", "-", "+")) as [string, string[]][];
       expect(retried).toMatchObject({ id: held[1]?.[0], data: "once" });
     });
   });

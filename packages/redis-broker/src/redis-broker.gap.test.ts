@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, withBroker } from "../test/support/redis.ts";
+import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, topicStream, withBroker } from "../test/support/redis.ts";
 import type { RedisBroker } from "./redis-broker.ts";
 
 async function publishMany(broker: RedisBroker, count: number): Promise<string[]> {
@@ -9,7 +9,7 @@ async function publishMany(broker: RedisBroker, count: number): Promise<string[]
 }
 
 async function heldIds(key: string): Promise<string[]> {
-  const entries = (await redisCommand(REDIS_URL, "XRANGE", key, "-", "+")) as [string, string[]][];
+  const entries = (await redisCommand(REDIS_URL, "XRANGE", topicStream(key), "-", "+")) as [string, string[]][];
   return entries.map(([id]) => id);
 }
 
@@ -21,9 +21,10 @@ describe("RedisBroker gap notices (real Redis)", () => {
       expect(held.length).toBeLessThan(250);
       const recorder = createRecorder();
       const subscription = await broker.subscribe(recorder.handlers, { lastEventId: ids[0] as string });
-      expect(recorder.gaps).toEqual([{ requestedId: ids[0], oldestId: held[0], reason: "too-old" }]);
+      expect(recorder.gaps).toEqual([{ requestedId: ids[0], oldestId: held[0], reason: "too-old", topics: ["events"] }]);
       expect(subscription.gap).toEqual(recorder.gaps[0]);
-      expect(subscription.cursor).toBe("0-0");
+      // The topics design: after a too-old gap the cursor stays the requested id (the replay is everything after it).
+      expect(subscription.cursor).toBe(ids[0]);
       expect(recorder.ids()).toEqual(held);
       expect(subscription.replayed).toBe(held.length);
     }, 10);
@@ -64,7 +65,7 @@ describe("RedisBroker gap notices (real Redis)", () => {
         const ids = await publishMany(broker, 2);
         const recorder = createRecorder();
         const subscription = await broker.subscribe(recorder.handlers, { lastEventId: malformed });
-        expect(recorder.gaps).toEqual([{ requestedId: malformed, oldestId: ids[0], reason: "malformed" }]);
+        expect(recorder.gaps).toEqual([{ requestedId: malformed, oldestId: ids[0], reason: "malformed", topics: ["events"] }]);
         expect(subscription.cursor).toBe("0-0");
         expect(recorder.ids()).toEqual(ids);
       });
@@ -76,7 +77,7 @@ describe("RedisBroker gap notices (real Redis)", () => {
       const ids = await publishMany(broker, 2);
       const recorder = createRecorder();
       await broker.subscribe(recorder.handlers, { lastEventId: "99999999999999-0" });
-      expect(recorder.gaps).toEqual([{ requestedId: "99999999999999-0", oldestId: ids[0], reason: "unknown" }]);
+      expect(recorder.gaps).toEqual([{ requestedId: "99999999999999-0", oldestId: ids[0], reason: "unknown", topics: ["events"] }]);
       expect(recorder.ids()).toEqual(ids);
     });
   });
@@ -85,7 +86,7 @@ describe("RedisBroker gap notices (real Redis)", () => {
     await withBroker(async (broker) => {
       const recorder = createRecorder();
       const subscription = await broker.subscribe(recorder.handlers, { lastEventId: "1732500000000-0" });
-      expect(recorder.gaps).toEqual([{ requestedId: "1732500000000-0", oldestId: undefined, reason: "other-epoch" }]);
+      expect(recorder.gaps).toEqual([{ requestedId: "1732500000000-0", oldestId: undefined, reason: "other-epoch", topics: ["events"] }]);
       expect(subscription).toMatchObject({ cursor: "0-0", replayed: 0 });
     });
   });
@@ -93,11 +94,11 @@ describe("RedisBroker gap notices (real Redis)", () => {
   for (const foreign of ["500-0", "2000-0"]) {
     test.skipIf(SKIP_REDIS)(`announces an other-epoch gap for ${foreign}, never part of an untrimmed history`, async () => {
       await withBroker(async (broker, key) => {
-        await redisCommand(REDIS_URL, "XADD", key, "1000-0", "event", "message", "data", "a");
-        await redisCommand(REDIS_URL, "XADD", key, "3000-0", "event", "message", "data", "b");
+        await redisCommand(REDIS_URL, "XADD", topicStream(key), "1000-0", "event", "message", "data", "a");
+        await redisCommand(REDIS_URL, "XADD", topicStream(key), "3000-0", "event", "message", "data", "b");
         const recorder = createRecorder();
         await broker.subscribe(recorder.handlers, { lastEventId: foreign });
-        expect(recorder.gaps).toEqual([{ requestedId: foreign, oldestId: "1000-0", reason: "other-epoch" }]);
+        expect(recorder.gaps).toEqual([{ requestedId: foreign, oldestId: "1000-0", reason: "other-epoch", topics: ["events"] }]);
         expect(recorder.ids()).toEqual(["1000-0", "3000-0"]);
       });
     });

@@ -1,6 +1,6 @@
 import { SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
-import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, waitFor, withBroker, withStreamKey } from "../test/support/redis.ts";
+import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, topicStream, waitFor, withBroker, withStreamKey } from "../test/support/redis.ts";
 import { RedisBroker } from "./redis-broker.ts";
 
 const decoder = new TextDecoder();
@@ -10,7 +10,7 @@ describe("RedisBroker (real Redis)", () => {
     await withBroker(async (broker, key) => {
       const stored = await broker.publish({ event: "note", data: "hello" });
       expect(stored.id).toMatch(/^\d+-\d+$/);
-      expect(await redisCommand(REDIS_URL, "XRANGE", key, "-", "+")).toEqual([[stored.id, ["event", "note", "data", "hello"]]]);
+      expect(await redisCommand(REDIS_URL, "XRANGE", topicStream(key), "-", "+")).toEqual([[stored.id, ["event", "note", "data", "hello"]]]);
       expect(decoder.decode(stored.frame)).toBe(`id: ${stored.id}\nevent: note\ndata: hello\n\n`);
     });
   });
@@ -113,7 +113,7 @@ describe("RedisBroker (real Redis)", () => {
       const error = await broker.publish({ event: "a\nb", data: "x" }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(SseError);
       expect(error).toMatchObject({ code: "INVALID_EVENT_NAME" });
-      expect(await redisCommand(REDIS_URL, "EXISTS", key)).toBe(0);
+      expect(await redisCommand(REDIS_URL, "EXISTS", topicStream(key), `${key}:ids`)).toBe(0);
     });
   });
 
@@ -130,7 +130,7 @@ describe("RedisBroker (real Redis)", () => {
       expect(again.map((event) => event.id)).toEqual([first.id, first.id]);
       expect(again[0]).toMatchObject({ event: "note", data: "once" });
       expect(decoder.decode(again[0]?.frame)).toBe(`id: ${first.id}\nevent: note\ndata: once\n\n`);
-      expect(await redisCommand(REDIS_URL, "XLEN", key)).toBe(2);
+      expect(await redisCommand(REDIS_URL, "XLEN", topicStream(key))).toBe(2);
       await waitFor("both stored events", () => recorder.events.length === 2);
       expect(recorder.ids()).toEqual([first.id, other.id]);
     });
@@ -142,10 +142,10 @@ describe("RedisBroker (real Redis)", () => {
       try {
         const first = await broker.publish({ data: "first", idempotencyKey: "k" });
         // MAXLEN ~ trims whole nodes only: MAXLEN 0 empties the stream for this check.
-        await redisCommand(REDIS_URL, "XTRIM", key, "MAXLEN", 0);
+        await redisCommand(REDIS_URL, "XTRIM", topicStream(key), "MAXLEN", 0);
         const again = await broker.publish({ data: "first", idempotencyKey: "k" });
         expect(again).toMatchObject({ id: first.id, event: "message", data: "first" });
-        expect(await redisCommand(REDIS_URL, "XLEN", key)).toBe(0);
+        expect(await redisCommand(REDIS_URL, "XLEN", topicStream(key))).toBe(0);
       } finally {
         await broker.close();
       }
@@ -161,7 +161,7 @@ describe("RedisBroker (real Redis)", () => {
         await broker.publish({ data: "c", idempotencyKey: "c" });
         expect((await broker.publish({ data: "b", idempotencyKey: "b" })).id).toBe(b.id);
         expect((await broker.publish({ data: "a", idempotencyKey: "a" })).id).not.toBe(a.id);
-        expect(await redisCommand(REDIS_URL, "XLEN", key)).toBe(4);
+        expect(await redisCommand(REDIS_URL, "XLEN", topicStream(key))).toBe(4);
         expect(await redisCommand(REDIS_URL, "ZCARD", `${key}:idempotency:at`)).toBe(2);
         expect(await redisCommand(REDIS_URL, "HLEN", `${key}:idempotency`)).toBe(2);
       } finally {

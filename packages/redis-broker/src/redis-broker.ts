@@ -3,74 +3,86 @@ import {
   type Broker,
   type BrokerHealth,
   createStoredEvent,
-  type GapNotice,
   normalizeLastEventId,
   type PublishInput,
+  resolvePublishTopics,
+  resolveSubscribeTopics,
   SseError,
   type StoredEvent,
+  type SubscribedTopic,
   type SubscribeOptions,
   type SubscriberHandlers,
   type Subscription,
+  TopicIndex,
 } from "@events/sse-core";
 import { createConnection, publishFailure, type RedisConnection, redactUrl, unavailable, whenReady } from "./connection.ts";
-import { findGap } from "./find-gap.ts";
+import { historyGapReason } from "./find-gap.ts";
+import { brokerKeys, type BrokerKeys } from "./keys.ts";
 import { type RedisBrokerOptions, type ResolvedRedisBrokerOptions, resolveRedisBrokerOptions } from "./options.ts";
 import { definePublishScript, type PublishReply, runPublishScript } from "./publish-script.ts";
+import { deliveryTopic, planFullReplay, planResume, type ReplayPlan } from "./replay-plan.ts";
+import { defineResumeScript, type ResumeSnapshot, runResumeScript } from "./resume-script.ts";
 import { entryToStoredEvent } from "./stored-event.ts";
 import { compareStreamIds, ORIGIN_STREAM_ID, parseStreamId, type StreamId } from "./stream-id.ts";
-import { toStreamFacts } from "./stream-info.ts";
 import { type RawEntry, StreamReader } from "./stream-reader.ts";
+
+/** An event and the topic a subscriber gets it through. */
+interface Delivery {
+  readonly event: StoredEvent;
+  readonly topic: string;
+}
 
 interface Subscriber {
   readonly handlers: SubscriberHandlers;
-  /** Live events that arrived while this subscriber's replay was being read; undefined once live. */
-  pending: { event: StoredEvent; id: StreamId }[] | undefined;
-  /** Skip live events up to this id (already replayed); cleared once the reader is past it. */
+  /** Live events read while this subscriber's replay was being read; undefined once live. */
+  pending: (Delivery & { readonly id: StreamId })[] | undefined;
+  /** Skip live events up to this id (in the replay already); cleared once the reader is past it. */
   after: StreamId | undefined;
-}
-
-/** What a subscriber resuming from a Last-Event-ID gets. */
-interface ReplayPlan {
-  readonly gap: GapNotice | undefined;
-  readonly cursor: string;
-  readonly replay: readonly RawEntry[];
+  /** The fan-out round that last reached it: an event of several matching topics comes once. */
+  round: number;
 }
 
 /**
- * A {@link Broker} on a Redis stream, so several server nodes share one ordered history.
+ * A {@link Broker} on Redis Streams, so several server nodes share one history of many topics.
  *
- * Publish is one script running `XADD <streamKey> MAXLEN ~ <historySize> * event <type> data
- * <data>` (and, for an idempotency key, the check and the record of that key, atomically);
- * the entry id Redis assigns (`1732500000000-0`) is the event id, the same on every node. Each
- * broker runs one blocking reader (`XREAD BLOCK` on its own connection) and fans every new
- * entry out to its local subscribers, encoding the frame once. Resuming is `XRANGE` after
- * the Last-Event-ID, with a gap notice first when the stream no longer covers it. While
- * Redis is unreachable publishes fail with `BROKER_UNAVAILABLE` (or `PUBLISH_UNCONFIRMED`
- * when a command was sent and got no answer in time), subscriptions stay open,
- * and the reader reconnects with backoff and resumes after the last entry it delivered.
+ * Each topic's history is a stream of its own (`<streamKey>:t:<topic>`), so a resume reads the
+ * subscribed topics only. One Lua script per publish assigns the next id from one shared
+ * last-id (Redis-style `<ms>-<seq>`, strictly increasing across all topics and nodes) and adds
+ * the entry to each of the event's topic streams and to the node-wide live stream
+ * (`<streamKey>:live`), in one atomic step. Each broker runs one blocking reader (`XREAD
+ * BLOCK` on the live stream, on its own connection) and fans every entry out to its local
+ * subscribers through a `TopicIndex`, encoding each frame once. Resuming is a second script
+ * that reads the subscribed topics after the Last-Event-ID in one atomic step, merged by id.
+ * While Redis is unreachable publishes fail with `BROKER_UNAVAILABLE` (or `PUBLISH_UNCONFIRMED`
+ * when a command was sent and got no answer in time), subscriptions stay open, and the reader
+ * reconnects with backoff and resumes after the last entry it delivered.
  *
  * @example
  * ```ts
  * const broker = new RedisBroker({ url: "redis://127.0.0.1:6379", streamKey: "myapp:events" });
- * await broker.subscribe({ onEvent: (event) => console.log(event.id, event.data) });
- * await broker.publish({ data: JSON.stringify({ message: "hi" }) });
+ * await broker.subscribe({ onEvent: (event, topic) => console.log(topic, event.id, event.data) }, { topics: ["orders/*"] });
+ * await broker.publish({ topics: ["orders/42"], event: "order.updated", data: JSON.stringify({ state: "paid" }) });
  * await broker.close();
  * ```
  */
 export class RedisBroker implements Broker {
   /** The options this broker runs with, defaults filled in. */
   readonly options: ResolvedRedisBrokerOptions;
+  readonly #keys: BrokerKeys;
   readonly #commands: RedisConnection;
   readonly #reader: StreamReader;
   readonly #subscribers = new Set<Subscriber>();
+  readonly #index = new TopicIndex<Subscriber>();
   /** Recently fanned-out events by id, so a replay reuses their frames instead of encoding again. */
   readonly #recent = new Map<string, StoredEvent>();
+  #round = 0;
   #lastError: string | undefined;
   #closed = false;
 
   /** Connects in the background; never throws for Redis being down. @throws {SseError} `INVALID_OPTION`. */
   constructor(options: RedisBrokerOptions = {}) {
     this.options = resolveRedisBrokerOptions(options);
+    this.#keys = brokerKeys(this.options.streamKey);
     this.#commands = createConnection(this.options, "commands", (error) => {
       this.#lastError = error.message;
     });
@@ -78,7 +90,8 @@ export class RedisBroker implements Broker {
       this.#lastError = undefined;
     });
     definePublishScript(this.#commands);
-    this.#reader = new StreamReader(this.options, {
+    defineResumeScript(this.#commands);
+    this.#reader = new StreamReader(this.options, this.#keys.live, {
       onEntries: (entries) => this.#fanOut(entries),
       onReset: () => {
         // Redis came back without the old history: its new ids may sort below ones already delivered.
@@ -87,10 +100,10 @@ export class RedisBroker implements Broker {
       },
       onMissed: (afterId, oldestId) => {
         const message =
-          `redis: events after ${afterId} were trimmed from stream "${this.options.streamKey}" (oldest held: ${oldestId}) ` +
+          `redis: events after ${afterId} were trimmed from the live stream "${this.#keys.live}" (oldest held: ${oldestId}) ` +
           `while this node's reader was disconnected; ending ${this.#subscribers.size} subscriptions so their clients resume with a gap notice`;
         this.options.onError(new SseError("BROKER_UNAVAILABLE", message));
-        // Nothing may be lost silently: end the streams, their clients resume and get a gap notice.
+        // Nothing may be lost silently: end the streams, their clients resume from history.
         this.#endAll();
       },
       onError: (error) => this.options.onError(error),
@@ -106,18 +119,20 @@ export class RedisBroker implements Broker {
   }
 
   /**
-   * Appends the event to the stream and resolves with its id once Redis stored it.
+   * Stores the event in each of its topics' history and resolves once Redis stored it.
    * Subscribers (on every node) receive it through their node's reader. With an
    * `idempotencyKey` Redis has seen within `idempotencyWindowMs` (and not forgotten past
    * `maxIdempotencyKeys`), stores nothing and resolves with the first event: its fields while
-   * the stream holds it, else its id with this input's `event` and `data`. Rejects with
-   * `BROKER_UNAVAILABLE` when Redis surely did not store it (unreachable, or refused the
-   * command), `PUBLISH_UNCONFIRMED` when the command was sent but not answered within
-   * `commandTimeoutMs` (it may be stored later: retry with the same key), `BROKER_CLOSED`
-   * after {@link close}, `INVALID_EVENT_NAME` for a type with CR or LF.
+   * its first topic holds it, else its id with this input's `event`, `data` and `topics`.
+   * Rejects with `BROKER_UNAVAILABLE` when Redis surely did not store it (unreachable, or
+   * refused the command), `PUBLISH_UNCONFIRMED` when the command was sent but not answered
+   * within `commandTimeoutMs` (it may be stored later: retry with the same key),
+   * `BROKER_CLOSED` after {@link close}, `INVALID_EVENT_NAME` for a type with CR or LF,
+   * `INVALID_TOPIC` for a bad topic list.
    */
   async publish(input: PublishInput): Promise<StoredEvent> {
     if (this.#closed) throw closedError();
+    const topics = resolvePublishTopics(input.topics);
     const event = input.event ?? "message";
     assertValidEventName(event);
     const { commandTimeoutMs, url } = this.options;
@@ -128,22 +143,29 @@ export class RedisBroker implements Broker {
     }
     let reply: PublishReply;
     try {
-      reply = await runPublishScript(this.#commands, this.options, { event, data: input.data, idempotencyKey: input.idempotencyKey });
+      reply = await runPublishScript(this.#commands, this.#keys, this.options, {
+        event,
+        data: input.data,
+        topics,
+        idempotencyKey: input.idempotencyKey,
+      });
     } catch (error) {
       throw publishFailure(url, error);
     }
     if (!reply.stored && reply.fields !== undefined) return this.#recent.get(reply.id) ?? entryToStoredEvent(reply.id, reply.fields);
-    return createStoredEvent(reply.id, event, input.data);
+    return createStoredEvent(reply.id, event, input.data, topics);
   }
 
   /**
-   * Subscribes from an optional Last-Event-ID: delivers the gap notice (if any) and the
-   * replay through `handlers` before resolving, then live events, with no hole and no
-   * duplicate even while publishes race the subscribe. Rejects with `BROKER_UNAVAILABLE`
-   * while Redis is unreachable and `BROKER_CLOSED` after {@link close}.
+   * Subscribes to `options.topics` from an optional Last-Event-ID: calls `onOpen` (with the
+   * gap notice, if any), delivers the replay, then live events, with no hole and no duplicate
+   * even while publishes race the subscribe. Rejects with `INVALID_TOPIC_PATTERN` for a bad
+   * topic list, `BROKER_UNAVAILABLE` while Redis is unreachable and `BROKER_CLOSED` after
+   * {@link close}.
    */
   async subscribe(handlers: SubscriberHandlers, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.#closed) throw closedError();
+    const subscribed = resolveSubscribeTopics(options.topics);
     const lastEventId = normalizeLastEventId(options.lastEventId);
     try {
       await whenReady(this.#commands, this.options.commandTimeoutMs);
@@ -154,44 +176,40 @@ export class RedisBroker implements Broker {
     await this.#reader.start().catch((error: unknown) => {
       throw this.#closed ? closedError() : error;
     });
-    const subscriber: Subscriber = { handlers, pending: [], after: undefined };
-    // Registered before the replay is read: live entries arriving meanwhile are buffered, not lost.
+    const subscriber: Subscriber = { handlers, pending: [], after: undefined, round: 0 };
+    // Registered before the replay is read: live entries arriving meanwhile wait behind it.
     this.#subscribers.add(subscriber);
+    this.#index.add(subscriber, subscribed.map(({ pattern }) => pattern));
     try {
-      const plan = await this.#plan(lastEventId).catch((error: unknown) => {
+      const plan = await this.#plan(lastEventId, subscribed).catch((error: unknown) => {
         throw unavailable("read the history", this.options.url, error);
       });
       if (this.#closed) throw closedError();
-      if (plan.gap !== undefined) handlers.onGap?.(plan.gap);
-      let after = parseStreamId(plan.cursor) as StreamId;
-      for (const [id, fields] of plan.replay) {
-        handlers.onEvent(this.#recent.get(id) ?? entryToStoredEvent(id, fields));
-        after = parseStreamId(id) as StreamId;
-      }
+      const replay = this.#deliveries(plan.replay, subscribed);
+      handlers.onOpen?.({ cursor: plan.cursor, replayed: replay.length, gap: plan.gap });
+      for (const { event, topic } of replay) handlers.onEvent(event, topic);
+      // Live entries read meanwhile: those up to `through` were in the replay, the rest follow it.
+      const through = parseStreamId(plan.through) as StreamId;
       for (const buffered of subscriber.pending ?? []) {
-        if (compareStreamIds(buffered.id, after) <= 0) continue;
-        handlers.onEvent(buffered.event);
-        after = buffered.id;
+        if (compareStreamIds(buffered.id, through) > 0) handlers.onEvent(buffered.event, buffered.topic);
       }
-      subscriber.after = after;
       subscriber.pending = undefined;
+      subscriber.after = through;
       return {
         cursor: plan.cursor,
-        replayed: plan.replay.length,
+        replayed: replay.length,
         gap: plan.gap,
-        unsubscribe: (): void => {
-          this.#subscribers.delete(subscriber);
-        },
+        unsubscribe: (): void => this.#remove(subscriber),
       };
     } catch (error) {
-      this.#subscribers.delete(subscriber);
+      this.#remove(subscriber);
       throw this.#closed ? closedError() : error;
     }
   }
 
-  /** `ok` while Redis is connected; `detail` names the state, the stream and the last error. */
+  /** `ok` while Redis is connected; `detail` names the state, the key prefix and the last error. */
   health(): BrokerHealth {
-    const where = `${redactUrl(this.options.url)} stream "${this.options.streamKey}"`;
+    const where = `${redactUrl(this.options.url)} keys "${this.options.streamKey}:*"`;
     if (this.#closed) return { ok: false, detail: "redis: closed" };
     const status = this.#commands.status;
     if (status !== "ready") {
@@ -211,30 +229,38 @@ export class RedisBroker implements Broker {
     else this.#commands.disconnect();
   }
 
-  /** Works out the gap notice, the cursor and the entries to replay for `lastEventId`. */
-  async #plan(lastEventId: string | undefined): Promise<ReplayPlan> {
-    const key = this.options.streamKey;
+  /** Works out the gap notice, the cursor, the entries to replay and the live watermark. */
+  async #plan(lastEventId: string | undefined, subscribed: readonly SubscribedTopic[]): Promise<ReplayPlan> {
+    const ttl = this.options.historyTtlMs;
     if (lastEventId === undefined) {
-      const newest = await this.#commands.xrevrange(key, "+", "-", "COUNT", 1);
-      return { gap: undefined, cursor: newest[0]?.[0] ?? ORIGIN_STREAM_ID, replay: [] };
+      const newest = (await this.#commands.hget(this.#keys.ids, "last")) ?? ORIGIN_STREAM_ID;
+      return { gap: undefined, cursor: newest, replay: [], through: newest };
     }
-    if (parseStreamId(lastEventId) === undefined) {
-      const replay = await this.#commands.xrange(key, "-", "+");
-      return { gap: { requestedId: lastEventId, oldestId: replay[0]?.[0], reason: "malformed" }, cursor: ORIGIN_STREAM_ID, replay };
+    const read = (afterId: string): Promise<ResumeSnapshot> => runResumeScript(this.#commands, this.#keys, afterId, subscribed);
+    const requested = parseStreamId(lastEventId);
+    if (requested === undefined) return planFullReplay(lastEventId, "malformed", subscribed, await read("-"), ttl);
+    const snapshot = await read(lastEventId);
+    const reason = historyGapReason(lastEventId, snapshot);
+    if (reason !== undefined) return planFullReplay(lastEventId, reason, subscribed, await read("-"), ttl);
+    return planResume(lastEventId, requested, subscribed, snapshot, ttl);
+  }
+
+  /** The replayed entries as events, each with the topic the subscription gets it through. */
+  #deliveries(entries: readonly RawEntry[], subscribed: readonly SubscribedTopic[]): Delivery[] {
+    const deliveries: Delivery[] = [];
+    for (const [id, fields] of entries) {
+      let event: StoredEvent;
+      try {
+        event = this.#recent.get(id) ?? entryToStoredEvent(id, fields);
+      } catch (error) {
+        this.options.onError(error);
+        continue;
+      }
+      const topic = deliveryTopic(event.topics, subscribed);
+      // Only an entry written into a topic stream by something else names none of its topics.
+      if (topic !== undefined) deliveries.push({ event, topic });
     }
-    // One transaction, so the facts and the entries describe the same moment.
-    const results = await this.#commands.multi().xinfo("STREAM", key).xrange(key, lastEventId, "+").exec();
-    if (results === null) throw new Error("the XINFO/XRANGE transaction was aborted");
-    const [[infoError, info] = [null, undefined], [rangeError, range] = [null, undefined]] = results;
-    if (rangeError !== null) throw rangeError;
-    const facts = toStreamFacts(infoError, info);
-    const entries = range as RawEntry[];
-    const held = entries[0]?.[0] === lastEventId;
-    const gap = findGap(lastEventId, held, facts);
-    if (gap === undefined) return { gap, cursor: lastEventId, replay: held ? entries.slice(1) : entries };
-    // After a gap everything held is replayed; the range already is everything when it starts at the first entry.
-    const replay = entries[0]?.[0] === facts.firstId ? entries : await this.#commands.xrange(key, "-", "+");
-    return { gap: { ...gap, oldestId: replay[0]?.[0] }, cursor: ORIGIN_STREAM_ID, replay };
+    return deliveries;
   }
 
   #fanOut(entries: readonly RawEntry[]): void {
@@ -248,22 +274,32 @@ export class RedisBroker implements Broker {
       }
       this.#remember(event);
       const parsed = parseStreamId(id) as StreamId;
-      for (const subscriber of this.#subscribers) {
-        if (subscriber.pending !== undefined) {
-          subscriber.pending.push({ event, id: parsed });
-          continue;
-        }
-        if (subscriber.after !== undefined) {
-          if (compareStreamIds(parsed, subscriber.after) <= 0) continue;
-          subscriber.after = undefined;
-        }
-        try {
-          subscriber.handlers.onEvent(event);
-        } catch (error) {
-          // One broken subscriber must not stop delivery to the others.
-          this.options.onError(error);
-        }
+      const round = ++this.#round;
+      // The event's topics in publish order: a subscriber is reached through the first it matches.
+      for (const topic of event.topics) {
+        this.#index.forEachMatch(topic, (subscriber) => {
+          if (subscriber.round === round) return;
+          subscriber.round = round;
+          this.#deliver(subscriber, { event, topic }, parsed);
+        });
       }
+    }
+  }
+
+  #deliver(subscriber: Subscriber, delivery: Delivery, id: StreamId): void {
+    if (subscriber.pending !== undefined) {
+      subscriber.pending.push({ ...delivery, id });
+      return;
+    }
+    if (subscriber.after !== undefined) {
+      if (compareStreamIds(id, subscriber.after) <= 0) return;
+      subscriber.after = undefined;
+    }
+    try {
+      subscriber.handlers.onEvent(delivery.event, delivery.topic);
+    } catch (error) {
+      // One broken subscriber must not stop delivery to the others.
+      this.options.onError(error);
     }
   }
 
@@ -274,11 +310,16 @@ export class RedisBroker implements Broker {
     }
   }
 
+  #remove(subscriber: Subscriber): void {
+    this.#subscribers.delete(subscriber);
+    this.#index.remove(subscriber);
+  }
+
   /** Ends every live subscription; those still reading their replay fail with BROKER_CLOSED instead. */
   #endAll(): void {
     for (const subscriber of [...this.#subscribers]) {
       if (subscriber.pending !== undefined) continue;
-      this.#subscribers.delete(subscriber);
+      this.#remove(subscriber);
       try {
         subscriber.handlers.onClose?.();
       } catch (error) {

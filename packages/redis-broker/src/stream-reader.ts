@@ -1,8 +1,7 @@
 import { createConnection, type RedisConnection, unavailable, whenReady } from "./connection.ts";
 import type { ResolvedRedisBrokerOptions } from "./options.ts";
 import { compareRedisIds, ORIGIN_STREAM_ID } from "./stream-id.ts";
-import type { StreamFacts } from "./find-gap.ts";
-import { toStreamFacts } from "./stream-info.ts";
+import { type StreamFacts, toStreamFacts } from "./stream-info.ts";
 
 /** One stream entry as Redis returns it: its id and its flat `[field, value, …]` list. */
 export type RawEntry = readonly [id: string, fields: readonly string[]];
@@ -24,12 +23,14 @@ export interface StreamReaderHandlers {
 }
 
 /**
- * The one blocking reader of a node: `XREAD BLOCK` on a dedicated connection, from the last
- * id it read, handing every new entry to the broker's fan-out. After a reconnect it resumes
- * where it stopped and checks whether the stream it comes back to is still the one it left.
+ * The one blocking reader of a node: `XREAD BLOCK` on a dedicated connection, tailing the
+ * node-wide live stream from the last id it read and handing every new entry to the broker's
+ * fan-out. After a reconnect it resumes where it stopped and checks whether the stream it
+ * comes back to is still the one it left.
  */
 export class StreamReader {
   readonly #options: ResolvedRedisBrokerOptions;
+  readonly #key: string;
   readonly #handlers: StreamReaderHandlers;
   readonly #connection: RedisConnection;
   #lastId: string = ORIGIN_STREAM_ID;
@@ -41,8 +42,10 @@ export class StreamReader {
   #failing = false;
   #wake: (() => void) | undefined;
 
-  constructor(options: ResolvedRedisBrokerOptions, handlers: StreamReaderHandlers) {
+  /** @param key The stream to tail (the live stream). */
+  constructor(options: ResolvedRedisBrokerOptions, key: string, handlers: StreamReaderHandlers) {
     this.#options = options;
+    this.#key = key;
     this.#handlers = handlers;
     this.#connection = createConnection(options, "reader", () => {
       // Connection errors surface through the failed XREAD; the listener only keeps ioredis quiet.
@@ -104,7 +107,7 @@ export class StreamReader {
   }
 
   async #run(): Promise<void> {
-    const { streamKey, blockMs, readCount } = this.#options;
+    const { blockMs, readCount } = this.#options;
     while (!this.#stopped) {
       try {
         if (this.#connection.status !== "ready") {
@@ -112,7 +115,7 @@ export class StreamReader {
           continue;
         }
         if (this.#reconnected) await this.#recheck();
-        const reply = await this.#connection.xread("COUNT", readCount, "BLOCK", blockMs, "STREAMS", streamKey, this.#lastId);
+        const reply = await this.#connection.xread("COUNT", readCount, "BLOCK", blockMs, "STREAMS", this.#key, this.#lastId);
         this.#failing = false;
         const entries = reply?.[0]?.[1];
         if (entries === undefined || entries.length === 0 || this.#stopped) continue;
@@ -144,7 +147,7 @@ export class StreamReader {
 
   async #facts(): Promise<StreamFacts> {
     try {
-      return toStreamFacts(null, await this.#connection.xinfo("STREAM", this.#options.streamKey));
+      return toStreamFacts(null, await this.#connection.xinfo("STREAM", this.#key));
     } catch (error) {
       return toStreamFacts(error instanceof Error ? error : new Error(String(error)), undefined);
     }

@@ -66,7 +66,7 @@ describe("idempotent triggers on a node whose Redis freezes", () => {
           expect(again.filter((answer) => answer.status !== 200)).toEqual([]);
           expect(again.slice(0, TRIGGERS / 2).map((answer) => answer.body.id)).toEqual(before.map((answer) => answer.body.id));
 
-          const entries = (await redisCommand(redis.url, "XRANGE", "events:stream", "-", "+")) as [string, string[]][];
+          const entries = (await redisCommand(redis.url, "XRANGE", "events:stream:t:events", "-", "+")) as [string, string[]][];
           const messages = entries.map(([, fields]) => (JSON.parse(fields[fields.indexOf("data") + 1] as string) as { message: string }).message);
           expect(entries.length).toBe(TRIGGERS);
           expect(new Set(messages).size).toBe(TRIGGERS);

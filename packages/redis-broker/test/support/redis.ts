@@ -1,12 +1,12 @@
 /**
  * Test helpers for a real Redis: availability (skip, or fail under REQUIRE_REDIS=1), one
- * unique stream key per test (deleted afterwards), subscribers that record what they get,
- * and bounded waits on conditions.
+ * unique key prefix per test (its keys deleted afterwards), subscribers that record what they
+ * get, and bounded waits on conditions.
  */
 import { spawnSync } from "node:child_process";
-import type { GapNotice, StoredEvent, SubscriberHandlers } from "@events/sse-core";
+import type { GapNotice, StoredEvent, SubscriberHandlers, SubscriptionOpening } from "@events/sse-core";
 import { Redis } from "ioredis";
-import { idempotencyKeys } from "../../src/publish-script.ts";
+import { type RedisBrokerOptions } from "../../src/options.ts";
 import { RedisBroker } from "../../src/redis-broker.ts";
 
 /** The shared Redis the tests use. */
@@ -30,7 +30,7 @@ if (SKIP_REDIS) {
   console.warn(`[redis-broker] skipping Redis tests: \`redis-cli -u ${REDIS_URL} ping\` failed (set REDIS_URL, or REQUIRE_REDIS=1 to fail instead)`);
 }
 
-/** Runs `body` with a stream key no other test uses, and deletes it (and its idempotency keys) afterwards. */
+/** Runs `body` with a key prefix (`streamKey`) no other test uses, and deletes its keys afterwards. */
 export async function withStreamKey<T>(body: (key: string) => Promise<T>, url: string = REDIS_URL): Promise<T> {
   const key = `test:events:${crypto.randomUUID()}`;
   try {
@@ -40,17 +40,26 @@ export async function withStreamKey<T>(body: (key: string) => Promise<T>, url: s
   }
 }
 
-/** Deletes a stream key and the idempotency keys beside it, with a short-lived connection. */
-export async function deleteKey(url: string, key: string): Promise<void> {
+/** Deletes every key under a prefix (`<prefix>:*`), with a short-lived connection. */
+export async function deleteKey(url: string, prefix: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on("error", () => undefined);
   try {
     await client.connect();
-    const { ids, times } = idempotencyKeys(key);
-    await client.del(key, ids, times);
+    let cursor = "0";
+    do {
+      const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length > 0) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
   } finally {
     client.disconnect();
   }
+}
+
+/** The stream holding one topic's history under `prefix` (the default topic's when omitted). */
+export function topicStream(prefix: string, topic = "events"): string {
+  return `${prefix}:t:${topic}`;
 }
 
 /** Runs a raw command with a short-lived connection (e.g. `XLEN`, `XRANGE`). */
@@ -69,6 +78,10 @@ export async function redisCommand(url: string, command: string, ...args: (strin
 export interface Recorder {
   readonly handlers: SubscriberHandlers;
   readonly events: StoredEvent[];
+  /** The topic each event came through, in the order of `events`. */
+  readonly topics: string[];
+  readonly openings: SubscriptionOpening[];
+  /** The gap notices of `openings`. */
   readonly gaps: GapNotice[];
   readonly closes: number;
   ids(): string[];
@@ -76,17 +89,28 @@ export interface Recorder {
 
 export function createRecorder(): Recorder {
   const events: StoredEvent[] = [];
+  const topics: string[] = [];
+  const openings: SubscriptionOpening[] = [];
   const gaps: GapNotice[] = [];
   let closes = 0;
   return {
     handlers: {
-      onEvent: (event) => events.push(event),
-      onGap: (gap) => gaps.push(gap),
+      onOpen: (opening) => {
+        if (events.length > 0) throw new Error("onOpen came after an event");
+        openings.push(opening);
+        if (opening.gap !== undefined) gaps.push(opening.gap);
+      },
+      onEvent: (event, topic) => {
+        events.push(event);
+        topics.push(topic);
+      },
       onClose: () => {
         closes += 1;
       },
     },
     events,
+    topics,
+    openings,
     gaps,
     get closes() {
       return closes;
@@ -104,13 +128,14 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
-/** Runs `body` with a RedisBroker on a fresh stream key of the shared Redis, closed afterwards. */
+/** Runs `body` with a RedisBroker on a fresh key prefix of the shared Redis, closed afterwards. */
 export async function withBroker(
   body: (broker: RedisBroker, key: string) => Promise<void>,
   historySize?: number,
+  options: RedisBrokerOptions = {},
 ): Promise<void> {
   await withStreamKey(async (key) => {
-    const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000, ...(historySize === undefined ? {} : { historySize }) });
+    const broker = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000, ...(historySize === undefined ? {} : { historySize }), ...options });
     try {
       await body(broker, key);
     } finally {
