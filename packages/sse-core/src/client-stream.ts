@@ -80,7 +80,9 @@ export class ClientStream {
 
   async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     this.#controller = controller;
-    const { signal, lastEventId, topics } = this.options;
+    const { signal, lastEventId } = this.options;
+    // A stream with its own default topic and no list follows that topic.
+    const topics = this.options.topics ?? (this.options.defaultTopic === undefined ? undefined : [this.defaultTopic]);
     if (signal?.aborted === true) return this.finish("aborted");
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     let subscription: Subscription;

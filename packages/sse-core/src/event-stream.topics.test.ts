@@ -101,6 +101,15 @@ describe("createEventStream with topics", () => {
     await lone.cancel();
   });
 
+  test("follows the defaultTopic option when no topics are given", async () => {
+    const broker = new MemoryBroker({ epoch: EPOCH });
+    await broker.publish({ topics: ["news"], data: "n" });
+    await broker.publish({ data: "e" });
+    const reader = open(broker, { defaultTopic: "news", lastEventId: broker.origin });
+    expect(framesOf((await readFrames(reader, 1)).text)).toEqual([`id: ${id(1)}\ndata: n`]);
+    await reader.cancel();
+  });
+
   test("errors with INVALID_TOPIC_PATTERN for a bad pattern", async () => {
     const broker = new MemoryBroker({ epoch: EPOCH });
     const reasons: string[] = [];

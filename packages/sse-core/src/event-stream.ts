@@ -57,7 +57,7 @@ export interface EventStreamOptions {
   readonly lastEventId?: string | undefined;
   /**
    * Topic names and patterns to follow, passed to `broker.subscribe` (see `SubscribeOptions.topics`).
-   * @default [DEFAULT_TOPIC] ("events")
+   * @default [defaultTopic] (["events"] unless `defaultTopic` says otherwise)
    */
   readonly topics?: readonly string[] | undefined;
   /**

@@ -118,7 +118,6 @@ export class MemoryBroker implements Broker {
   #fanOutEvent: StoredEvent | undefined;
   #fanOutTopic = "";
   #fanOutSequence = 0;
-  #fanOutCount = 0;
   /** Hands the event being fanned out to `subscriber` (an arrow, not a method: one call less per subscriber). */
   readonly #deliver = (subscriber: Subscriber): void => {
     // Registered by a handler during this fan-out: it already got the event from replay.
