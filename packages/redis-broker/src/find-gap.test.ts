@@ -32,50 +32,47 @@ describe("historyGapReason", () => {
 });
 
 describe("topicLostEvents", () => {
+  const lost = (requested: string, facts: StreamFacts, entries: [string, string[]][] = [], bounds = noBounds, forgottenLastId?: string): boolean =>
+    topicLostEvents(id(requested), { facts, entries, forgottenLastId }, bounds);
+
   test("finds no loss in an untrimmed stream, whatever the id", () => {
-    expect(topicLostEvents(id("0-0"), untrimmed, [], noBounds)).toBe(false);
-    expect(topicLostEvents(id("50-0"), untrimmed, [], noBounds)).toBe(false);
+    expect(lost("0-0", untrimmed)).toBe(false);
+    expect(lost("50-0", untrimmed)).toBe(false);
   });
 
-  test("finds a loss before the first entry of a trimmed stream, none from it on", () => {
-    expect(topicLostEvents(id("0-0"), trimmed, [], noBounds)).toBe(true);
-    expect(topicLostEvents(id("99-5"), trimmed, [], noBounds)).toBe(true);
-    expect(topicLostEvents(id("100-0"), trimmed, [], noBounds)).toBe(false);
+  test("finds a loss exactly below max-deleted-entry-id (the newest id trimmed, or lost before the stream was created)", () => {
+    const cut: StreamFacts = { ...trimmed, firstId: "250-0", maxDeletedId: "200-0" };
+    expect(lost("0-0", cut)).toBe(true);
+    expect(lost("199-9", cut)).toBe(true);
+    expect(lost("200-0", cut)).toBe(false);
+    expect(lost("220-0", cut)).toBe(false);
   });
 
-  test("assumes trimming when Redis does not say (before 7.0)", () => {
-    expect(topicLostEvents(id("50-0"), { ...untrimmed, trimmed: undefined }, [], noBounds)).toBe(true);
-  });
-
-  test("finds a loss below max-deleted-entry-id (a stream created after its topic was evicted or expired)", () => {
-    const recreated: StreamFacts = { ...untrimmed, firstId: "250-0", maxDeletedId: "200-0" };
-    expect(topicLostEvents(id("150-0"), recreated, [], noBounds)).toBe(true);
-    expect(topicLostEvents(id("200-0"), recreated, [], noBounds)).toBe(false);
+  test("finds a loss before the first entry of a stream trimmed by something else", () => {
+    expect(lost("99-5", trimmed)).toBe(true);
+    expect(lost("100-0", trimmed)).toBe(false);
+    expect(lost("50-0", { ...untrimmed, trimmed: undefined })).toBe(true);
   });
 
   test("finds a loss when an entry after the id is past the age bound", () => {
     const bounds: HistoryBounds = { now: 10_000, historyTtlMs: 1000, evictedThroughId: undefined };
-    expect(topicLostEvents(id("100-0"), untrimmed, [["8999-0", []]], bounds)).toBe(true);
-    expect(topicLostEvents(id("100-0"), untrimmed, [["9000-0", []]], bounds)).toBe(false);
+    expect(lost("100-0", untrimmed, [["8999-0", []]], bounds)).toBe(true);
+    expect(lost("100-0", untrimmed, [["9000-0", []]], bounds)).toBe(false);
   });
 
-  test("treats a missing stream as a forgotten topic", () => {
-    expect(topicLostEvents(id("50-0"), MISSING_STREAM, [], noBounds)).toBe(false);
-    expect(topicLostEvents(id("50-0"), MISSING_STREAM, [], { ...noBounds, evictedThroughId: "60-0" })).toBe(true);
+  test("finds a loss for a gone stream below the newest id it or any forgotten topic held", () => {
+    expect(lost("50-0", MISSING_STREAM)).toBe(false);
+    expect(lost("50-0", MISSING_STREAM, [], { ...noBounds, evictedThroughId: "60-0" })).toBe(true);
+    expect(lost("50-0", MISSING_STREAM, [], noBounds, "70-0")).toBe(true);
+    expect(lost("70-0", MISSING_STREAM, [], noBounds, "70-0")).toBe(false);
   });
 });
 
 describe("forgottenTopicsMayHaveLost", () => {
-  test("answers yes below the newest id an evicted topic held, no from it on", () => {
+  test("answers yes below the newest id a forgotten topic held, no from it on", () => {
     const bounds = { ...noBounds, evictedThroughId: "500-3" };
     expect(forgottenTopicsMayHaveLost(id("500-2"), bounds)).toBe(true);
     expect(forgottenTopicsMayHaveLost(id("500-3"), bounds)).toBe(false);
-  });
-
-  test("answers yes for an id as old as the age bound, as an expired topic's events were", () => {
-    const bounds: HistoryBounds = { now: 10_000, historyTtlMs: 1000, evictedThroughId: undefined };
-    expect(forgottenTopicsMayHaveLost(id("9000-7"), bounds)).toBe(true);
-    expect(forgottenTopicsMayHaveLost(id("9001-0"), bounds)).toBe(false);
     expect(forgottenTopicsMayHaveLost(id("0-0"), noBounds)).toBe(false);
   });
 });

@@ -15,7 +15,7 @@ export interface HistoryBounds {
   /** Redis's clock (ms). */
   readonly now: number;
   readonly historyTtlMs: number | false;
-  /** The newest id any evicted topic held; undefined when none was evicted. */
+  /** The newest id any evicted or expired topic held; undefined when none was forgotten. */
   readonly evictedThroughId: string | undefined;
 }
 
@@ -47,36 +47,40 @@ export function isExpired(id: string, bounds: HistoryBounds): boolean {
 }
 
 /**
- * Whether a topic with no stream (never published, evicted, or expired), or any topic of a
- * pattern (whose evicted and expired topics are no longer listed), may have lost events after
- * `requested`: the id is older than the newest id an evicted topic held, or older than the age
- * bound (an expired topic's events were all at least `historyTtlMs` old). Conservative: the
- * broker keeps no record per forgotten topic, so a topic never published gets the same answer.
+ * Whether topics this history no longer lists (evicted, or expired and swept) may have held
+ * events after `requested`: the id is older than the newest id any of them held. The broker
+ * keeps no record per forgotten topic (that is what bounds it), so the answer is the same for
+ * every topic it does not hold, including one never published.
  */
 export function forgottenTopicsMayHaveLost(requested: StreamId, bounds: HistoryBounds): boolean {
-  const evicted = bounds.evictedThroughId === undefined ? undefined : parseStreamId(bounds.evictedThroughId);
-  if (evicted !== undefined && compareStreamIds(requested, evicted) < 0) return true;
-  return bounds.historyTtlMs !== false && requested.milliseconds <= BigInt(bounds.now - bounds.historyTtlMs);
+  return isBefore(requested, bounds.evictedThroughId);
 }
 
 /**
- * Whether a topic's stream lost events after `requested`:
- * - `max-deleted-entry-id` is above it (set at the stream's creation when the topic may have
- *   held events before: evicted or expired);
- * - the stream was trimmed (count or age) and `requested` is older than its first entry (trimming
- *   removes the oldest entries; Redis does not say which, so any id before the first held one
- *   may have missed some);
- * - an entry after `requested` is past the age bound (see {@link isExpired}).
+ * Whether a topic lost events after `requested`:
+ * - its stream exists: `max-deleted-entry-id` is above the id (the publish script keeps it at
+ *   the newest id the stream trimmed, by count or age, or at creation the newest id the topic
+ *   may have held before it was evicted or expired), or an entry after the id is past the age
+ *   bound (see {@link isExpired}); for a stream trimmed by something else, without a
+ *   `max-deleted-entry-id`, any id before its first entry;
+ * - its stream is gone: the id is older than the newest id it held (`forgottenLastId`, while
+ *   it is still listed), or than what forgotten topics held ({@link forgottenTopicsMayHaveLost}).
  *
  * @param entries The entries after `requested` a resume read.
  */
-export function topicLostEvents(requested: StreamId, facts: StreamFacts, entries: readonly (readonly [string, unknown])[], bounds: HistoryBounds): boolean {
-  if (!facts.exists) return forgottenTopicsMayHaveLost(requested, bounds);
-  if (compareStreamIds(requested, mustParse(facts.maxDeletedId)) < 0) return true;
-  if ((facts.trimmed ?? true) && compareStreamIds(requested, mustParse(facts.firstId ?? facts.lastGeneratedId)) < 0) return true;
+export function topicLostEvents(
+  requested: StreamId,
+  topic: { readonly facts: StreamFacts; readonly entries: readonly (readonly [string, unknown])[]; readonly forgottenLastId?: string | undefined },
+  bounds: HistoryBounds,
+): boolean {
+  const { facts, entries } = topic;
+  if (!facts.exists) return isBefore(requested, topic.forgottenLastId) || forgottenTopicsMayHaveLost(requested, bounds);
+  if (isBefore(requested, facts.maxDeletedId)) return true;
+  if (facts.maxDeletedId === ORIGIN_STREAM_ID && (facts.trimmed ?? true) && isBefore(requested, facts.firstId ?? facts.lastGeneratedId)) return true;
   return entries.some(([id]) => isExpired(id, bounds));
 }
 
-function mustParse(id: string): StreamId {
-  return parseStreamId(id) ?? { milliseconds: 0n, sequence: 0n };
+function isBefore(requested: StreamId, id: string | undefined): boolean {
+  const parsed = id === undefined ? undefined : parseStreamId(id);
+  return parsed !== undefined && compareStreamIds(requested, parsed) < 0;
 }

@@ -11,12 +11,12 @@ export interface BrokerKeys {
   /**
    * A hash: `last` (the newest id handed out, from which the publish script assigns the next),
    * `first` (the first id this history ever handed out: ids below it are of a lost history)
-   * and `evicted-through` (the newest id any evicted topic held).
+   * and `evicted-through` (the newest id any evicted or expired topic held).
    */
   readonly ids: string;
   /** The node-wide live stream every node's reader tails (`MAXLEN ~ liveStreamSize`). */
   readonly live: string;
-  /** A sorted set of the retained topics scored by the time (ms) of their last publish. */
+  /** A sorted set of the retained topics scored by the id of their last publish (`<ms>.<seq fraction>`). */
   readonly recency: string;
   /** A sorted set of the retained topics, all scored 0, so `ZRANGEBYLEX` finds a prefix's topics. */
   readonly names: string;

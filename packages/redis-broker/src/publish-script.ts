@@ -9,6 +9,7 @@ import type { RedisConnection } from "./connection.ts";
 import type { BrokerKeys } from "./keys.ts";
 import { topicKeyPrefix } from "./keys.ts";
 import type { ResolvedRedisBrokerOptions } from "./options.ts";
+import { LUA_ID_HELPERS } from "./lua-ids.ts";
 import { DATA_FIELD, EVENT_FIELD, TOPICS_FIELD, topicsFieldValue } from "./stored-event.ts";
 
 /** What a publish answers. */
@@ -31,18 +32,7 @@ export const EVICTIONS_PER_PUBLISH = 16;
 // prefix, 13.. the topic names (same order as KEYS 7..).
 // Every command that can fail on a key of the wrong type runs before the first write, so an
 // error reply always means nothing was stored. Time is Redis's own (TIME), one clock for every node.
-const PUBLISH_SCRIPT = `
-local function parse(id)
-  local dash = string.find(id, '-', 1, true)
-  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
-end
-local function older(a, b)
-  local am, as = parse(a)
-  local bm, bs = parse(b)
-  return am < bm or (am == bm and as < bs)
-end
-local function format(ms, seq) return string.format('%.0f-%.0f', ms, seq) end
-
+const PUBLISH_SCRIPT = `${LUA_ID_HELPERS}
 local topicCount = #KEYS - 6
 local kinds = {[1] = 'hash', [2] = 'stream', [3] = 'zset', [4] = 'zset', [5] = 'hash', [6] = 'zset'}
 local created = {}
@@ -90,54 +80,74 @@ redis.call('HSET', KEYS[1], 'last', id)
 if not last then redis.call('HSETNX', KEYS[1], 'first', id) end
 
 local ttl = tonumber(ARGV[9])
--- A topic stream created now may have held events before (evicted or expired): it starts
--- with max-deleted-entry-id at the newest id it may have lost, so a resume from below it gets a gap.
-local lostBefore = redis.call('HGET', KEYS[1], 'evicted-through')
-if ttl > 0 and now - ttl + 1 > 0 then
-  local horizon = format(now - ttl + 1, 0)
-  if not lostBefore or older(lostBefore, horizon) then lostBefore = horizon end
-end
+local historySize = tonumber(ARGV[8])
+-- Trimming waits for this many extra entries, then cuts them all at once (exactly, so the
+-- newest entry cut is known): a bounded amount of work per publish, on average one entry.
+local slack = math.min(historySize, 100)
+local recency = scoreOf(ms, seq)
+local evictedThrough = redis.call('HGET', KEYS[1], 'evicted-through')
 local fields = {'${EVENT_FIELD}', ARGV[1], '${DATA_FIELD}', ARGV[2]}
 if ARGV[3] ~= '' then fields[5], fields[6] = '${TOPICS_FIELD}', ARGV[3] end
 for index = 1, topicCount do
   local key = KEYS[6 + index]
   local topic = ARGV[12 + index]
-  redis.call('XADD', key, 'MAXLEN', '~', ARGV[8], id, unpack(fields))
-  if created[index] and lostBefore then
-    redis.call('XSETID', key, id, 'ENTRIESADDED', 1, 'MAXDELETEDID', lostBefore)
+  -- The newest id this topic's stream no longer holds, kept as its max-deleted-entry-id, so
+  -- a resume knows exactly whether events after its id were lost.
+  local lost = false
+  if created[index] then
+    -- A new stream may be a topic that held events before: evicted, or expired (its last id
+    -- still in the recency set until swept).
+    local previous = redis.call('ZSCORE', KEYS[3], topic)
+    lost = newer(evictedThrough, previous and idOfScore(previous))
+  end
+  redis.call('XADD', key, id, unpack(fields))
+  local length = redis.call('XLEN', key)
+  if length > historySize + slack then
+    local cut = length - historySize
+    lost = redis.call('XRANGE', key, '-', '+', 'COUNT', cut)[cut][1]
+    redis.call('XTRIM', key, 'MAXLEN', historySize)
   end
   if ttl > 0 then
-    redis.call('XTRIM', key, 'MINID', format(math.max(now - ttl, 0), 0))
+    if now - ttl > 0 then
+      local horizon = format(now - ttl, 0)
+      local expired = redis.call('XREVRANGE', key, '(' .. horizon, '-', 'COUNT', 1)[1]
+      if expired then
+        lost = newer(lost, expired[1])
+        redis.call('XTRIM', key, 'MINID', horizon)
+      end
+    end
     redis.call('PEXPIRE', key, ttl)
   end
-  redis.call('ZADD', KEYS[3], now, topic)
+  if lost then redis.call('XSETID', key, id, 'MAXDELETEDID', lost) end
+  redis.call('ZADD', KEYS[3], recency, topic)
   redis.call('ZADD', KEYS[4], 0, topic)
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], id, unpack(fields))
 
--- Topics whose key expired (no publish for ttl) leave the topic sets, a bounded batch at a time.
+-- Topics whose key expired (no publish for ttl) leave the topic sets, a bounded batch at a
+-- time; like evicted topics, they are remembered only by the newest id any of them held.
+local forgotten = {}
 if ttl > 0 then
-  local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - ttl, 'LIMIT', 0, ${EVICTIONS_PER_PUBLISH})
-  if #stale > 0 then
-    for _, topic in ipairs(stale) do redis.call('DEL', ARGV[12] .. topic) end
-    redis.call('ZREM', KEYS[3], unpack(stale))
-    redis.call('ZREM', KEYS[4], unpack(stale))
-  end
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - ttl, 'WITHSCORES', 'LIMIT', 0, ${EVICTIONS_PER_PUBLISH})
+  for index = 1, #stale, 2 do forgotten[#forgotten + 1] = {stale[index], stale[index + 1]} end
 end
 -- Past maxRetainedTopics, the least recently published topics are evicted, a bounded batch at a time.
-local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[10])
+local over = redis.call('ZCARD', KEYS[3]) - #forgotten - tonumber(ARGV[10])
 if over > 0 then
-  local victims = redis.call('ZRANGE', KEYS[3], 0, math.min(over, ${EVICTIONS_PER_PUBLISH}) - 1)
-  local through = redis.call('HGET', KEYS[1], 'evicted-through')
-  for _, topic in ipairs(victims) do
-    local key = ARGV[12] .. topic
-    local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
-    if newest and (not through or older(through, newest[1])) then through = newest[1] end
-    redis.call('DEL', key)
+  local victims = redis.call('ZRANGE', KEYS[3], #forgotten, #forgotten + math.min(over, ${EVICTIONS_PER_PUBLISH}) - 1, 'WITHSCORES')
+  for index = 1, #victims, 2 do forgotten[#forgotten + 1] = {victims[index], victims[index + 1]} end
+end
+if #forgotten > 0 then
+  local through = evictedThrough
+  local names = {}
+  for index, entry in ipairs(forgotten) do
+    names[index] = entry[1]
+    through = newer(through, idOfScore(entry[2]))
+    redis.call('DEL', ARGV[12] .. entry[1])
   end
-  redis.call('ZREM', KEYS[3], unpack(victims))
-  redis.call('ZREM', KEYS[4], unpack(victims))
-  if through then redis.call('HSET', KEYS[1], 'evicted-through', through) end
+  redis.call('ZREM', KEYS[3], unpack(names))
+  redis.call('ZREM', KEYS[4], unpack(names))
+  redis.call('HSET', KEYS[1], 'evicted-through', through)
 end
 
 if keyed then

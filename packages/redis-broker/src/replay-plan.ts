@@ -27,7 +27,7 @@ export function planResume(
   historyTtlMs: number | false,
 ): ReplayPlan {
   const bounds = boundsOf(snapshot, historyTtlMs);
-  const lost = snapshot.topics.filter((topic) => topicLostEvents(requested, topic.facts, topic.entries, bounds));
+  const lost = snapshot.topics.filter((topic) => topicLostEvents(requested, topic, bounds));
   const affected = subscribed.filter(
     ({ pattern }) =>
       lost.some((topic) => matchesTopic(pattern, topic.topic)) || (pattern.kind !== "exact" && forgottenTopicsMayHaveLost(requested, bounds)),

@@ -9,13 +9,19 @@
 import type { SubscribedTopic } from "@events/sse-core";
 import type { RedisConnection } from "./connection.ts";
 import { type BrokerKeys, topicKeyPrefix } from "./keys.ts";
+import { LUA_ID_HELPERS } from "./lua-ids.ts";
 import type { RawEntry } from "./stream-reader.ts";
-import { type StreamFacts, toStreamFacts } from "./stream-info.ts";
+import { MISSING_STREAM, type StreamFacts, toStreamFacts } from "./stream-info.ts";
 
 /** One topic a resume read. */
 export interface TopicSnapshot {
   readonly topic: string;
   readonly facts: StreamFacts;
+  /**
+   * For a topic with no stream that is still listed (its key expired and the next publishes
+   * have not swept it yet): the newest id it held (or a bound just above it).
+   */
+  readonly forgottenLastId: string | undefined;
   /** The entries after the requested id (all of them when reading from the start), oldest first. */
   readonly entries: readonly RawEntry[];
 }
@@ -34,9 +40,9 @@ export interface ResumeSnapshot {
   readonly topics: readonly TopicSnapshot[];
 }
 
-// KEYS: 1 ids hash, 2 names zset. ARGV: 1 topic key prefix, 2 "-" (from the start) or the id to
+// KEYS: 1 ids hash, 2 names zset, 3 recency zset. ARGV: 1 topic key prefix, 2 "-" (from the start) or the id to
 // read after, 3.. the patterns: "e:<topic>", "p:<prefix>" or "a" (every topic).
-const RESUME_SCRIPT = `
+const RESUME_SCRIPT = `${LUA_ID_HELPERS}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local ids = redis.call('HMGET', KEYS[1], 'last', 'first', 'evicted-through')
@@ -64,7 +70,8 @@ for _, topic in ipairs(topics) do
   local key = ARGV[1] .. topic
   local info = redis.pcall('XINFO', 'STREAM', key)
   if type(info) == 'table' and info.err then
-    read[#read + 1] = {topic, 0, {}}
+    local score = redis.call('ZSCORE', KEYS[3], topic)
+    read[#read + 1] = {topic, 0, {}, score and idOfScore(score)}
   else
     read[#read + 1] = {topic, info, redis.call('XRANGE', key, from, '+')}
   end
@@ -78,7 +85,7 @@ type ResumeCommand = (...args: (string | number)[]) => Promise<unknown>;
 
 /** Registers the script on `connection` (run with `EVALSHA`, falling back to `EVAL`). */
 export function defineResumeScript(connection: RedisConnection): void {
-  connection.defineCommand(COMMAND, { numberOfKeys: 2, lua: RESUME_SCRIPT });
+  connection.defineCommand(COMMAND, { numberOfKeys: 3, lua: RESUME_SCRIPT });
 }
 
 /** How a pattern travels to the script. */
@@ -93,7 +100,7 @@ function encodePattern({ pattern }: SubscribedTopic): string {
   }
 }
 
-type RawReply = [number, string | null, string | null, string | null, [string, unknown, RawEntry[]][]];
+type RawReply = [number, string | null, string | null, string | null, [string, unknown, RawEntry[], (string | null)?][]];
 
 /**
  * Reads the subscription's topics after `afterId` (or from the start with `"-"`), with the
@@ -110,6 +117,7 @@ export async function runResumeScript(
   const [now, lastId, firstId, evictedThroughId, read] = (await resume(
     keys.ids,
     keys.names,
+    keys.recency,
     topicKeyPrefix(keys.prefix),
     afterId,
     ...subscribed.map(encodePattern),
@@ -119,10 +127,11 @@ export async function runResumeScript(
     lastId: lastId ?? undefined,
     firstId: firstId ?? undefined,
     evictedThroughId: evictedThroughId ?? undefined,
-    topics: read.map(([topic, info, entries]) => ({
+    topics: read.map(([topic, info, entries, forgottenLastId]) => ({
       topic,
-      facts: info === 0 ? toStreamFacts(new Error("no such key"), undefined) : toStreamFacts(null, info),
+      facts: info === 0 ? MISSING_STREAM : toStreamFacts(null, info),
       entries,
+      forgottenLastId: forgottenLastId ?? undefined,
     })),
   };
 }

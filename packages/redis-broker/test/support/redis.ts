@@ -128,6 +128,15 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
+/** Resolves once the async `condition()` holds (polled); fails after `timeoutMs` with `what` in the message. */
+export async function waitForAsync(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Runs `body` with a RedisBroker on a fresh key prefix of the shared Redis, closed afterwards. */
 export async function withBroker(
   body: (broker: RedisBroker, key: string) => Promise<void>,
