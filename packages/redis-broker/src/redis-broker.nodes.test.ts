@@ -1,14 +1,16 @@
 import type { Subscription } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
+import { matchesTopic, parseTopicPattern } from "@events/sse-core";
 import { createRecorder, REDIS_URL, type Recorder, SKIP_REDIS, waitFor, withStreamKey } from "../test/support/redis.ts";
 import { RedisBroker } from "./redis-broker.ts";
 import { compareRedisIds } from "./stream-id.ts";
 
-/** Runs `body` with two brokers ("nodes") on one stream key. */
-async function withNodes(body: (a: RedisBroker, b: RedisBroker) => Promise<void>): Promise<void> {
+/** Runs `body` with two brokers ("nodes") on one key prefix. */
+async function withNodes(body: (a: RedisBroker, b: RedisBroker) => Promise<void>, historySize?: number): Promise<void> {
   await withStreamKey(async (key) => {
-    const a = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000 });
-    const b = new RedisBroker({ url: REDIS_URL, streamKey: key, blockMs: 1000 });
+    const options = { url: REDIS_URL, streamKey: key, blockMs: 1000, ...(historySize === undefined ? {} : { historySize }) };
+    const a = new RedisBroker(options);
+    const b = new RedisBroker(options);
     try {
       await body(a, b);
     } finally {
@@ -70,4 +72,60 @@ describe("RedisBroker on several nodes (real Redis)", () => {
       }
     });
   });
+
+  test.skipIf(SKIP_REDIS)(
+    "keeps ids strictly increasing for every subscriber with concurrent publishers to random topics on two nodes, and resumes from every id seen with exactly the rest",
+    async () => {
+      await withNodes(async (a, b) => {
+        await waitFor("both nodes connected", () => a.health().ok && b.health().ok);
+        const topics = ["a", "b/1", "b/2", "b/2/x", "c", "events"];
+        const subscriptions = [["a"], ["b/*"], ["a", "b/2/*", "c"], ["*"], ["events", "b/1"]];
+        const recorders = new Map<readonly string[], Recorder[]>();
+        for (const subscription of subscriptions) {
+          const pair = [createRecorder(), createRecorder()];
+          await a.subscribe((pair[0] as Recorder).handlers, { topics: subscription });
+          await b.subscribe((pair[1] as Recorder).handlers, { topics: subscription });
+          recorders.set(subscription, pair);
+        }
+        // Deterministic "random" topics; 4 concurrent publishers, two per node, racing each other.
+        let seed = 7;
+        const random = (): number => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return seed / 2147483648;
+        };
+        const published: { id: string; topics: readonly string[] }[] = [];
+        await Promise.all(
+          [a, a, b, b].map(async (node, publisher) => {
+            for (let index = 0; index < 100; index += 1) {
+              const chosen = [...new Set([topics[Math.floor(random() * topics.length)] as string, ...(random() < 0.3 ? [topics[Math.floor(random() * topics.length)] as string] : [])])];
+              const event = await node.publish({ topics: chosen, data: `p${publisher}m${index}` });
+              published.push({ id: event.id, topics: event.topics });
+            }
+          }),
+        );
+        published.sort((x, y) => compareRedisIds(x.id, y.id));
+        expect(new Set(published.map(({ id }) => id)).size).toBe(400);
+        for (const [subscription, pair] of recorders) {
+          const patterns = subscription.map(parseTopicPattern);
+          const expected = published.filter(({ topics: eventTopics }) => eventTopics.some((topic) => patterns.some((pattern) => matchesTopic(pattern, topic))));
+          const expectedIds = expected.map(({ id }) => id);
+          await waitFor(`every event for ${subscription.join(",")} on both nodes`, () => pair.every((recorder) => recorder.events.length >= expected.length));
+          for (const recorder of pair) {
+            const ids = recorder.ids();
+            for (let index = 1; index < ids.length; index += 1) expect(compareRedisIds(ids[index - 1] as string, ids[index] as string)).toBeLessThan(0);
+            expect(ids).toEqual(expectedIds);
+          }
+          // A resume from every id seen gets exactly the rest, on either node.
+          for (let index = 0; index < expectedIds.length; index += 1) {
+            const resumed = createRecorder();
+            const subscriptionFrom = await (index % 2 === 0 ? a : b).subscribe(resumed.handlers, { topics: subscription, lastEventId: expectedIds[index] });
+            subscriptionFrom.unsubscribe();
+            expect(subscriptionFrom.gap).toBeUndefined();
+            expect(resumed.ids()).toEqual(expectedIds.slice(index + 1));
+          }
+        }
+      }, 1000);
+    },
+    60_000,
+  );
 });
