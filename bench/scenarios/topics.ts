@@ -18,6 +18,7 @@ import { markerMessage } from "../loadgen/publisher.ts";
 import { SseClientPool } from "../loadgen/sse-client-pool.ts";
 import type { RunningPeer } from "../peers/start-peer.ts";
 import type { ReportContext, Scenario, ScenarioContext, ScenarioReport } from "./scenario.ts";
+import { type RedisResumeCost, runRedisResumeCost } from "./topics-redis-resume.ts";
 
 const HOT_TOPIC = "bench/hot";
 const CONCURRENCY = 20;
@@ -188,6 +189,8 @@ export class TopicsScenario implements Scenario {
   readonly repeat = "every round";
   readonly #rounds: PublishRound[] = [];
   #resume: ResumeTiming | undefined;
+  /** Undefined until measured; `null` when Redis could not be reached. */
+  #redis: RedisResumeCost[] | null | undefined;
 
   async run(context: ScenarioContext): Promise<void> {
     const { config, log } = context;
@@ -202,6 +205,8 @@ export class TopicsScenario implements Scenario {
     if (this.#resume === undefined) {
       this.#resume = runTopicResume(config.topicsResumeHistory, 100, 10);
       log(`  resume of a quiet topic: ${this.#resume.crowdedMedianUs.toFixed(1)} µs median with ${config.topicsResumeHistory} other events, ${this.#resume.aloneMedianUs.toFixed(1)} µs alone`);
+      this.#redis = (await runRedisResumeCost([1000, config.topicsResumeHistory], 10)) ?? null;
+      for (const cost of this.#redis ?? []) log(`  redis resume with ${cost.otherEvents} other events: ${cost.commandsPerResume} commands, ${cost.medianMs.toFixed(2)} ms`);
     }
   }
 
@@ -247,6 +252,30 @@ export class TopicsScenario implements Scenario {
       );
       targets.push(
         `Topics: resume of a quiet topic with ${fmt(resume.otherEvents)} other events in history well under 1 ms (median < 100 µs): ${verdict(resume.crowdedMedianUs < 100 && resume.replayedOk)} (${fmt(resume.crowdedMedianUs, 1)} µs, ${ratio(resume.crowdedMedianUs / resume.aloneMedianUs)} the time alone)`,
+      );
+    }
+    const redis = this.#redis;
+    if (redis === null) {
+      lines.push("", "### Topics: resume of a quiet topic on Redis", "", "Not measured: no Redis at `REDIS_URL` (default redis://127.0.0.1:6379).");
+      targets.push("Topics: Redis commands per resume of a quiet topic flat as other topics grow: not measured (no Redis)");
+    } else if (redis !== undefined) {
+      lines.push(
+        "",
+        "### Topics: resume of a quiet topic on Redis, 10 events back, as other topics grow",
+        "",
+        "A RedisBroker on the local Redis; Redis commands per resume from `INFO commandstats` (commands run inside the resume script",
+        "included; the node's own reader and the measuring connection excluded), median of 50 resumes; time is the `subscribe` call's.",
+        "",
+        "| events of other topics | commands per resume | which | median ms |",
+        "| ---: | ---: | --- | ---: |",
+      );
+      for (const cost of redis) {
+        const which = Object.entries(cost.commands).map(([name, calls]) => `${name} ${calls}`).join(", ");
+        lines.push(`| ${fmt(cost.otherEvents)} | ${cost.commandsPerResume} | ${which} | ${fmt(cost.medianMs, 2)} |`);
+      }
+      const flat = redis.every((cost) => cost.commandsPerResume === redis[0]?.commandsPerResume) && redis.every((cost) => cost.replayedOk);
+      targets.push(
+        `Topics: Redis commands per resume of a quiet topic flat as other topics grow (${redis.map((cost) => fmt(cost.otherEvents)).join(" → ")} events): ${verdict(flat)} (${redis.map((cost) => cost.commandsPerResume).join(" → ")} commands)`,
       );
     }
     return { lines, targets };
