@@ -19,6 +19,7 @@ export {
 } from "./options.ts";
 export type { EventStream, StreamEventsOption, StreamOptions } from "./stream.ts";
 export type { TriggerFunction, TriggerOptions } from "./trigger.ts";
+export type { PublishFunction, PublishInput, PublishOptions, PublishResponse, PublishTarget } from "./publish.ts";
 export type { CloseReason, ReconnectReason, StreamState, StreamStatus } from "./status.ts";
 export type {
   StreamConnectedEvent,

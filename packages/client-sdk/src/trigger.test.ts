@@ -82,6 +82,20 @@ describe("trigger", () => {
     });
   });
 
+  test("sends the topic option beside the message, and none without it", async () => {
+    const fake = server(json(200, { status: "ok", id: "1-1", clients: 0 }));
+    await createEventsClient("http://events.test", { fetch: fake.fetch }).trigger("x", { topic: "rooms/7" });
+    expect(JSON.parse(fake.sent[0]?.body as string)).toEqual({ message: "x", topic: "rooms/7" });
+  });
+
+  test("refuses a topic option that is not a topic name before sending", async () => {
+    const fake = server(json(200, {}));
+    await expect(createEventsClient("http://events.test", { fetch: fake.fetch }).trigger("x", { topic: "rooms/*" })).rejects.toMatchObject({
+      code: "INVALID_OPTION",
+    });
+    expect(fake.sent).toHaveLength(0);
+  });
+
   test("rejects a message that is not a string before sending", async () => {
     const fake = server(json(200, {}));
     const trigger = createEventsClient("http://events.test", { fetch: fake.fetch }).trigger as (message: unknown) => Promise<unknown>;

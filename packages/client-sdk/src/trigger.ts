@@ -1,9 +1,12 @@
 import { describeValue } from "@events/sse-core";
 import { treaty } from "@elysiajs/eden/treaty2";
 import type { App } from "@events/server";
-import { EventsClientError, serverErrorMessage } from "./errors.ts";
+import { readEdenAnswer } from "./eden-answer.ts";
+import { edenConfig } from "./eden-api.ts";
+import { EventsClientError } from "./errors.ts";
 import type { TriggerResponse } from "./events.ts";
 import type { ResolvedEventsClientOptions } from "./options.ts";
+import { checkTopicOption } from "./topics.ts";
 
 /** Options of one `trigger()` call. */
 export interface TriggerOptions {
@@ -12,9 +15,14 @@ export interface TriggerOptions {
    * @default undefined
    */
   readonly signal?: AbortSignal;
+  /**
+   * The topic to publish the message to (a name, never a pattern).
+   * @default undefined (the server's default topic, `"events"`)
+   */
+  readonly topic?: string;
 }
 
-/** Sends one message to every connected client; see `EventsClient.trigger`. */
+/** Sends one message to every client of a topic; see `EventsClient.trigger`. */
 export type TriggerFunction = (message: string, options?: TriggerOptions) => Promise<TriggerResponse>;
 
 /**
@@ -22,42 +30,19 @@ export type TriggerFunction = (message: string, options?: TriggerOptions) => Pro
  * body and the answer are checked against the server's routes at compile time.
  */
 export function createTrigger(client: ResolvedEventsClientOptions): TriggerFunction {
-  const api = treaty<App>(client.baseUrl, {
-    fetcher: client.fetch as typeof fetch,
-    headers: client.headers,
-    // Eden would turn date-like strings (a message, an id) into Date objects.
-    parseDate: false,
-    keepDomain: true,
-  });
-
+  const api = treaty<App>(client.baseUrl, edenConfig(client));
   return async (message, options = {}) => {
     if (typeof message !== "string") {
       throw new EventsClientError("INVALID_OPTION", `message must be a string (got ${describeValue(message)})`);
     }
-    const { signal } = options;
-    const result = await api.events.trigger.post({ message }, signal === undefined ? {} : { fetch: { signal } });
-    if (result.error === null) {
-      const data: unknown = result.data;
-      if (typeof data !== "object" || data === null || !("id" in data) || typeof data.id !== "string") {
-        throw new EventsClientError("INVALID_RESPONSE", `the trigger answer must be JSON with an id (got ${describeValue(JSON.stringify(data))})`, {
-          status: result.status,
-          body: data,
-        });
-      }
-      return result.data;
-    }
-    if (result.response === undefined) {
-      // Eden reports a failed fetch as a made-up 503 without a response.
-      const cause: unknown = result.error.value;
-      if (signal?.aborted) throw new EventsClientError("ABORTED", "the trigger request was aborted", { cause: signal.reason });
-      throw new EventsClientError("NETWORK_ERROR", `POST ${client.baseUrl}/events/trigger could not reach the server (${String(cause)})`, { cause });
-    }
-    const body: unknown = result.error.value;
-    const reason = serverErrorMessage(body) ?? (typeof body === "string" && body !== "" ? describeValue(body) : undefined);
-    throw new EventsClientError(
-      "HTTP_ERROR",
-      `POST ${client.baseUrl}/events/trigger failed with HTTP ${result.status}${reason === undefined ? "" : ` (${reason})`}`,
-      { status: result.status, body },
-    );
+    const { signal, topic } = options;
+    if (topic !== undefined) checkTopicOption("topic", topic);
+    const body = topic === undefined ? { message } : { message, topic };
+    const result = await api.events.trigger.post(body, signal === undefined ? {} : { fetch: { signal } });
+    return readEdenAnswer(result, { label: `POST ${client.baseUrl}/events/trigger`, signal }, isTriggerResponse, "with an id");
   };
+}
+
+function isTriggerResponse(data: unknown): data is TriggerResponse {
+  return typeof data === "object" && data !== null && "id" in data && typeof data.id === "string";
 }

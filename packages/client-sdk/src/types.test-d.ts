@@ -7,6 +7,8 @@ import type { App, StreamEventPayloads as ServerStreamEventPayloads } from "@eve
 import {
   createEventsClient,
   type EventStream,
+  type PublishInput,
+  type PublishResponse,
   type StreamEvent,
   type StreamStatus,
   type TriggerResponse,
@@ -27,6 +29,19 @@ void client.trigger({ message: "hello" });
 void client.trigger();
 assertType<Equal<Awaited<ReturnType<typeof client.trigger>>, TriggerResponse>>();
 assertType<Equal<TriggerResponse, { status: string; id: string; clients: number }>>();
+
+// publish takes exactly one of topic and topics, and data of any type.
+void client.publish({ topic: "orders/42", event: "order.updated", data: { total: 12 } });
+void client.publish({ topics: ["a", "b"], data: null });
+// @ts-expect-error not both topic and topics
+void client.publish({ topic: "a", topics: ["b"], data: 1 });
+// @ts-expect-error a topic or topics is required
+void client.publish({ data: 1 });
+// @ts-expect-error data is required (null for none)
+void client.publish({ topic: "a" });
+void client.trigger("hi", { topic: "rooms/7" });
+assertType<Equal<Awaited<ReturnType<typeof client.publish>>, PublishResponse>>();
+assertType<Equal<PublishResponse, { id: string; topics: string[]; clients: number }>>();
 
 // Events narrow on `type`, with payloads from the contract.
 export async function narrowing(stream: EventStream): Promise<string[]> {
@@ -87,3 +102,12 @@ type EdenTriggerPost = Treaty.Create<App>["events"]["trigger"]["post"];
 assertType<Equal<Parameters<EdenTriggerPost>[0], { message: string; topic?: string }>>();
 type EdenTriggerData = NonNullable<Awaited<ReturnType<EdenTriggerPost>>["data"]>;
 assertType<Equal<EdenTriggerData, TriggerResponse>>();
+
+type EdenPublishPost = Treaty.Create<App>["events"]["publish"]["post"];
+type EdenPublishData = NonNullable<Awaited<ReturnType<EdenPublishPost>>["data"]>;
+assertType<Equal<EdenPublishData, PublishResponse>>();
+// Every input the SDK accepts is a body Eden accepts (topics copied to a mutable array on the way).
+export function publishBody(input: PublishInput): Parameters<EdenPublishPost>[0] {
+  const { topics, ...rest } = input;
+  return topics === undefined ? rest : { ...rest, topics: [...topics] };
+}
