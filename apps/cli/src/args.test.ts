@@ -87,8 +87,40 @@ describe("parseCommandLine: stream", () => {
     }
   });
 
+  test("reads repeated --topic in order, and none without it", () => {
+    expect(parsed("stream", ["events", "stream", "--topic", "orders/42", "-t", "users/7/*"]).topics).toEqual(["orders/42", "users/7/*"]);
+    expect(parsed("stream", ["events", "stream"]).topics).toBeUndefined();
+  });
+
   test("refuses a trigger flag on stream", () => {
     expect(usageError(["events", "stream", "--message", "x"]).message).toBe('unknown flag --message for "events stream"');
+  });
+});
+
+describe("parseCommandLine: publish", () => {
+  test("reads topics, event and the --data JSON", () => {
+    const command = parsed("publish", ["events", "publish", "-t", "a", "--topic", "b", "--event", "order.updated", "--data", '{"x":[1]}']);
+    expect(command).toMatchObject({ topics: ["a", "b"], event: "order.updated", data: { from: "flag", value: { x: [1] } }, json: false });
+  });
+
+  test("leaves the event to the server and takes any JSON value as data", () => {
+    const command = parsed("publish", ["events", "publish", "-t", "a", "--data", "null", "--json"]);
+    expect(command).toMatchObject({ event: undefined, data: { from: "flag", value: null }, json: true });
+  });
+
+  test("reads the data from stdin for --data -", () => {
+    expect(parsed("publish", ["events", "publish", "-t", "a", "--data", "-"]).data).toEqual({ from: "stdin" });
+  });
+
+  test("refuses a missing --topic, a missing --data and --data that is not JSON", () => {
+    expect(usageError(["events", "publish", "--data", "1"])).toMatchObject({ topic: "events publish", message: expect.stringContaining("missing --topic") });
+    expect(usageError(["events", "publish", "-t", "a"]).message).toContain("missing --data");
+    expect(usageError(["events", "publish", "-t", "a", "--data", "hello"]).message).toContain("--data is not valid JSON");
+  });
+
+  test("refuses stream and trigger flags on publish", () => {
+    expect(usageError(["events", "publish", "-t", "a", "--data", "1", "--count", "1"]).message).toBe('unknown flag --count for "events publish"');
+    expect(usageError(["events", "publish", "-t", "a", "--data", "1", "-m", "x"]).message).toBe('unknown flag -m for "events publish"');
   });
 });
 
@@ -99,6 +131,7 @@ describe("parseCommandLine: help, version and usage errors", () => {
     expect(parsed("help", ["events", "trigger", "--help"]).topic).toBe("events trigger");
     expect(parsed("help", ["events", "stream", "--help", "--count", "3"]).topic).toBe("events stream");
     expect(parsed("help", ["help", "events", "stream"]).topic).toBe("events stream");
+    expect(parsed("help", ["events", "publish", "--help"]).topic).toBe("events publish");
   });
 
   test("shows help even when a required flag is missing", () => {
@@ -115,7 +148,7 @@ describe("parseCommandLine: help, version and usage errors", () => {
     expect(usageError([])).toMatchObject({ topic: "root", message: expect.stringContaining("missing service") });
     expect(usageError(["nope", "trigger"])).toMatchObject({ topic: "root", message: expect.stringContaining('unknown service "nope"') });
     expect(usageError(["events"])).toMatchObject({ topic: "events", message: expect.stringContaining("missing method") });
-    expect(usageError(["events", "publish"])).toMatchObject({ topic: "events", message: expect.stringContaining('unknown method "publish"') });
+    expect(usageError(["events", "subscribe"])).toMatchObject({ topic: "events", message: expect.stringContaining('unknown method "subscribe"') });
     expect(usageError(["events", "stream", "extra"])).toMatchObject({ topic: "events stream", message: 'unexpected argument "extra"' });
     expect(usageError(["--frobnicate", "events", "stream"])).toMatchObject({ topic: "events stream", message: "unknown flag --frobnicate" });
     expect(usageError(["events", "trigger", "--message"]).message).toBe("--message needs a value");

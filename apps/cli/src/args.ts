@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { PublishCommand } from "./commands/publish.ts";
 import type { StreamCommand } from "./commands/stream.ts";
 import type { TriggerCommand } from "./commands/trigger.ts";
 import { parseDuration } from "./duration.ts";
@@ -22,7 +23,12 @@ export interface GlobalOptions {
 }
 
 /** What the command line asks for: help, the version, or a command (whose shape its module declares). */
-export type Command = { readonly kind: "help"; readonly topic: HelpTopic } | { readonly kind: "version" } | TriggerCommand | StreamCommand;
+export type Command =
+  | { readonly kind: "help"; readonly topic: HelpTopic }
+  | { readonly kind: "version" }
+  | TriggerCommand
+  | StreamCommand
+  | PublishCommand;
 
 /** A command line that cannot be run; `topic` names the usage to print with it (exit status 2). */
 export class UsageError extends Error {
@@ -51,15 +57,27 @@ const TRIGGER_FLAGS = {
 } as const;
 
 const STREAM_FLAGS = {
+  topic: { type: "string", short: "t", multiple: true },
   "last-event-id": { type: "string" },
   count: { type: "string", short: "n" },
+  json: { type: "boolean" },
+} as const;
+
+const PUBLISH_FLAGS = {
+  topic: { type: "string", short: "t", multiple: true },
+  event: { type: "string", short: "e" },
+  data: { type: "string", short: "d" },
   json: { type: "boolean" },
 } as const;
 
 const METHOD_FLAGS: Readonly<Record<string, readonly string[]>> = {
   trigger: Object.keys(TRIGGER_FLAGS),
   stream: Object.keys(STREAM_FLAGS),
+  publish: Object.keys(PUBLISH_FLAGS),
 };
+
+/** The methods of the `events` service, as the usage errors list them. */
+const METHODS = '"trigger", "stream" or "publish"';
 
 /** Environment variables the CLI reads (only these). */
 export interface CliEnv {
@@ -93,7 +111,7 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
   if (first === undefined) throw new UsageError("missing service: try \"events\"", "root");
   const [method, ...extra] = rest;
   const commandTopic = topicOf(positionals, "");
-  if (method === undefined) throw new UsageError('missing method: "trigger" or "stream"', "events");
+  if (method === undefined) throw new UsageError(`missing method: ${METHODS}`, "events");
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`, commandTopic);
 
   for (const token of tokens) {
@@ -106,6 +124,19 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
   if (method === "trigger") {
     return { kind: "trigger", global, message: triggerMessage(values.message, values.body), json: values.json === true };
   }
+  if (method === "publish") {
+    const topics = values.topic ?? [];
+    if (topics.length === 0) throw new UsageError("missing --topic: name the topic to publish to, e.g. --topic orders/42", commandTopic);
+    if (values.data === undefined) throw new UsageError("missing --data: the event's data as JSON, or - to read it from stdin", commandTopic);
+    return {
+      kind: "publish",
+      global,
+      topics,
+      event: values.event,
+      data: values.data === "-" ? { from: "stdin" } : { from: "flag", value: parsePublishData(values.data, "--data") },
+      json: values.json === true,
+    };
+  }
   const lastEventId = values["last-event-id"];
   if (lastEventId !== undefined && /[\r\n\0]/.test(lastEventId)) {
     throw new UsageError("--last-event-id must not contain CR, LF or NUL", commandTopic);
@@ -113,6 +144,7 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
   return {
     kind: "stream",
     global,
+    topics: values.topic,
     lastEventId,
     count: streamCount(values.count),
     json: values.json === true,
@@ -122,7 +154,7 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
 function parseAll(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
-    options: { ...GLOBAL_FLAGS, ...TRIGGER_FLAGS, ...STREAM_FLAGS },
+    options: { ...GLOBAL_FLAGS, ...TRIGGER_FLAGS, ...STREAM_FLAGS, ...PUBLISH_FLAGS },
     allowPositionals: true,
     strict: true,
     tokens: true,
@@ -136,8 +168,8 @@ function topicOf(positionals: readonly string[], context: string): HelpTopic {
   if (service === undefined) return "root";
   if (service !== "events") throw new UsageError(`unknown service ${JSON.stringify(service)}${suffix}: try "events"`, "root");
   if (method === undefined) return "events";
-  if (method === "trigger" || method === "stream") return `events ${method}`;
-  throw new UsageError(`unknown method ${JSON.stringify(method)}${suffix}: try "trigger" or "stream"`, "events");
+  if (method === "trigger" || method === "stream" || method === "publish") return `events ${method}`;
+  throw new UsageError(`unknown method ${JSON.stringify(method)}${suffix}: try ${METHODS}`, "events");
 }
 
 /** Best effort, before strict parsing: which usage to show when the flags themselves are wrong. */
@@ -146,6 +178,7 @@ function guessTopic(argv: readonly string[]): HelpTopic {
   if (!words.includes("events")) return "root";
   if (words.includes("trigger")) return "events trigger";
   if (words.includes("stream")) return "events stream";
+  if (words.includes("publish")) return "events publish";
   return "events";
 }
 
@@ -213,6 +246,19 @@ function triggerMessage(message: string | undefined, body: string | undefined): 
     throw new UsageError('--body must be a JSON object with a string "message", e.g. {"message": "hello"}', "events trigger");
   }
   return field;
+}
+
+/**
+ * The data of `events publish`: any JSON value. Invalid JSON is a usage error (exit 2);
+ * `source` names where it came from (`--data`, or stdin for `--data -`).
+ */
+export function parsePublishData(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${source} is not valid JSON: ${reason} (a string needs quotes: --data '"text"')`, "events publish");
+  }
 }
 
 function streamCount(text: string | undefined): number | undefined {

@@ -8,7 +8,7 @@ interface FakeIo extends CliIo {
   readonly requests: Request[];
 }
 
-function fakeIo(respond: (request: Request) => Response | Promise<Response>, env: Record<string, string> = {}): FakeIo {
+function fakeIo(respond: (request: Request) => Response | Promise<Response>, env: Record<string, string> = {}, stdin = ""): FakeIo {
   const out: string[] = [];
   const err: string[] = [];
   const requests: Request[] = [];
@@ -28,6 +28,7 @@ function fakeIo(respond: (request: Request) => Response | Promise<Response>, env
     onStop: () => () => {},
     now: () => new Date(2026, 0, 1, 12, 0, 0, 0),
     fetch: fetchFake as typeof fetch,
+    readStdin: async () => stdin,
   };
 }
 
@@ -130,5 +131,76 @@ describe("runCli", () => {
     const io = fakeIo(() => new Response("down", { status: 503 }));
     expect(await runCli(["--url", "http://events.test", "events", "stream"], io)).toBe(1);
     expect(io.err.join("")).toBe("events-cli: events stream failed: the server answered HTTP 503\n");
+  });
+});
+
+describe("runCli: topics", () => {
+  test("streams the topics given with --topic and writes each event's topic in the JSON lines", async () => {
+    const frames =
+      'event: connected\nid: a-0\ndata: {"message":"Connected","clients":1,"replayed":0}\n\n' +
+      'id: a-1\ntopic: orders/42\ndata: {"message":"one"}\n\n' +
+      'event: order.updated\nid: a-2\ntopic: users/7/cart\ndata: {"total":12}\n\n';
+    const io = fakeIo(() => sseBody(frames));
+    const argv = ["--url", "http://events.test", "events", "stream", "--topic", "orders/42", "-t", "users/7/*", "--json", "--count", "2"];
+    expect(await runCli(argv, io)).toBe(0);
+    expect(new URL(io.requests[0]?.url ?? "").searchParams.getAll("topic")).toEqual(["orders/42", "users/7/*"]);
+    const events = io.out.map((line) => JSON.parse(line) as { type: string; topic: string; data: unknown });
+    expect(events.map((event) => [event.type, event.topic, event.data])).toEqual([
+      ["connected", "events", { message: "Connected", clients: 1, replayed: 0 }],
+      ["message", "orders/42", { message: "one" }],
+      ["order.updated", "users/7/cart", { total: 12 }],
+    ]);
+  });
+
+  test("shows the topic on human lines only for topics other than the default", async () => {
+    const frames = 'id: a-1\ndata: {"message":"plain"}\n\nid: a-2\ntopic: rooms/1\ndata: {"message":"room"}\n\n';
+    const io = fakeIo(() => sseBody(frames));
+    expect(await runCli(["--url", "http://events.test", "events", "stream", "--count", "2", "-t", "events", "-t", "rooms/1"], io)).toBe(0);
+    expect(io.out).toEqual(["12:00:00.000  message    a-1  plain\n", "12:00:00.000  message    a-2  [rooms/1]  room\n"]);
+  });
+
+  test("exits 2 with the usage for a --topic that is not a topic or pattern, without a request", async () => {
+    const io = fakeIo(unreachable);
+    expect(await runCli(["--url", "http://events.test", "events", "stream", "--topic", "orders/4*"], io)).toBe(2);
+    const text = io.err.join("");
+    expect(text).toMatch(/^events-cli: --topic: topic pattern .*"\*"/);
+    expect(text).toContain("Usage:\n  events-cli [global flags] events stream");
+    expect(io.requests).toEqual([]);
+  });
+
+  test("publishes --data to one topic and prints where it went", async () => {
+    const io = fakeIo(() => Response.json({ id: "a-9", topics: ["orders/42"], clients: 2 }), { EVENTS_TOKEN: "t0k" });
+    const argv = ["--url", "http://events.test", "events", "publish", "--topic", "orders/42", "--event", "order.updated", "--data", '{"total":12}'];
+    expect(await runCli(argv, io)).toBe(0);
+    expect(io.out.join("")).toBe("Published to orders/42 (id a-9, 2 clients)\n");
+    const [request] = io.requests;
+    expect(request?.url).toBe("http://events.test/events/publish");
+    expect(request?.headers.get("authorization")).toBe("Bearer t0k");
+    expect(await request?.json()).toEqual({ topic: "orders/42", event: "order.updated", data: { total: 12 } });
+  });
+
+  test("publishes to several topics with data read from stdin and prints the JSON answer with --json", async () => {
+    const answer = { id: "a-10", topics: ["a", "b"], clients: 0 };
+    const io = fakeIo(() => Response.json(answer), {}, '  "shipped"\n');
+    expect(await runCli(["--url", "http://events.test", "events", "publish", "-t", "a", "-t", "b", "--data", "-", "--json"], io)).toBe(0);
+    expect(JSON.parse(io.out.join(""))).toEqual(answer);
+    expect(await io.requests[0]?.json()).toEqual({ topics: ["a", "b"], data: "shipped" });
+  });
+
+  test("exits 2 for stdin data that is not JSON, and for a pattern as a publish topic, without a request", async () => {
+    const badStdin = fakeIo(unreachable, {}, "{nope");
+    expect(await runCli(["--url", "http://events.test", "events", "publish", "-t", "a", "--data", "-"], badStdin)).toBe(2);
+    expect(badStdin.err.join("")).toContain("events-cli: stdin (--data -) is not valid JSON");
+    const pattern = fakeIo(unreachable);
+    expect(await runCli(["--url", "http://events.test", "events", "publish", "-t", "a/*", "--data", "1"], pattern)).toBe(2);
+    expect(pattern.err.join("")).toMatch(/^events-cli: --topic: topic must contain only/);
+    expect(pattern.err.join("")).toContain("events publish --topic T");
+    expect([...badStdin.requests, ...pattern.requests]).toEqual([]);
+  });
+
+  test("exits 1 with the server's message when the publish is refused", async () => {
+    const io = fakeIo(() => Response.json({ error: { code: "INVALID_EVENT_NAME", message: '"gap" is reserved' } }, { status: 400 }));
+    expect(await runCli(["--url", "http://events.test", "events", "publish", "-t", "a", "-e", "gap", "--data", "1"], io)).toBe(1);
+    expect(io.err.join("")).toBe('events-cli: events publish failed: HTTP 400 INVALID_EVENT_NAME: "gap" is reserved\n');
   });
 });

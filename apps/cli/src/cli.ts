@@ -19,8 +19,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     command = parseCommandLine(argv, io.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    await io.stderr.write(`events-cli: ${error.message}\n\n${usageText(error.topic)}`);
-    return 2;
+    return await usageFailure(error, io);
   }
   if (command.kind === "help") {
     await io.stdout.write(helpText(command.topic));
@@ -33,10 +32,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     // Loaded on demand: --help and --version start without evaluating the SDK.
     if (command.kind === "trigger") return await (await import("./commands/trigger.ts")).runTrigger(command, io);
+    if (command.kind === "publish") return await (await import("./commands/publish.ts")).runPublish(command, io);
     return await (await import("./commands/stream.ts")).runStream(command, io);
   } catch (error) {
+    // Input only a command can check (stdin data, topic rules from the SDK): still status 2.
+    if (error instanceof UsageError) return await usageFailure(error, io);
     // A bug, not a server failure: still one line and status 1, never a stack trace.
     await io.stderr.write(`events-cli: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/** Prints a usage error and the usage of its command on stderr; the exit status is 2. */
+async function usageFailure(error: UsageError, io: CliIo): Promise<number> {
+  await io.stderr.write(`events-cli: ${error.message}\n\n${usageText(error.topic)}`);
+  return 2;
 }

@@ -1,5 +1,5 @@
 /** Which page of help to show: the root, the `events` service, or one of its methods. */
-export type HelpTopic = "root" | "events" | "events trigger" | "events stream";
+export type HelpTopic = "root" | "events" | "events trigger" | "events stream" | "events publish";
 
 const GLOBAL_FLAGS = `Global flags (anywhere on the line):
   --url URL          server base URL (default: $EVENTS_URL, else http://localhost:8080)
@@ -14,7 +14,8 @@ const GLOBAL_FLAGS = `Global flags (anywhere on the line):
 const EXIT_STATUS = `Exit status:
   0  success (a stream stopped by --count, Ctrl-C or SIGTERM also exits 0)
   1  the server failed or could not be reached (one line on stderr says why)
-  2  usage error: unknown command or flag, missing --message, invalid --body`;
+  2  usage error: unknown command or flag, missing --message, invalid --body, an
+     invalid --topic, missing --topic or --data, --data that is not JSON`;
 
 const PAGES: Readonly<Record<HelpTopic, string>> = {
   root: `events-cli: trigger and follow the events service's Server-Sent Events.
@@ -24,7 +25,8 @@ Usage:
 
 Services and methods:
   events trigger     broadcast a message to every connected client
-  events stream      print events as they arrive, resuming after drops
+  events stream      print events of one or more topics as they arrive, resuming after drops
+  events publish     publish an event (a name and any JSON data) to one or more topics
 
 ${GLOBAL_FLAGS}
 
@@ -34,6 +36,8 @@ Examples:
   events-cli events trigger --message "deploy finished"
   events-cli --url http://events.internal:8080 events stream --json
   events-cli events stream --count 1 --json    # wait for the next message
+  events-cli events stream --topic orders/42 --topic 'users/7/*'
+  events-cli events publish --topic orders/42 --event order.updated --data '{"total": 12}'
 
 Run "events-cli events METHOD --help" for a method's flags.`,
 
@@ -44,13 +48,16 @@ Usage:
 
 Methods:
   trigger     POST /events/trigger: broadcast a message to every connected client
-  stream      GET /events/stream: print events as they arrive, resuming after drops
+  stream      GET /events/stream: print events of one or more topics, resuming after drops
+  publish     POST /events/publish: publish an event with JSON data to one or more topics
 
 ${GLOBAL_FLAGS}
 
 Examples:
   events-cli events trigger --message hello
   events-cli events stream
+  events-cli events stream --topic orders/42
+  echo '{"total": 12}' | events-cli events publish --topic orders/42 --data -
 
 Run "events-cli events METHOD --help" for a method's flags.`,
 
@@ -81,17 +88,21 @@ Examples:
   "events stream": `events stream: print events as they arrive (GET /events/stream).
 
 Usage:
-  events-cli [global flags] events stream [--last-event-id ID] [--count N] [--json]
+  events-cli [global flags] events stream [--last-event-id ID] [--count N] [--json] [--topic T]...
 
 Flags:
-      --last-event-id ID   start after this event id (replays what history still holds;
-                           a "gap" event says when it cannot)
-  -n, --count N            exit 0 after N message events ("connected" and "gap" events are
-                           printed but not counted)
-      --json               one JSON object per line (NDJSON): {"type","id","data","time"}
+  -t, --topic T            follow this topic (repeat for several, over one connection); a
+                           pattern "T/*" follows every topic under T, "*" every topic
+                           (default: the server's default topic, "events")
+      --last-event-id ID   start after this event id, for every topic followed (replays
+                           what history still holds; a "gap" event says when it cannot)
+  -n, --count N            exit 0 after N events other than "connected" and "gap" (those
+                           are printed but not counted)
+      --json               one JSON object per line (NDJSON): {"type","id","topic","data","time"}
 
-Without --json each event is one line: local time, type, id and message; colour only when
-stdout is a terminal and NO_COLOR is unset. When the connection drops the stream resumes
+Without --json each event is one line: local time, type, id, [topic] (only for topics other
+than the default topic) and message, or the data as JSON for published events; colour only
+when stdout is a terminal and NO_COLOR is unset. When the connection drops the stream resumes
 by itself from the last event id it printed, saying so on stderr, so nothing is missed.
 Ctrl-C (SIGINT) and SIGTERM stop it with exit status 0.
 
@@ -103,7 +114,34 @@ Examples:
   events-cli events stream
   events-cli events stream --json | jq -r 'select(.type == "message") | .data.message'
   events-cli events stream --count 3 --json
-  events-cli events stream --last-event-id mi1x8k2p-42`,
+  events-cli events stream --last-event-id mi1x8k2p-42
+  events-cli events stream --topic orders/42 --topic 'users/7/*' --json`,
+
+  "events publish": `events publish: publish one event to one or more topics (POST /events/publish).
+
+Usage:
+  events-cli [global flags] events publish --topic T [--topic U]... [--event NAME] --data JSON [--json]
+
+Flags:
+  -t, --topic T        a topic to publish to (a name, not a pattern); repeat for up to 8
+                       topics: one event, one id, and a client following several gets it once
+  -e, --event NAME     the event's type (its "event:" line), e.g. order.updated
+                       (default: message)
+  -d, --data JSON      the event's data: any JSON value ('{"total": 12}', '"text"', 42);
+                       - reads it from stdin
+      --json           print the server's answer {"id","topics","clients"} as one JSON line
+
+On success prints the topics, the event's id and how many clients on that server got it, e.g.
+  Published to orders/42 (id mi1x8k2p-43, 2 clients)
+
+${GLOBAL_FLAGS}
+
+${EXIT_STATUS}
+
+Examples:
+  events-cli events publish --topic orders/42 --event order.updated --data '{"total": 12}'
+  events-cli events publish -t orders/42 -t users/7 --data '"shipped"'
+  jq -c . order.json | events-cli events publish --topic orders/42 --data -`,
 };
 
 /** The help page for a topic, ending with a newline. */

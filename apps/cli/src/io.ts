@@ -22,6 +22,8 @@ export interface CliIo {
   now(): Date;
   /** The fetch the SDK uses. @default globalThis.fetch */
   readonly fetch: typeof fetch;
+  /** Reads all of stdin as UTF-8 text (`events publish --data -`). */
+  readStdin(): Promise<string>;
 }
 
 /**
@@ -76,5 +78,6 @@ export function processIo(): CliIo {
     },
     now: () => new Date(),
     fetch: globalThis.fetch,
+    readStdin: () => Bun.stdin.text(),
   };
 }

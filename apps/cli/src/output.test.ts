@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatEventJson, formatEventLine, formatTriggerResult, shouldUseColor } from "./output.ts";
+import { formatEventJson, formatEventLine, formatPublishResult, formatTriggerResult, shouldUseColor } from "./output.ts";
 
 const AT = new Date(2026, 0, 2, 3, 4, 5, 6);
 
@@ -56,6 +56,19 @@ describe("formatEventLine", () => {
     expect(line).toContain("\u001b[2m1\u001b[0m");
   });
 
+  test("shows the topic in brackets after the id, except the default topic", () => {
+    expect(formatEventLine({ type: "message", id: "7", topic: "orders/42", data: { message: "a\nb" } }, AT, false)).toBe(
+      `03:04:05.006  message    7  [orders/42]  a\n${" ".repeat(41)}b`,
+    );
+    expect(formatEventLine({ type: "message", id: "7", topic: "events", data: { message: "hello" } }, AT, false)).toBe("03:04:05.006  message    7  hello");
+  });
+
+  test("prints a published event's data as JSON", () => {
+    expect(formatEventLine({ type: "order.updated", id: "8", topic: "orders/42", data: { total: 12 } }, AT, false)).toBe(
+      '03:04:05.006  order.updated  8  [orders/42]  {"total":12}',
+    );
+  });
+
   test("prints the JSON of an event type it does not know", () => {
     expect(formatEventLine({ type: "other", id: "1", data: { a: 1 } }, AT, false)).toContain('{"a":1}');
   });
@@ -66,6 +79,20 @@ describe("formatEventJson", () => {
     const line = formatEventJson({ type: "message", id: "1", data: { message: "a\nb" } }, AT);
     expect(line).not.toContain("\n");
     expect(JSON.parse(line)).toEqual({ type: "message", id: "1", data: { message: "a\nb" }, time: AT.toISOString() });
+  });
+});
+
+describe("formatEventJson with a topic", () => {
+  test("writes the topic beside type and id", () => {
+    const line = formatEventJson({ type: "message", id: "1", topic: "orders/42", data: 5 }, AT);
+    expect(JSON.parse(line)).toEqual({ type: "message", id: "1", topic: "orders/42", data: 5, time: AT.toISOString() });
+  });
+});
+
+describe("formatPublishResult", () => {
+  test("shows the topics, the id and the client count", () => {
+    expect(formatPublishResult({ id: "e-1", topics: ["a", "b/c"], clients: 1 })).toBe("Published to a, b/c (id e-1, 1 client)");
+    expect(formatPublishResult({ id: "e-2", topics: ["a"], clients: 0 })).toBe("Published to a (id e-2, 0 clients)");
   });
 });
 

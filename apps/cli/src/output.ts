@@ -3,7 +3,12 @@ export interface PrintableEvent {
   readonly type: string;
   readonly id: string;
   readonly data: unknown;
+  /** The topic it came through; human lines show it unless it is the default topic. */
+  readonly topic?: string;
 }
+
+/** The topic human lines leave out: the server's default topic (what a plain stream follows). */
+export const DEFAULT_TOPIC = "events";
 
 /** Environment variables that decide colour (https://no-color.org, FORCE_COLOR). */
 export interface ColorEnv {
@@ -28,7 +33,8 @@ const TYPE_COLOR: Readonly<Record<string, string>> = { message: ANSI.green, conn
 const TYPE_WIDTH = "connected".length;
 
 /**
- * One human-readable line (local time, type, id, text) for an event. Multi-line messages
+ * One human-readable line (local time, type, id, `[topic]` unless it is the default topic,
+ * text) for an event. Multi-line messages
  * continue on indented lines; control characters are shown escaped so a message can never
  * drive the terminal.
  */
@@ -38,16 +44,21 @@ export function formatEventLine(event: PrintableEvent, receivedAt: Date, color: 
   const type = event.type.padEnd(TYPE_WIDTH);
   // The id is the server's choice too: a hostile one must not drive the terminal with it either.
   const id = escapeControl(event.id);
-  const prefix = `${time}  ${type}  ${id}  `;
+  // Topics are ASCII without brackets or spaces, so "[...]" never reads as part of the text.
+  const topic = event.topic === undefined || event.topic === DEFAULT_TOPIC ? "" : `[${escapeControl(event.topic)}]`;
+  const prefix = `${time}  ${type}  ${id}  ${topic === "" ? "" : `${topic}  `}`;
   const lines = describeEvent(event).split("\n").map(escapeControl);
   const indent = " ".repeat(prefix.length);
   const body = lines.join(`\n${indent}`);
-  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, id)}  ${body}`;
+  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, id)}  ${topic === "" ? "" : `${paint(ANSI.cyan, topic)}  `}${body}`;
 }
 
-/** One NDJSON line for `--json`: `{"type","id","data","time"}` with `time` in ISO 8601 (UTC). */
+/**
+ * One NDJSON line for `--json`: `{"type","id","topic","data","time"}` with `time` in ISO 8601
+ * (UTC); `topic` is there for every event the SDK yields (the default topic included).
+ */
 export function formatEventJson(event: PrintableEvent, receivedAt: Date): string {
-  return JSON.stringify({ type: event.type, id: event.id, data: event.data, time: receivedAt.toISOString() });
+  return JSON.stringify({ type: event.type, id: event.id, topic: event.topic, data: event.data, time: receivedAt.toISOString() });
 }
 
 /** The text a person wants to read for each event type. */
@@ -76,6 +87,12 @@ export function escapeControl(line: string): string {
 function formatClock(date: Date): string {
   const pad = (value: number, width = 2): string => String(value).padStart(width, "0");
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** Writes the "events publish" answer the way a person reads it. */
+export function formatPublishResult(result: { readonly id: string; readonly topics: readonly string[]; readonly clients: number }): string {
+  const clients = `${result.clients} ${result.clients === 1 ? "client" : "clients"}`;
+  return escapeControl(`Published to ${result.topics.join(", ")} (id ${result.id}, ${clients})`);
 }
 
 /** Writes the "events trigger" result the way a person reads it. */

@@ -32,9 +32,9 @@ export interface CliResult {
 /** Runs the binary to completion (killed after `timeoutMs`). */
 export async function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string; stdin?: string } = {},
 ): Promise<CliResult> {
-  const child = spawnCli(args, options.env, options.cwd);
+  const child = spawnCli(args, options.env, options.cwd, options.stdin);
   const code = await child.exited(options.timeoutMs ?? 15_000);
   return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
@@ -53,9 +53,15 @@ export interface CliProcess {
   exited(timeoutMs?: number): Promise<number>;
 }
 
-/** Starts the binary in the background. */
-export function spawnCli(args: readonly string[], env: Record<string, string> = cleanEnv(), cwd?: string): CliProcess {
-  const child = Bun.spawn([requireBinary(), ...args], { env, cwd: cwd ?? process.cwd(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+/** Starts the binary in the background, with `stdin` as its standard input (none when undefined). */
+export function spawnCli(args: readonly string[], env: Record<string, string> = cleanEnv(), cwd?: string, stdin?: string): CliProcess {
+  const child = Bun.spawn([requireBinary(), ...args], {
+    env,
+    cwd: cwd ?? process.cwd(),
+    stdin: stdin === undefined ? "ignore" : new Blob([stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let out = "";
   let err = "";
   const waiters = new Set<() => void>();

@@ -17,6 +17,8 @@ describe("events-cli help and version (compiled binary)", () => {
       [["events", "trigger", "--help"], "events trigger --message TEXT"],
       [["events", "stream", "-h"], "events stream [--last-event-id ID] [--count N] [--json]"],
       [["help", "events", "stream"], "events stream [--last-event-id ID] [--count N] [--json]"],
+      [["events", "stream", "--help"], "-t, --topic T"],
+      [["events", "publish", "--help"], "events publish --topic T [--topic U]... [--event NAME] --data JSON [--json]"],
     ];
     for (const [args, usage] of pages) {
       const result = await runCli(args);
@@ -32,7 +34,7 @@ describe("events-cli usage errors exit 2 with the usage (compiled binary)", () =
   const cases: Array<[string, string[], string, string]> = [
     ["no command", [], "missing service", "SERVICE METHOD"],
     ["an unknown service", ["nope", "trigger"], 'unknown service "nope"', "SERVICE METHOD"],
-    ["an unknown method", ["events", "publish"], 'unknown method "publish"', "events METHOD"],
+    ["an unknown method", ["events", "subscribe"], 'unknown method "subscribe"', "events METHOD"],
     ["an unknown flag", ["events", "stream", "--frobnicate"], "unknown flag --frobnicate", "events stream [--last-event-id"],
     ["a flag of another method", ["events", "trigger", "-m", "x", "--count", "2"], 'unknown flag --count for "events trigger"', "--message TEXT"],
     ["a missing --message", ["events", "trigger"], "missing --message", "--message TEXT"],
@@ -41,6 +43,11 @@ describe("events-cli usage errors exit 2 with the usage (compiled binary)", () =
     ["a bad --timeout", ["--timeout", "soon", "events", "trigger", "-m", "x"], "--timeout must be a duration", "--message TEXT"],
     ["a bad --count", ["events", "stream", "--count", "0"], "--count must be a positive whole number", "[--count N]"],
     ["a bad --url", ["--url", "localhost:8080", "events", "stream"], "--url must be an http:// or https:// URL", "[--count N]"],
+    ["an invalid --topic", ["events", "stream", "--topic", "a//b"], "--topic: topic pattern must not have an empty", "[--topic T]"],
+    ["a publish without --topic", ["events", "publish", "--data", "1"], "missing --topic", "--data JSON"],
+    ["a publish without --data", ["events", "publish", "--topic", "a"], "missing --data", "--data JSON"],
+    ["--data that is not JSON", ["events", "publish", "--topic", "a", "--data", "{nope"], "--data is not valid JSON", "--data JSON"],
+    ["a pattern as a publish topic", ["events", "publish", "--topic", "a/*", "--data", "1"], "--topic: topic must contain only", "--data JSON"],
   ];
   for (const [name, args, reason, usage] of cases) {
     test(`refuses ${name}`, async () => {

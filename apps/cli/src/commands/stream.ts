@@ -1,5 +1,5 @@
-import { createEventsClient, type ReconnectReason, type StreamStatus } from "@events/client-sdk";
-import type { GlobalOptions } from "../args.ts";
+import { createEventsClient, EventsClientError, type EventStream, type ReconnectReason, type StreamStatus } from "@events/client-sdk";
+import { UsageError, type GlobalOptions } from "../args.ts";
 import { createCliFetch } from "../cli-fetch.ts";
 import { formatDuration } from "../duration.ts";
 import { describeFailure } from "../failure.ts";
@@ -10,9 +10,11 @@ import { escapeControl, formatEventJson, formatEventLine, shouldUseColor } from 
 export interface StreamCommand {
   readonly kind: "stream";
   readonly global: GlobalOptions;
+  /** The topics and patterns to follow (`--topic`, repeated); undefined = the server's default topic. */
+  readonly topics: readonly string[] | undefined;
   /** Resume after this id. */
   readonly lastEventId: string | undefined;
-  /** Exit after this many `message` events; undefined = follow until stopped. */
+  /** Exit after this many events other than `connected` and `gap`; undefined = follow until stopped. */
   readonly count: number | undefined;
   /** NDJSON instead of human lines. */
   readonly json: boolean;
@@ -24,7 +26,8 @@ export interface StreamCommand {
  * CLI's fetch bounds every attempt), ends the command with status 1: the server is not
  * there or the URL is wrong. After that, drops are retried for as long as it runs.
  * Returns 0 on `--count`, Ctrl-C, SIGTERM, a closed stdout or the server ending the
- * stream; 1 when the server fails or cannot be reached.
+ * stream; 1 when the server fails or cannot be reached. Throws `UsageError` for a `--topic`
+ * that is not a topic or pattern.
  */
 export async function runStream(command: StreamCommand, io: CliIo): Promise<number> {
   const { global } = command;
@@ -62,11 +65,21 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
     fetch: createCliFetch({ fetch: io.fetch, timeoutMs: global.timeoutMs, log }),
     onStatus,
   });
+  let stream: EventStream<{ readonly type: string; readonly id: string; readonly topic: string; readonly data: unknown }>;
+  try {
+    stream = client.stream({
+      ...(command.topics === undefined ? {} : { topics: command.topics }),
+      ...(command.lastEventId === undefined ? {} : { lastEventId: command.lastEventId }),
+      // Every type, a publish's own event names included: a terminal shows what arrives.
+      events: "all",
+      signal: controller.signal,
+    });
+  } catch (error) {
+    // The SDK checks --topic with the server's rules before connecting: a usage error.
+    if (error instanceof EventsClientError && error.code === "INVALID_OPTION") throw new UsageError(error.message.replace(/^topics: /, "--topic: "), "events stream");
+    throw error;
+  }
   const stopWatching = io.onStop(stop);
-  const stream = client.stream({
-    ...(command.lastEventId === undefined ? {} : { lastEventId: command.lastEventId }),
-    signal: controller.signal,
-  });
 
   let messages = 0;
   try {
@@ -74,7 +87,7 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
       lastPrintedId = event.id;
       const receivedAt = io.now();
       await io.stdout.write(`${command.json ? formatEventJson(event, receivedAt) : formatEventLine(event, receivedAt, color)}\n`);
-      if (event.type === "message" && command.count !== undefined && ++messages >= command.count) break;
+      if (event.type !== "connected" && event.type !== "gap" && command.count !== undefined && ++messages >= command.count) break;
     }
     if (!controller.signal.aborted && failure === undefined && (command.count === undefined || messages < command.count)) {
       say("the server ended the stream");
