@@ -4,6 +4,7 @@
  * the resume cursor, and which events arrived as the replay of a resumed stream.
  */
 import { parseStreamEvent, STREAM_EVENT_TYPES, type StreamEvent } from "./payloads.ts";
+import { eventTopic } from "./topics.ts";
 
 /**
  * - `disconnected`: not connected (initially, and after {@link Connection.disconnect}).
@@ -20,6 +21,10 @@ export interface ReceivedEvent {
   /** True for events replayed from history right after a resumed stream opened. */
   readonly replayed: boolean;
   readonly receivedAt: Date;
+  /** The topic it came from, when the page can know it (see `eventTopic`); undefined otherwise. */
+  readonly topic: string | undefined;
+  /** The topics and patterns the stream follows (`[]`: the default topic). */
+  readonly subscription: readonly string[];
 }
 
 /** Options of {@link createConnection}. */
@@ -38,13 +43,20 @@ export interface ConnectionOptions {
 
 /** A stream connection the page can open and close. */
 export interface Connection {
-  /** Opens the stream, resuming after {@link lastEventId} when the page has one. No-op while open. */
-  connect(): void;
+  /**
+   * Opens the stream of `topics` (each sent as `?topic=`; `[]` for the default topic, no
+   * parameter), resuming after {@link lastEventId} when the page has one for the same topics.
+   * Other topics than last time start afresh (their history is not "missed"). No-op while open.
+   * @param topics defaults to the topics of the last connect
+   */
+  connect(topics?: readonly string[]): void;
   /** Closes the stream for good (EventSource does not retry). */
   disconnect(): void;
   readonly state: ConnectionState;
   /** The resume cursor: the id of the last event received, `""` before any. */
   readonly lastEventId: string;
+  /** The topics and patterns of the current or last stream (`[]`: the default topic). */
+  readonly topics: readonly string[];
   /** How many times EventSource reported a dropped stream or a failed retry. */
   readonly reconnects: number;
   /** The URL of the current or last stream request, `""` before the first. */
@@ -68,6 +80,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   let lastEventId = "";
   let reconnects = 0;
   let url = "";
+  let topics: readonly string[] = [];
   // The `connected` event says how many history events follow it: exactly those are the replay.
   let replayRemaining = 0;
   let replaying = false;
@@ -100,7 +113,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     // Only messages are replayed; the `connected` and `gap` notices belong to this connection.
     const replayed = replayRemaining > 0 && (event.type === "message" || event.type === "invalid");
     if (replayed) replayRemaining -= 1;
-    options.onEvent({ event, replayed, receivedAt: new Date() });
+    options.onEvent({ event, replayed, receivedAt: new Date(), topic: eventTopic(topics), subscription: topics });
     if (replayed && replayRemaining === 0) setReplaying(false);
   };
 
@@ -111,9 +124,14 @@ export function createConnection(options: ConnectionOptions): Connection {
   };
 
   return {
-    connect(): void {
+    connect(nextTopics?: readonly string[]): void {
       if (source) return;
+      if (nextTopics !== undefined && !sameTopics(nextTopics, topics)) {
+        topics = [...nextTopics];
+        lastEventId = "";
+      }
       const target = new URL(options.streamUrl, globalThis.location?.href);
+      for (const topic of topics) target.searchParams.append("topic", topic);
       if (lastEventId) target.searchParams.set("lastEventId", lastEventId);
       url = target.href;
       const opened = new EventSourceImpl(target);
@@ -148,6 +166,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     get lastEventId(): string {
       return lastEventId;
     },
+    get topics(): readonly string[] {
+      return topics;
+    },
     get reconnects(): number {
       return reconnects;
     },
@@ -161,4 +182,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       return source?.readyState ?? EventSourceImpl.CLOSED;
     },
   };
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((topic, index) => topic === b[index]);
 }

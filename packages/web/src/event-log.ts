@@ -5,6 +5,7 @@
  */
 import type { ReceivedEvent } from "./connection.ts";
 import type { StreamEvent } from "./payloads.ts";
+import { describeSubscription } from "./topics.ts";
 
 /** How many entries the log keeps by default (the oldest are dropped). */
 export const MAX_LOG_ENTRIES = 500;
@@ -67,7 +68,7 @@ export class EventLog {
   }
 
   /** Adds one event at the top and drops the oldest entries past the cap. */
-  add({ event, replayed, receivedAt }: ReceivedEvent): void {
+  add({ event, replayed, receivedAt, topic, subscription }: ReceivedEvent): void {
     const doc = this.#list.ownerDocument;
     const item = doc.createElement("li");
     item.className = "entry";
@@ -80,6 +81,13 @@ export class EventLog {
     time.dateTime = receivedAt.toISOString();
     time.textContent = timeOf(receivedAt);
     meta.append(time, span(doc, "type", event.type === "invalid" ? event.eventType : event.type));
+    // The topic when the page can know it; else the topics this stream follows (one of which it came from).
+    const topicText = topic ?? describeSubscription(subscription);
+    const topicSpan = span(doc, "topic", topicText);
+    topicSpan.title = topic === undefined ? "one of the topics this stream follows (EventSource does not tell which)" : "topic";
+    topicSpan.dataset.known = String(topic !== undefined);
+    meta.append(topicSpan);
+    if (topic !== undefined) item.dataset.topic = topic;
     if (replayed) meta.append(span(doc, "badge", "replayed"));
     if (event.id) {
       const id = doc.createElement("code");

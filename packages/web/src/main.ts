@@ -4,7 +4,9 @@
  */
 import { createConnection, type ConnectionState, type ReceivedEvent } from "./connection.ts";
 import { EventLog } from "./event-log.ts";
+import { readRefusal } from "./refusal.ts";
 import { TokenStore } from "./token-store.ts";
+import { describeSubscription, parseTopics } from "./topics.ts";
 import { sendMessage } from "./trigger.ts";
 import { View } from "./view.ts";
 
@@ -34,6 +36,7 @@ const renderDebug = (): void =>
     state: connection.state,
     readyState: connection.readyState,
     url: connection.url,
+    topics: describeSubscription(connection.topics),
     lastEventId: connection.lastEventId,
     reconnects: connection.reconnects,
     received,
@@ -55,11 +58,20 @@ const connection = createConnection({
   onStateChange(state: ConnectionState): void {
     view.renderState(state);
     renderDebug();
+    if (state === "failed") void readRefusal(connection.url).then((reason) => reason && view.renderRefusal(reason));
   },
   onReplayChange: renderDebug,
 });
 
-view.connectButton.addEventListener("click", () => connection.connect());
+const connectToField = (): void => connection.connect(parseTopics(view.topicsInput.value));
+
+view.connectButton.addEventListener("click", connectToField);
+view.topicsForm.addEventListener("submit", (event) => {
+  // Enter in the topics field: follow the new topics now (a new stream; the old one closes).
+  event.preventDefault();
+  connection.disconnect();
+  connectToField();
+});
 view.disconnectButton.addEventListener("click", () => connection.disconnect());
 view.clearButton.addEventListener("click", () => {
   log.clear();
@@ -86,6 +98,7 @@ view.sendForm.addEventListener("submit", async (event) => {
   view.renderSending(true);
   const result = await sendMessage(new URL(TRIGGER_PATH, document.baseURI), message, {
     token: view.tokenShown ? tokens.get() : undefined,
+    topic: view.sendTopicInput.value.trim() || undefined,
   });
   view.renderSending(false);
   view.renderSendResult(result);
@@ -103,4 +116,4 @@ view.sendForm.addEventListener("submit", async (event) => {
 view.renderState(connection.state);
 view.renderLogSize(0, log.maxEntries);
 renderDebug();
-connection.connect();
+connectToField();

@@ -23,6 +23,14 @@ describe("sendMessage", () => {
     expect(await seen[0]?.json()).toEqual({ message: 'a "quoted"\nline' });
   });
 
+  test("sends the topic beside the message when one is given", async () => {
+    const seen: Request[] = [];
+    await sendMessage(URL_, "hi", { topic: "rooms/7", fetch: answering(200, '{"status":"ok","id":"1"}', seen) });
+    await sendMessage(URL_, "hi", { topic: undefined, fetch: answering(200, '{"status":"ok","id":"2"}', seen) });
+    expect(await seen[0]?.json()).toEqual({ message: "hi", topic: "rooms/7" });
+    expect(await seen[1]?.json()).toEqual({ message: "hi" });
+  });
+
   test("sends the token as a bearer token only when one is given", async () => {
     const seen: Request[] = [];
     await sendMessage(URL_, "hi", { token: "t0k", fetch: answering(200, '{"status":"ok","id":"1"}', seen) });

@@ -22,6 +22,8 @@ export type SendResult =
 export interface SendOptions {
   /** Bearer token for `Authorization`. @default undefined (no header) */
   readonly token?: string | undefined;
+  /** The topic to send to (sent as `topic` beside `message`). @default undefined (the server's default topic) */
+  readonly topic?: string | undefined;
   /** The fetch to use. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
@@ -51,7 +53,7 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /**
- * Sends one message to every connected client.
+ * Sends one message to every client of a topic (`options.topic`, else the default topic).
  * @example
  * const result = await sendMessage(new URL("events/trigger", document.baseURI), "hello");
  * if (!result.ok) show(`${result.httpStatus} ${result.code}: ${result.message}`);
@@ -61,7 +63,7 @@ export async function sendMessage(url: string | URL, message: string, options: S
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(url, { method: "POST", headers, body: JSON.stringify({ message }) });
+    response = await (options.fetch ?? fetch)(url, { method: "POST", headers, body: JSON.stringify(options.topic ? { message, topic: options.topic } : { message }) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, httpStatus: 0, code: "NETWORK_ERROR", message: `the server cannot be reached (${reason})` };

@@ -10,6 +10,7 @@ export interface DebugInfo {
   readonly state: ConnectionState;
   readonly readyState: number;
   readonly url: string;
+  readonly topics: string;
   readonly lastEventId: string;
   readonly reconnects: number;
   readonly received: number;
@@ -42,7 +43,10 @@ export class View {
   readonly sendForm: HTMLFormElement;
   readonly sendButton: HTMLButtonElement;
   readonly messageInput: HTMLTextAreaElement;
+  readonly sendTopicInput: HTMLInputElement;
   readonly tokenInput: HTMLInputElement;
+  readonly topicsForm: HTMLFormElement;
+  readonly topicsInput: HTMLInputElement;
   readonly log: HTMLOListElement;
   readonly #doc: Document;
   readonly #status: HTMLElement;
@@ -61,7 +65,10 @@ export class View {
     this.sendForm = byId(doc, "send-form", HTMLFormElement);
     this.sendButton = byId(doc, "send", HTMLButtonElement);
     this.messageInput = byId(doc, "message", HTMLTextAreaElement);
+    this.sendTopicInput = byId(doc, "send-topic", HTMLInputElement);
     this.tokenInput = byId(doc, "token", HTMLInputElement);
+    this.topicsForm = byId(doc, "topics-form", HTMLFormElement);
+    this.topicsInput = byId(doc, "topics", HTMLInputElement);
     this.log = byId(doc, "log", HTMLOListElement);
     this.#status = byId(doc, "status", HTMLElement);
     this.#statusText = byId(doc, "status-text", HTMLElement);
@@ -82,6 +89,12 @@ export class View {
     const active = this.#doc.activeElement;
     if (active === this.connectButton && this.connectButton.disabled) this.disconnectButton.focus();
     if (active === this.disconnectButton && this.disconnectButton.disabled) this.connectButton.focus();
+  }
+
+  /** Adds the server's reason to a refused stream's status (`reason` is its text, shown as text). */
+  renderRefusal(reason: string): void {
+    if (this.#status.dataset.state !== "failed") return;
+    this.#statusText.textContent = `${STATE_TEXT.failed} (${reason})`;
   }
 
   /** Shows the number of log entries (and the cap), or the empty-log hint. */
@@ -130,6 +143,7 @@ export class View {
     set("debug-state", info.state);
     set("debug-ready-state", READY_STATE_TEXT[info.readyState] ?? String(info.readyState));
     set("debug-url", info.url || "–");
+    set("debug-topics", info.topics);
     set("debug-last-event-id", info.lastEventId || "–");
     set("debug-reconnects", String(info.reconnects));
     set("debug-received", String(info.received));

@@ -17,8 +17,8 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>/` */
   readonly url: string;
   readonly port: number;
-  /** Triggers a message through `POST /events/trigger` (with the token, if any) and returns its event id. */
-  trigger(message: string): Promise<string>;
+  /** Triggers a message through `POST /events/trigger` (with the token, if any) to `topic` (default: the default topic) and returns its event id. */
+  trigger(message: string, topic?: string): Promise<string>;
 }
 
 /** Options of {@link withServer}. */
@@ -43,8 +43,9 @@ export async function withServer<T>(options: TestServerOptions, body: (server: T
     body({
       url: url.href,
       port: Number(url.port),
-      async trigger(message: string): Promise<string> {
-        const response = await fetch(new URL("events/trigger", url), { method: "POST", headers, body: JSON.stringify({ message }) });
+      async trigger(message: string, topic?: string): Promise<string> {
+        const body = JSON.stringify(topic === undefined ? { message } : { message, topic });
+        const response = await fetch(new URL("events/trigger", url), { method: "POST", headers, body });
         if (!response.ok) throw new Error(`trigger failed: ${response.status} ${await response.text()}`);
         const { id } = (await response.json()) as { id: string };
         return id;
