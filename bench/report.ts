@@ -57,9 +57,15 @@ function standaloneHead(title: string, info: RunInfo): string[] {
   ];
 }
 
+const STANDALONE_TITLES: Readonly<Record<Exclude<SectionName, "servers">, string>> = {
+  topics: "Topics: cost follows the topic (ours only)",
+  parser: "Parser",
+  cli: "CLI",
+};
+
 /** The Markdown of one generated section, from the reports of its scenarios in run order. */
 export function renderSection(section: SectionName, info: RunInfo, reports: readonly ScenarioReport[]): string {
-  const head = section === "servers" ? serversHead(info) : standaloneHead(section === "parser" ? "Parser" : "CLI", info);
+  const head = section === "servers" ? serversHead(info) : standaloneHead(STANDALONE_TITLES[section], info);
   for (const error of info.errors) if (error.section === section) head.push(`- **Error**: ${error.message}`);
   const targets = reports.flatMap((report) => report.targets);
   const targetLines = targets.length > 0 ? ["", section === "servers" ? "### Targets (issue 8)" : "### Targets", "", ...targets.map((t) => `- ${t}`)] : [];

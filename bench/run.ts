@@ -33,7 +33,7 @@ import { TriggerScenario } from "./scenarios/trigger.ts";
 const BENCH_DIR = import.meta.dir;
 const REPO = resolve(BENCH_DIR, "..");
 const STREAM_PEERS: readonly PeerName[] = ["ours", "minimal-bun", "elysia-generator", "better-sse", "nchan"];
-const SECTIONS: readonly SectionName[] = ["servers", "parser", "cli"];
+const SECTIONS: readonly SectionName[] = ["servers", "topics", "parser", "cli"];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);

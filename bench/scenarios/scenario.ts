@@ -14,10 +14,11 @@ export const SCENARIO_NAMES = ["fanout", "big", "idle", "trigger", "resume", "to
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /**
- * The generated sections of bench/RESULTS.md: the server scenarios share one (with the
- * machine, the peers and the targets); the parser and the CLI have one each.
+ * The generated sections of bench/RESULTS.md: the server scenarios against peers share one
+ * (with the machine, the peers and the targets); topics (ours only), the parser and the CLI
+ * have one each.
  */
-export type SectionName = "servers" | "parser" | "cli";
+export type SectionName = "servers" | "topics" | "parser" | "cli";
 
 /** What a scenario gets for one run. */
 export interface ScenarioContext {

@@ -185,7 +185,7 @@ export function runTopicResume(otherEvents: number, otherTopics: number, back: n
 /** `topics`: {@link runTopicPublish} every round, {@link runTopicResume} in the first round. */
 export class TopicsScenario implements Scenario {
   readonly name = "topics";
-  readonly section = "servers";
+  readonly section = "topics";
   readonly repeat = "every round";
   readonly #rounds: PublishRound[] = [];
   #resume: ResumeTiming | undefined;
@@ -270,7 +270,8 @@ export class TopicsScenario implements Scenario {
         "| ---: | ---: | --- | ---: |",
       );
       for (const cost of redis) {
-        const which = Object.entries(cost.commands).map(([name, calls]) => `${name} ${calls}`).join(", ");
+        // "xinfo|stream" is how Redis names a subcommand; a bare "|" would split the table cell.
+        const which = Object.entries(cost.commands).map(([name, calls]) => `${name.replace("|", " ")} ${calls}`).join(", ");
         lines.push(`| ${fmt(cost.otherEvents)} | ${cost.commandsPerResume} | ${which} | ${fmt(cost.medianMs, 2)} |`);
       }
       const flat = redis.every((cost) => cost.commandsPerResume === redis[0]?.commandsPerResume) && redis.every((cost) => cost.replayedOk);
