@@ -7,10 +7,25 @@ import { readJsonBody } from "../../json-body.ts";
 import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
 import { ErrorResponse, PublishRequest, PublishResponse, TriggerRequest, TriggerResponse } from "@events/contract";
 import { MAX_PUBLISH_TOPICS } from "@events/sse-core";
+import type { TSchema } from "@sinclair/typebox";
 import type { EventsService } from "./service.ts";
 import { createTriggerTokenCheck } from "./trigger-token.ts";
 
 /** What {@link createEventsModule} needs. */
+
+/** The answers of a route that stores an event: `ok` on 200, the JSON error body on every refusal. */
+function writeRouteResponses<Ok extends TSchema>(ok: Ok) {
+  return {
+    200: ok,
+    400: ErrorResponse,
+    401: ErrorResponse,
+    413: ErrorResponse,
+    415: ErrorResponse,
+    422: ErrorResponse,
+    503: ErrorResponse,
+  } as const;
+}
+
 export interface EventsModuleOptions {
   readonly service: EventsService;
   /** Largest trigger or publish body read, in bytes. */
@@ -133,15 +148,7 @@ export function createEventsModule(options: EventsModuleOptions) {
         // after it never runs; it is listed so the OpenAPI document names application/json.
         parse: [({ request }, mediaType) => readBody(request, mediaType), "application/json"],
         body: TriggerRequest,
-        response: {
-          200: TriggerResponse,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          413: ErrorResponse,
-          415: ErrorResponse,
-          422: ErrorResponse,
-          503: ErrorResponse,
-        },
+        response: writeRouteResponses(TriggerResponse),
         detail: {
           summary: "Broadcast a message",
           description:
@@ -161,15 +168,7 @@ export function createEventsModule(options: EventsModuleOptions) {
       {
         parse: [({ request }, mediaType) => readBody(request, mediaType), "application/json"],
         body: PublishRequest,
-        response: {
-          200: PublishResponse,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          413: ErrorResponse,
-          415: ErrorResponse,
-          422: ErrorResponse,
-          503: ErrorResponse,
-        },
+        response: writeRouteResponses(PublishResponse),
         detail: {
           summary: "Publish an event to topics",
           description:
