@@ -27,6 +27,21 @@ describe("TopicIndex", () => {
     expect(sorted(index.match("users/8"))).toEqual(["everything"]);
   });
 
+  test("counts the entries a walk would visit, with exact patterns only and with patterns", () => {
+    const index = new TopicIndex<string>();
+    index.add("a", patterns("orders/42"));
+    index.add("b", patterns("orders/42", "orders/7"));
+    expect(index.countMatches("orders/42")).toBe(2);
+    expect(index.countMatches("orders/7")).toBe(1);
+    expect(index.countMatches("orders/8")).toBe(0);
+    index.add("c", patterns("orders/*", "orders/42"));
+    index.add("d", patterns("*"));
+    expect(index.countMatches("orders/42")).toBe(4);
+    expect(index.countMatches("orders/8")).toBe(2);
+    expect(index.countMatches("users/1")).toBe(1);
+    for (const topic of ["orders/42", "orders/8", "users/1"]) expect(index.countMatches(topic)).toBe(index.match(topic).length);
+  });
+
   test("visits an entry once when several of its patterns match", () => {
     const index = new TopicIndex<string>();
     index.add("client", patterns("orders/42", "orders/*", "orders/42/*", "*", "orders/42"));

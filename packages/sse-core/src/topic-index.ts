@@ -116,6 +116,19 @@ export class TopicIndex<T> {
     }
   }
 
+  /**
+   * How many entries {@link forEachMatch} would visit for `topic`: O(1) while only exact
+   * patterns are registered (then one set holds every match), else a walk.
+   */
+  countMatches(topic: string): number {
+    if (this.#all.size === 0 && this.#prefixRoot.children === undefined) return this.#exact.get(topic)?.size ?? 0;
+    let count = 0;
+    this.forEachMatch(topic, () => {
+      count += 1;
+    });
+    return count;
+  }
+
   /** The entries {@link forEachMatch} would visit, as an array (allocates one per call). */
   match(topic: string): T[] {
     const entries: T[] = [];
