@@ -7,12 +7,15 @@ import type { StoredEvent } from "./types.ts";
  */
 export class TopicHistory {
   readonly topic: string;
-  // Parallel arrays from #head on: cheaper than an object per entry, and a binary search over
-  // numbers finds a resume position in O(log n).
+  // A ring buffer in three parallel arrays (cheaper than an object per entry; a binary search
+  // over numbers finds a resume position in O(log n)). It grows by doubling up to what the
+  // store's count bound lets it hold, then wraps: a busy topic stores and drops without
+  // copying or allocating (bench/NOTES.md).
   #sequences: number[] = [];
-  #events: StoredEvent[] = [];
+  #events: (StoredEvent | undefined)[] = [];
   #times: number[] = [];
   #head = 0;
+  #size = 0;
   #bytes = 0;
   /** The sequence of the newest event this topic lost (trimmed, expired or evicted); 0 when none. */
   lostThrough: number;
@@ -24,7 +27,7 @@ export class TopicHistory {
 
   /** How many events are held. */
   get size(): number {
-    return this.#sequences.length - this.#head;
+    return this.#size;
   }
 
   /** The frame bytes held. */
@@ -34,75 +37,100 @@ export class TopicHistory {
 
   /** The sequence of the oldest event held, or undefined when empty. */
   get oldestSequence(): number | undefined {
-    return this.#sequences[this.#head];
+    return this.#size === 0 ? undefined : this.#sequences[this.#head];
   }
 
   /** The oldest event held, or undefined when empty. */
   get oldest(): StoredEvent | undefined {
-    return this.#events[this.#head];
+    return this.#size === 0 ? undefined : this.#events[this.#head];
   }
 
   /** The newest sequence held, or {@link lostThrough} when empty. */
   get newestSequence(): number {
-    return this.size === 0 ? this.lostThrough : (this.#sequences[this.#sequences.length - 1] as number);
+    return this.#size === 0 ? this.lostThrough : (this.#sequences[this.#slot(this.#size - 1)] as number);
   }
 
   /** Appends an event (sequences arrive in increasing order); returns its bytes. */
   push(sequence: number, event: StoredEvent, time: number): number {
+    if (this.#size === this.#events.length) this.#grow();
+    const slot = this.#slot(this.#size);
+    this.#sequences[slot] = sequence;
+    this.#events[slot] = event;
+    this.#times[slot] = time;
+    this.#size += 1;
     const bytes = event.frameLength ?? event.frame.byteLength;
-    this.#sequences.push(sequence);
-    this.#events.push(event);
-    this.#times.push(time);
     this.#bytes += bytes;
     return bytes;
   }
 
   /** Drops the oldest event; returns its bytes (0 when empty). */
   dropOldest(): number {
-    if (this.size === 0) return 0;
+    if (this.#size === 0) return 0;
     const event = this.#events[this.#head] as StoredEvent;
     const bytes = event.frameLength ?? event.frame.byteLength;
     this.lostThrough = this.#sequences[this.#head] as number;
-    this.#head += 1;
+    this.#events[this.#head] = undefined; // let the runtime free it
+    this.#head = this.#head + 1 === this.#events.length ? 0 : this.#head + 1;
+    this.#size -= 1;
     this.#bytes -= bytes;
-    // Shift the arrays only once half of them is dead: amortised O(1) per drop.
-    if (this.#head >= 64 && this.#head * 2 >= this.#sequences.length) {
-      this.#sequences = this.#sequences.slice(this.#head);
-      this.#events = this.#events.slice(this.#head);
-      this.#times = this.#times.slice(this.#head);
-      this.#head = 0;
-    }
     return bytes;
   }
 
   /** Drops the events stored before `horizon` (ms); returns the bytes dropped. */
   expire(horizon: number): number {
     let bytes = 0;
-    while (this.size > 0 && (this.#times[this.#head] as number) < horizon) bytes += this.dropOldest();
+    while (this.#size > 0 && (this.#times[this.#head] as number) < horizon) bytes += this.dropOldest();
     return bytes;
   }
 
   /** The event held with `sequence`, if any. */
   find(sequence: number): StoredEvent | undefined {
     const index = this.#firstAfter(sequence - 1);
-    return this.#sequences[index] === sequence ? this.#events[index] : undefined;
+    if (index === this.#size) return undefined;
+    const slot = this.#slot(index);
+    return this.#sequences[slot] === sequence ? this.#events[slot] : undefined;
   }
 
   /** Appends to `into` every held event with a sequence above `sequence`, oldest first, with its sequence. */
   collectAfter(sequence: number, into: { sequences: number[]; events: StoredEvent[] }): void {
-    for (let index = this.#firstAfter(sequence); index < this.#sequences.length; index++) {
-      into.sequences.push(this.#sequences[index] as number);
-      into.events.push(this.#events[index] as StoredEvent);
+    for (let index = this.#firstAfter(sequence); index < this.#size; index++) {
+      const slot = this.#slot(index);
+      into.sequences.push(this.#sequences[slot] as number);
+      into.events.push(this.#events[slot] as StoredEvent);
     }
   }
 
-  /** The index of the first held event with a sequence above `sequence`. */
+  /** The slot of the `index`-th held event (0 = oldest). */
+  #slot(index: number): number {
+    const slot = this.#head + index;
+    return slot >= this.#events.length ? slot - this.#events.length : slot;
+  }
+
+  /** Doubles the capacity, laying the held events out from slot 0. */
+  #grow(): void {
+    const capacity = Math.max(4, this.#events.length * 2);
+    const sequences: number[] = new Array<number>(capacity);
+    const events: (StoredEvent | undefined)[] = new Array<StoredEvent | undefined>(capacity);
+    const times: number[] = new Array<number>(capacity);
+    for (let index = 0; index < this.#size; index++) {
+      const slot = this.#slot(index);
+      sequences[index] = this.#sequences[slot] as number;
+      events[index] = this.#events[slot];
+      times[index] = this.#times[slot] as number;
+    }
+    this.#sequences = sequences;
+    this.#events = events;
+    this.#times = times;
+    this.#head = 0;
+  }
+
+  /** The index (0 = oldest) of the first held event with a sequence above `sequence`, or `size`. */
   #firstAfter(sequence: number): number {
-    let low = this.#head;
-    let high = this.#sequences.length;
+    let low = 0;
+    let high = this.#size;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.#sequences[middle] as number) <= sequence) low = middle + 1;
+      if ((this.#sequences[this.#slot(middle)] as number) <= sequence) low = middle + 1;
       else high = middle;
     }
     return low;
