@@ -81,33 +81,39 @@ export class TopicStore {
   /** Stores `event` (sequence `sequence`, above every stored one) in each of its topics, then enforces the bounds. */
   append(sequence: number, event: StoredEvent, now: number): void {
     const { maxEventsPerTopic, maxBytes, maxTopics } = this.#bounds;
-    for (const topic of event.topics) {
+    const { topics } = event;
+    for (let index = 0; index < topics.length; index++) {
+      const topic = topics[index] as string;
       let history = this.#mostRecent;
       // A topic published again at once (a busy topic) is already at the most recent end.
-      if (history === undefined || history.topic !== topic) {
-        history = this.#topics.get(topic);
-        if (history === undefined) {
-          // A topic whose tombstone was forgotten may have lost events up to the watermark.
-          history = new TopicHistory(topic, this.#tombstones.get(topic) ?? this.#forgottenThrough);
-          this.#tombstones.delete(topic);
-        } else {
-          // Re-inserted to move it to the most recently published end.
-          this.#topics.delete(topic);
-        }
-        this.#topics.set(topic, history);
-        this.#mostRecent = history;
-      }
+      if (history === undefined || history.topic !== topic) history = this.#touch(topic);
       this.#bytes += history.push(sequence, event, now);
       this.#size += 1;
       if (history.size > maxEventsPerTopic) this.#dropOldest(history);
     }
-    this.#sweepOldestTopic(now);
-    while (this.#topics.size > maxTopics) this.#evict(this.#leastRecent());
+    if (this.#bounds.ttlMs !== undefined) this.#sweepOldestTopic(now);
+    if (this.#topics.size > maxTopics) while (this.#topics.size > maxTopics) this.#evict(this.#leastRecent());
     while (this.#bytes > maxBytes && this.#topics.size > 0) {
       const history = this.#leastRecent();
       this.#dropOldest(history);
       if (history.size === 0) this.#evict(history);
     }
+  }
+
+  /** `topic`'s history, made if it has none, moved to the most recently published end. */
+  #touch(topic: string): TopicHistory {
+    let history = this.#topics.get(topic);
+    if (history === undefined) {
+      // A topic whose tombstone was forgotten may have lost events up to the watermark.
+      history = new TopicHistory(topic, this.#tombstones.get(topic) ?? this.#forgottenThrough);
+      this.#tombstones.delete(topic);
+    } else {
+      // Re-inserted to move it to the most recently published end.
+      this.#topics.delete(topic);
+    }
+    this.#topics.set(topic, history);
+    this.#mostRecent = history;
+    return history;
   }
 
   /** The event with `sequence` if `topic` still holds it. */
@@ -189,7 +195,7 @@ export class TopicStore {
 
   /** Expires the least recently published topic's old events (evicting it once empty): TTL without a timer. */
   #sweepOldestTopic(now: number): void {
-    if (this.#bounds.ttlMs === undefined || this.#topics.size === 0) return;
+    if (this.#topics.size === 0) return;
     const history = this.#leastRecent();
     this.#expire(history, now);
     if (history.size === 0) this.#evict(history);

@@ -233,13 +233,14 @@ export class EventsService {
     const data = JSON.stringify({ message } satisfies MessageEventData);
     const { idempotencyKey } = options;
     const topics = resolveTriggerTopics(options.topic, this.#defaultTopics);
+    // No spread: copying properties was measurable on the trigger path (bench/NOTES.md).
     const input: PublishInput = {
       event: "message",
       data,
-      // Left out for the brokers' own default topic: the Goa trigger stays what it was, with
+      // Undefined for the brokers' own default topic: the Goa trigger stays what it was, with
       // no topic check on its path.
-      ...(topics.length === 1 && topics[0] === DEFAULT_TOPIC ? {} : { topics }),
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      topics: topics.length === 1 && topics[0] === DEFAULT_TOPIC ? undefined : topics,
+      idempotencyKey,
     };
     return this.#publish(input, this.#answer);
   }
