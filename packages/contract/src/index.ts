@@ -17,3 +17,20 @@ export {
   type StreamEventTopic,
   type StreamEventType,
 } from "./stream-events.ts";
+export {
+  ContractError,
+  RESERVED_EVENT_NAMES,
+  type AnyEventsContract,
+  defineEvents,
+  goaEvents,
+  type ContractStreamEvent,
+  type DefinitionOf,
+  type EventData,
+  type EventDefinition,
+  type EventInput,
+  type EventInputs,
+  type EventName,
+  type EventTopic,
+  type EventsContract,
+  type TopicOfPattern,
+} from "./define-events.ts";
