@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { computeReconnectDelay, MAX_RECONNECT_DELAY_MS, parseRetryAfter, type ReconnectDelayInput } from "./backoff.ts";
-import { DEFAULT_RECONNECT_OPTIONS } from "./options.ts";
+import { DEFAULT_RECONNECT_OPTIONS } from "./connection-options.ts";
 
 const policy = DEFAULT_RECONNECT_OPTIONS;
 const half = (): number => 0.5;

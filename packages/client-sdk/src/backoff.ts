@@ -1,4 +1,4 @@
-import type { ResolvedReconnectOptions } from "./options.ts";
+import type { ResolvedReconnectOptions } from "./connection-options.ts";
 
 /**
  * The longest the stream ever waits before reconnecting, in milliseconds: 24 hours, whatever

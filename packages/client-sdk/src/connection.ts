@@ -1,7 +1,7 @@
 import { describeValue } from "@events/sse-core";
 import { parseRetryAfter } from "./backoff.ts";
 import { EventsClientError, httpError } from "./errors.ts";
-import type { FetchFunction } from "./options.ts";
+import type { FetchFunction } from "./connection-options.ts";
 import type { ReconnectReason } from "./status.ts";
 
 // One connection attempt of a stream: send the request (following redirects ourselves),

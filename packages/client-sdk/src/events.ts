@@ -1,19 +1,16 @@
 /**
- * The typed events of `GET /events/stream`, derived from the service's one contract
- * (`@events/contract`'s `StreamEventPayloads`) through `import type`: no payload shape is
- * written here, and no contract code reaches a bundle.
+ * The events a stream yields. `connected` and `gap` are the stream's own (their `data` types
+ * come from `@events/contract` through `import type`); the others are the app's, typed by its
+ * contract (see `app-types.ts`), or unknown.
  */
 import type { StreamEventPayloads, TriggerResponse as ContractTriggerResponse } from "@events/contract";
 
-/** The event types the stream carries: `"connected" | "message" | "gap"`. */
-export type StreamEventType = keyof StreamEventPayloads;
-
-/** One event of type `K`, its `data` already parsed from JSON. */
-export interface TypedStreamEvent<K extends StreamEventType> {
+/** One event of a type the client knows, its `data` already parsed from JSON. */
+export interface ContractEvent<Type extends string = string, Data = unknown, Topic extends string = string> {
   /** The event type (the `event:` field, `"message"` when absent). */
-  readonly type: K;
+  readonly type: Type;
   /** The parsed payload, typed by the contract. */
-  readonly data: StreamEventPayloads[K];
+  readonly data: Data;
   /** The event's id (the stream's last event id when it was dispatched): the resume cursor. */
   readonly id: string;
   /**
@@ -21,55 +18,59 @@ export interface TypedStreamEvent<K extends StreamEventType> {
    * (`"events"`) when it has none. `connected` and `gap` belong to the connection and carry
    * the default topic.
    */
-  readonly topic: string;
-}
-
-/**
- * An event of a type the contract does not list: a publish's `event` name
- * (`publish({ topic, event: "order.updated", data })`), delivered only when `stream()` asks
- * for it with `events`. `data` is the parsed JSON, `unknown` until the contract types it.
- */
-export interface UntypedStreamEvent<E extends string = string> {
-  /** The event type (the `event:` field). */
-  readonly type: E;
-  /** The parsed JSON payload, as the publisher sent it. */
-  readonly data: unknown;
-  /** The event's id: the resume cursor. */
-  readonly id: string;
-  /** The topic the event came through (see {@link TypedStreamEvent.topic}). */
-  readonly topic: string;
+  readonly topic: Topic;
+  /** Absent: only an {@link UnknownStreamEvent} has `unknown: true` (test it before narrowing on `type`). */
+  readonly unknown?: false;
 }
 
 /** Sent once per connection: `data.message` greets, `data.clients` counts connected clients. */
-export type StreamConnectedEvent = TypedStreamEvent<"connected">;
-/** One per trigger: `data.message` is the text that was sent. */
-export type StreamMessageEvent = TypedStreamEvent<"message">;
+export type StreamConnectedEvent = ContractEvent<"connected", StreamEventPayloads["connected"]>;
 /** History could not cover the id the client resumed from: refetch state. */
-export type StreamGapEvent = TypedStreamEvent<"gap">;
-
-/** Any event of the stream: a discriminated union on `type`. */
-export type StreamEvent = { [K in StreamEventType]: TypedStreamEvent<K> }[StreamEventType];
+export type StreamGapEvent = ContractEvent<"gap", StreamEventPayloads["gap"]>;
+/** The Goa contract's event: `data.message` is the text a `trigger()` sent. */
+export type StreamMessageEvent = ContractEvent<"message", StreamEventPayloads["message"]>;
 
 /**
- * The events a stream yields for its `events` option `E`: every {@link StreamEvent}, plus an
- * {@link UntypedStreamEvent} for each name in `E` the contract does not list (any type at
- * all for `"all"`). Without `events` (`E` = `readonly []`), exactly {@link StreamEvent}.
+ * An event of a type outside the contract the client was built with (a newer server, another
+ * app's events), yielded rather than dropped: `unknown: true`, `data` parsed from JSON when it
+ * is JSON (`undefined` when not), and `raw`, the `data:` text as received. Only a client that
+ * knows the contract's names at run time (`knownEvents`) can tell; see the README.
  */
-export type StreamEventFor<E> = StreamEvent | UntypedEvents<EventNames<E>>;
+export interface UnknownStreamEvent {
+  /** The event type (the `event:` field). */
+  readonly type: string;
+  /** The parsed JSON payload; `undefined` when `raw` is not JSON. */
+  readonly data: unknown;
+  /** The event's `data:` text, as received. */
+  readonly raw: string;
+  /** The event's id: the resume cursor. */
+  readonly id: string;
+  /** The topic the event came through (see {@link ContractEvent.topic}). */
+  readonly topic: string;
+  /** Tells this event apart from the contract's: test it before narrowing on `type`. */
+  readonly unknown: true;
+}
 
-/** The names an `events` option asks for: a list's entries, every name for `"all"`. */
-type EventNames<V> = V extends "all" ? string : V extends readonly (infer E extends string)[] ? E : never;
+/**
+ * An event of a client without an `App` type (`createEventsClient(url)`): any type, `data`
+ * parsed JSON, `unknown: true` (with `raw`) only for a type outside `knownEvents`.
+ */
+export interface UntypedStreamEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly id: string;
+  readonly topic: string;
+  /** `true` for a type outside `knownEvents` (when given). */
+  readonly unknown?: boolean;
+  /** The `data:` text, on an unknown event. */
+  readonly raw?: string;
+}
 
-/** One {@link UntypedStreamEvent} per name not in the contract (distributes over a union; none for `never`). */
-type UntypedEvents<E> = E extends string ? (E extends StreamEventType ? never : UntypedStreamEvent<E>) : never;
+/** What a stream does with an event of a type outside the contract: yield it (`unknown: true`) or skip it. */
+export type UnknownEventMode = "yield" | "skip";
 
 /** The answer of `trigger()`: `{ status, id, clients }` as the contract declares it. */
 export type TriggerResponse = ContractTriggerResponse;
 
-// A record, not a list: adding an event type to the contract fails to compile here until it is listed.
-const KNOWN_TYPES: Readonly<Record<StreamEventType, true>> = { connected: true, message: true, gap: true };
-
-/** Whether `type` is one of the event types this SDK knows (others are skipped, for forward compatibility). */
-export function isStreamEventType(type: string): type is StreamEventType {
-  return Object.hasOwn(KNOWN_TYPES, type);
-}
+/** The event types the stream writes itself, whatever the contract. */
+export const BUILT_IN_EVENT_TYPES: ReadonlySet<string> = new Set(["connected", "gap"]);

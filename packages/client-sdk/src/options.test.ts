@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { EventsClientError } from "./errors.ts";
-import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MAX_EVENT_BYTES, DEFAULT_RECONNECT_OPTIONS, resolveEventsClientOptions } from "./options.ts";
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MAX_EVENT_BYTES, DEFAULT_RECONNECT_OPTIONS } from "./connection-options.ts";
+import { resolveEventsClientOptions } from "./options.ts";
 
 describe("resolveEventsClientOptions", () => {
   test("fills every default", () => {

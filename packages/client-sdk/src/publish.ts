@@ -1,32 +1,13 @@
-import { treaty } from "@elysiajs/eden/treaty2";
 import type { PublishResponse as ContractPublishResponse } from "@events/contract";
 import { SseError, assertValidEventName, describeValue } from "@events/sse-core";
-import type { App } from "@events/server";
-import { readEdenAnswer } from "./eden-answer.ts";
-import { edenConfig } from "./eden-api.ts";
+import type { DefaultPrefix, PublishInputOf } from "./app-types.ts";
 import { EventsClientError } from "./errors.ts";
 import type { ResolvedEventsClientOptions } from "./options.ts";
+import { postJson } from "./post-json.ts";
 import { checkPublishTopics, checkTopicOption } from "./topics.ts";
 
 /** The answer of `publish()`: `{ id, topics, clients }` as the contract declares it. */
 export type PublishResponse = ContractPublishResponse;
-
-/** Where a publish goes: one topic, or 1 to 8 topics (one event, one id; a client following several gets it once). */
-export type PublishTarget =
-  | { readonly topic: string; readonly topics?: never }
-  | { readonly topics: readonly string[]; readonly topic?: never };
-
-/** What `publish()` sends (`POST /events/publish`). */
-export type PublishInput = PublishTarget & {
-  /**
-   * The event type (its `event:` line), e.g. `"order.updated"`: one line; the server refuses
-   * the stream's own `connected` and `gap`.
-   * @default undefined (the server's default, `"message"`)
-   */
-  readonly event?: string;
-  /** Any JSON value; subscribers receive it parsed as the event's `data` (typed `unknown` for now). */
-  readonly data: unknown;
-};
 
 /** Options of one `publish()` call. */
 export interface PublishOptions {
@@ -38,24 +19,26 @@ export interface PublishOptions {
 }
 
 /** Publishes one event to one or more topics; see `EventsClient.publish`. */
-export type PublishFunction = (input: PublishInput, options?: PublishOptions) => Promise<PublishResponse>;
+export type PublishFunction<App = unknown, Prefix extends string = DefaultPrefix> = (
+  input: PublishInputOf<App, Prefix>,
+  options?: PublishOptions,
+) => Promise<PublishResponse>;
 
 /**
- * Creates `publish()` on Eden treaty over the server's exported `App` type. The input is
- * checked with the server's own rules before anything is sent (`INVALID_OPTION`).
+ * Creates `publish()`: `POST {prefix}/publish`. The input is checked with the server's own
+ * topic and event-name rules before anything is sent (`INVALID_OPTION`); `data` is checked
+ * by the server against the contract (422 with the JSON path, as `HTTP_ERROR`).
  */
 export function createPublish(client: ResolvedEventsClientOptions): PublishFunction {
-  const api = treaty<App>(client.baseUrl, edenConfig(client));
   return async (input, options = {}) => {
     const body = checkPublishInput(input);
     const { signal } = options;
-    const result = await api.events.publish.post(body, signal === undefined ? {} : { fetch: { signal } });
-    return readEdenAnswer(result, { label: `POST ${client.baseUrl}/events/publish`, signal }, isPublishResponse, "{ id, topics, clients }");
+    return postJson(client, { path: `${client.prefix}/publish`, body, signal, isAnswer: isPublishResponse, shape: "{ id, topics, clients }" });
   };
 }
 
 /** The request body for `input`, or `INVALID_OPTION` naming what is wrong. */
-function checkPublishInput(input: PublishInput): { topic?: string; topics?: string[]; event?: string; data: unknown } {
+function checkPublishInput(input: unknown): { topic?: string; topics?: string[]; event?: string; data: unknown } {
   if (typeof input !== "object" || input === null) {
     throw new EventsClientError("INVALID_OPTION", `publish takes { topic | topics, event?, data } (got ${describeValue(input)})`);
   }

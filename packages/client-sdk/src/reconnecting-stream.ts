@@ -1,12 +1,10 @@
 import { createParser, type SseMessage, type SseParser, describeValue } from "@events/sse-core";
 import { computeReconnectDelay } from "./backoff.ts";
 import { lastEventIdHeader, openConnection, readChunks, retryableFailure, EVENT_STREAM_TYPE, type RetryableFailure } from "./connection.ts";
+import type { ResolvedConnectionOptions } from "./connection-options.ts";
 import { EventsClientError } from "./errors.ts";
-import { isStreamEventType, type StreamEvent, type UntypedStreamEvent } from "./events.ts";
-import type { ResolvedEventsClientOptions } from "./options.ts";
 import type { CloseReason, StreamStatus } from "./status.ts";
-import type { EventStream, StreamOptions } from "./stream.ts";
-import { topicStreamUrl } from "./topics.ts";
+import type { EventStream } from "./stream.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
 
 /** How an attempt ended when the stream goes on: why, and whether it received an event first. */
@@ -16,8 +14,21 @@ interface AttemptEnd extends RetryableFailure {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-/** An event the stream hands out: typed by the contract, or of a type `StreamOptions.events` asked for. */
-export type DeliveredEvent = StreamEvent | UntypedStreamEvent;
+/** What one stream (typed or not) is opened with, besides its connection options. */
+export interface ReconnectingStreamOptions {
+  /** Resume after this event id (sent as `Last-Event-ID`). */
+  readonly lastEventId?: string | undefined;
+  /** Aborting it closes the stream. */
+  readonly signal?: AbortSignal | undefined;
+  /** Called on every state change of this stream, after the connection options' own `onStatus`. */
+  readonly onStatus?: ((status: StreamStatus) => void) | undefined;
+}
+
+/**
+ * Turns a parsed message into what the stream hands out: an event, `undefined` to skip it, or
+ * the `EventsClientError` that ends the stream (data a typed event cannot have).
+ */
+export type MessageReader<T> = (message: SseMessage) => T | EventsClientError | undefined;
 
 /**
  * The stream `client.stream()` returns: attempts one connection after another (see
@@ -26,14 +37,15 @@ export type DeliveredEvent = StreamEvent | UntypedStreamEvent;
  * `connecting` → `open`)* → `closed`, reported through `onStatus`.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
  */
-export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIterator<DeliveredEvent, undefined> {
+export class ReconnectingStream<T extends { readonly id: string }> implements EventStream<T>, AsyncIterator<T, undefined> {
   readonly #url: string;
-  readonly #client: ResolvedEventsClientOptions;
-  readonly #options: StreamOptions;
+  readonly #client: ResolvedConnectionOptions;
+  readonly #options: ReconnectingStreamOptions;
+  readonly #read: MessageReader<T>;
   readonly #parser: SseParser;
   readonly #watchdog: Watchdog | undefined;
   /** The loop of attempts; `next()` hands out its steps. */
-  readonly #run: AsyncGenerator<DeliveredEvent, undefined, undefined>;
+  readonly #run: AsyncGenerator<T, undefined, undefined>;
   /** Ends the pending `next()` calls with `done` (a stop from outside must not wait for `fetch`). */
   readonly #pending = new Set<() => void>();
   #isHalted = false;
@@ -50,25 +62,26 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
   #yielding = false;
   #wakeUp: (() => void) | undefined;
   /** Events parsed from the current chunk, not yet handed to the consumer. */
-  readonly #queue: DeliveredEvent[] = [];
+  readonly #queue: T[] = [];
   #fatal: EventsClientError | undefined;
   /** Bytes received since the parser last completed something: what it may be holding. */
   #unfinishedBytes = 0;
   /** Whether the current attempt received an event: a healthy connection. */
   #receivedEvent = false;
 
-  constructor(url: string, client: ResolvedEventsClientOptions, options: StreamOptions = {}) {
+  /**
+   * Opens nothing yet: the first `next()` connects to `url`. Throws `EventsClientError`
+   * `INVALID_OPTION` for a `lastEventId` with CR, LF or NUL.
+   */
+  constructor(url: string, client: ResolvedConnectionOptions, options: ReconnectingStreamOptions, read: MessageReader<T>) {
     const initialId = options.lastEventId ?? "";
     if (typeof initialId !== "string" || /[\r\n\0]/.test(initialId)) {
       throw new EventsClientError("INVALID_OPTION", `lastEventId must be a string without CR, LF or NUL (got ${describeValue(initialId)})`);
     }
-    const { events } = options;
-    if (events !== undefined && events !== "all" && !(Array.isArray(events) && events.every((name) => typeof name === "string"))) {
-      throw new EventsClientError("INVALID_OPTION", `events must be a list of event names or "all" (got ${describeValue(events)})`);
-    }
-    this.#url = topicStreamUrl(url, options.topics);
+    this.#url = url;
     this.#client = client;
     this.#options = options;
+    this.#read = read;
     this.#lastEventId = initialId;
     this.#parser = createParser({
       onEvent: (message) => this.#onEvent(message),
@@ -98,11 +111,11 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
     this.#stopFromOutside("closed");
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<DeliveredEvent, undefined> {
+  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
     return this;
   }
 
-  next(): Promise<IteratorResult<DeliveredEvent, undefined>> {
+  next(): Promise<IteratorResult<T, undefined>> {
     if (this.#isHalted) return Promise.resolve(DONE);
     // One resolver per call, dropped when it settles: a promise shared by every call would
     // keep a reaction per event for the life of the stream.
@@ -123,7 +136,7 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
   }
 
   /** Called by `break` in `for await`: closes the stream. */
-  return(): Promise<IteratorResult<DeliveredEvent, undefined>> {
+  return(): Promise<IteratorResult<T, undefined>> {
     this.close();
     return Promise.resolve(DONE);
   }
@@ -171,19 +184,13 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
   #onEvent(message: SseMessage): void {
     this.#unfinishedBytes = 0;
     this.#receivedEvent = true;
-    if (this.#fatal !== undefined || !this.#delivers(message.type)) return;
-    const event = toStreamEvent(message, this.#client.defaultTopic);
+    if (this.#fatal !== undefined) return;
+    const event = this.#read(message);
     if (event instanceof EventsClientError) this.#fatal = event;
-    else this.#queue.push(event);
+    else if (event !== undefined) this.#queue.push(event);
   }
 
-  /** Whether events of `type` reach the consumer: the contract's types, and those `events` asks for. */
-  #delivers(type: string): boolean {
-    const { events } = this.#options;
-    return isStreamEventType(type) || events === "all" || (events !== undefined && events.includes(type));
-  }
-
-  async *#attempts(): AsyncGenerator<DeliveredEvent, undefined, undefined> {
+  async *#attempts(): AsyncGenerator<T, undefined, undefined> {
     const { reconnect, random } = this.#client;
     let failures = 0;
     let atOnce = false;
@@ -214,7 +221,7 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
   }
 
   /** One connection: yields its events, returns how it ended (or `undefined` when the stream stops). */
-  async *#attempt(attempt: number): AsyncGenerator<DeliveredEvent, AttemptEnd | undefined, undefined> {
+  async *#attempt(attempt: number): AsyncGenerator<T, AttemptEnd | undefined, undefined> {
     const connection = new AbortController();
     this.#connection = connection;
     this.#timedOut = false;
@@ -252,7 +259,7 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
         this.#unfinishedBytes += chunk.byteLength;
         this.#parser.feed(chunk);
         while (this.#queue.length > 0) {
-          const event = this.#queue.shift() as DeliveredEvent;
+          const event = this.#queue.shift() as T;
           this.#lastEventId = event.id;
           this.#yielding = true;
           yield event;
@@ -308,23 +315,6 @@ export class ReconnectingStream implements EventStream<DeliveredEvent>, AsyncIte
         resolve();
       };
     });
-  }
-}
-
-/**
- * Turns a parsed message into the event handed out (its topic: the `topic:` field, else the
- * default topic), or the error for data that is not JSON.
- */
-function toStreamEvent(message: SseMessage, defaultTopic: string): DeliveredEvent | EventsClientError {
-  try {
-    const data: unknown = JSON.parse(message.data);
-    return { type: message.type, data, id: message.lastEventId, topic: message.topic ?? defaultTopic } as DeliveredEvent;
-  } catch (cause) {
-    return new EventsClientError(
-      "INVALID_EVENT_DATA",
-      `the data of a ${JSON.stringify(message.type)} event must be JSON (got ${describeValue(message.data)})`,
-      { cause },
-    );
   }
 }
 

@@ -78,20 +78,48 @@ describe("stream: event types beyond the contract", () => {
   const other = topicFrame("e-2", "orders/42", "order.deleted", null);
   const after = topicFrame("e-3", "orders/42", undefined, { message: "m" });
 
-  test("skips event types the stream did not ask for", async () => {
+  test("delivers every event type with its parsed JSON data and topic when the client does not know the contract's names", async () => {
     const run = await runStream([sse([published, other, after])], { stream: { topics: ["orders/42"] } });
-    expect(run.events.map((event) => event.type)).toEqual(["message"]);
-  });
-
-  test("delivers the event names listed in events with their parsed JSON data and topic", async () => {
-    const run = await runStream([sse([published, other, after])], { stream: { topics: ["orders/42"], events: ["order.updated"] } });
     expect(run.events).toEqual([
       { type: "order.updated", data: { total: 12, items: ["a"] }, id: "e-1", topic: "orders/42" },
+      { type: "order.deleted", data: null, id: "e-2", topic: "orders/42" },
       { type: "message", data: { message: "m" }, id: "e-3", topic: "orders/42" },
     ]);
   });
 
-  test("delivers every event type for events: all", async () => {
+  test("yields a type outside knownEvents as unknown, with its raw data text", async () => {
+    const run = await runStream([sse([published, other, after])], { client: { knownEvents: ["order.updated", "message"] } });
+    expect(run.events).toEqual([
+      { type: "order.updated", data: { total: 12, items: ["a"] }, id: "e-1", topic: "orders/42" },
+      { type: "order.deleted", data: null, raw: "null", id: "e-2", topic: "orders/42", unknown: true },
+      { type: "message", data: { message: "m" }, id: "e-3", topic: "orders/42" },
+    ]);
+  });
+
+  test("yields an unknown event whose data is not JSON with data undefined and goes on", async () => {
+    const run = await runStream([sse(["event: tick\nid: e-1\ndata: {nope\ndata: x\n\n", after])], { client: { knownEvents: ["message"] } });
+    expect(run.error).toBeUndefined();
+    expect(run.events).toEqual([
+      { type: "tick", data: undefined, raw: "{nope\nx", id: "e-1", topic: "events", unknown: true },
+      { type: "message", data: { message: "m" }, id: "e-3", topic: "orders/42" },
+    ]);
+  });
+
+  test("skips a type outside knownEvents with onUnknownEvent: skip", async () => {
+    const run = await runStream([sse([published, other, after])], { client: { knownEvents: ["message"] }, stream: { onUnknownEvent: "skip" } });
+    expect(run.events.map((event) => event.type)).toEqual(["message"]);
+  });
+
+  test("never takes connected or gap for unknown", async () => {
+    const gap = frame("e-0", "gap", { requestedId: "x", oldestId: null, reason: "unknown" });
+    const run = await runStream([sse([connected, gap])], { client: { knownEvents: ["order.updated"] }, stream: { onUnknownEvent: "skip" } });
+    expect(run.events.map((event) => [event.type, event.unknown])).toEqual([
+      ["connected", undefined],
+      ["gap", undefined],
+    ]);
+  });
+
+  test("still accepts events: all, which changes nothing", async () => {
     const run = await runStream([sse([published, other, after])], { stream: { events: "all" } });
     expect(run.events.map((event) => `${event.type} ${JSON.stringify(event.data)}`)).toEqual([
       'order.updated {"total":12,"items":["a"]}',
@@ -100,14 +128,16 @@ describe("stream: event types beyond the contract", () => {
     ]);
   });
 
-  test("fails with INVALID_EVENT_DATA on a delivered event whose data is not JSON", async () => {
-    const run = await runStream([sse(["event: order.updated\nid: e-1\ndata: {nope\n\n"])], { stream: { events: ["order.updated"] } });
+  test("fails with INVALID_EVENT_DATA on an event of a known type whose data is not JSON", async () => {
+    const run = await runStream([sse(["event: order.updated\nid: e-1\ndata: {nope\n\n"])], { client: { knownEvents: ["order.updated"] } });
     expect((run.error as EventsClientError).code).toBe("INVALID_EVENT_DATA");
   });
 
-  test("refuses an events option that is neither a list of names nor all", () => {
+  test("refuses an events list, an unknown onUnknownEvent and a knownEvents that is not a list of names", () => {
     const client = createEventsClient("http://events.test");
-    expect(() => client.stream({ events: "some" as "all" })).toThrow(/events must be a list/);
-    expect(() => client.stream({ events: [1] as unknown as string[] })).toThrow(EventsClientError);
+    expect(() => client.stream({ events: ["order.updated"] as unknown as "all" })).toThrow(/events only takes "all"/);
+    expect(() => client.stream({ onUnknownEvent: "drop" as "skip" })).toThrow(/onUnknownEvent/);
+    expect(() => createEventsClient("http://events.test", { knownEvents: "message" as unknown as string[] })).toThrow(/knownEvents/);
+    expect(() => createEventsClient("http://events.test", { knownEvents: [""] })).toThrow(EventsClientError);
   });
 });

@@ -27,9 +27,12 @@ describe("stream: events", () => {
     expect(messages(run.events)).toEqual(["héllo ✓"]);
   });
 
-  test("skips event types the contract does not know", async () => {
-    const run = await runStream([sse([frame("e-1", "future", { x: 1 }), message("e-2", "kept")])]);
-    expect(run.events.map((event) => event.type)).toEqual(["message"]);
+  test("yields an event type outside knownEvents as unknown instead of dropping it", async () => {
+    const run = await runStream([sse([frame("e-1", "future", { x: 1 }), message("e-2", "kept")])], { client: { knownEvents: ["message"] } });
+    expect(run.events.map((event) => [event.type, event.unknown === true])).toEqual([
+      ["future", true],
+      ["message", false],
+    ]);
   });
 
   test("fails with INVALID_EVENT_DATA on a known event whose data is not JSON", async () => {

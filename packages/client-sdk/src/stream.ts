@@ -1,11 +1,8 @@
-import type { StreamEvent } from "./events.ts";
+import type { UnknownEventMode } from "./events.ts";
 import type { StreamStatus } from "./status.ts";
 
-/** The `events` option of `client.stream()`: event names to deliver besides the contract's, or `"all"`. */
-export type StreamEventsOption = readonly string[] | "all";
-
-/** Options of `client.stream()`; `E` is the type of `events` (inferred from the call). */
-export interface StreamOptions<E extends StreamEventsOption = StreamEventsOption> {
+/** Options of `client.stream()`; `Mode` is the type of `onUnknownEvent` (inferred from the call). */
+export interface StreamOptions<Mode extends UnknownEventMode = UnknownEventMode> {
   /**
    * The topics to follow over this one connection: names (`"orders/42"`) or patterns
    * (`"users/7/*"` for every topic under `users/7`, `"*"` for all), sent as repeated
@@ -15,12 +12,18 @@ export interface StreamOptions<E extends StreamEventsOption = StreamEventsOption
    */
   readonly topics?: readonly string[];
   /**
-   * Event types to deliver besides the contract's (`connected`, `message`, `gap`): the
-   * `event` names of publishes (`["order.updated"]`), or `"all"` for every type. Their `data`
-   * is parsed JSON, typed `unknown`. Types not asked for are skipped (forward compatible).
-   * @default undefined (only the contract's types)
+   * What to do with an event of a type outside the contract (known only with the client's
+   * `knownEvents`): `"yield"` it as an `UnknownStreamEvent` (`unknown: true`, `raw`), or `"skip"`
+   * it (then the yielded union has no unknown member, and `type` narrows without testing `unknown`).
+   * @default "yield"
    */
-  readonly events?: E;
+  readonly onUnknownEvent?: Mode;
+  /**
+   * Kept from issue 15 for compatibility: every event type is delivered now, so `"all"` changes nothing.
+   * @default undefined
+   * @deprecated Every type is delivered; leave it out.
+   */
+  readonly events?: "all";
   /**
    * Resume after this event id (sent as `Last-Event-ID`, UTF-8 encoded), e.g. one saved by an earlier run.
    * @default undefined (start from the newest event)
@@ -39,12 +42,11 @@ export interface StreamOptions<E extends StreamEventsOption = StreamEventsOption
 }
 
 /**
- * A live, self-reconnecting stream of typed events (`T`: the {@link StreamEvent}s, plus the
- * untyped events `StreamOptions.events` asks for). Iterate it once with `for await`;
+ * A live, self-reconnecting stream of events of type `T`. Iterate it once with `for await`;
  * `break` (or `close()`) closes the connection. Fatal errors (a 4xx, a wrong content type)
  * reject the iteration with an `EventsClientError`; a 204 or an abort ends it quietly.
  */
-export interface EventStream<T = StreamEvent> extends AsyncIterable<T> {
+export interface EventStream<T> extends AsyncIterable<T> {
   /** The id of the last event handed to the consumer (`""` before any, or after the server reset it). */
   readonly lastEventId: string;
   /**

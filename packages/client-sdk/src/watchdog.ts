@@ -1,4 +1,4 @@
-import type { Timers } from "./options.ts";
+import type { Timers } from "./connection-options.ts";
 
 /** Detects silence on a connection: one timer per stream, `touch()` is an assignment. */
 export interface Watchdog {

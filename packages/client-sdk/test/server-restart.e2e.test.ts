@@ -29,7 +29,8 @@ describe("stream against the real server", () => {
       expect(consumer.events.map((event) => event.type)).toEqual(["connected", "message", "message", "connected", "gap", "message"]);
       const gap = consumer.events.find((event) => event.type === "gap");
       if (gap?.type !== "gap") throw new Error("no gap event");
-      expect(gap.data.requestedId).toBe(consumer.events[2]?.id);
+      // Without an App type every event's data is unknown: the gap's shape is checked here.
+      expect(gap.data).toMatchObject({ requestedId: consumer.events[2]?.id });
       expect(stream.lastEventId).toBe(after.id);
     } finally {
       stream.close();

@@ -1,4 +1,4 @@
-import type { Timers } from "../options.ts";
+import type { Timers } from "../connection-options.ts";
 
 interface PendingTimer {
   readonly at: number;

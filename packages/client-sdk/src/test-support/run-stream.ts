@@ -1,5 +1,5 @@
 import { createEventsClient } from "../client.ts";
-import type { DeliveredEvent } from "../reconnecting-stream.ts";
+import type { UntypedStreamEvent as DeliveredEvent } from "../events.ts";
 import type { EventsClientOptions } from "../options.ts";
 import type { StreamStatus } from "../status.ts";
 import type { EventStream, StreamOptions } from "../stream.ts";

@@ -1,4 +1,4 @@
-import type { FetchFunction } from "../options.ts";
+import type { FetchFunction } from "../connection-options.ts";
 
 /** A request the scripted server received. */
 export interface RecordedRequest {

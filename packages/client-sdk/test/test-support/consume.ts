@@ -1,9 +1,9 @@
-import type { EventStream, StreamEvent, StreamStatus } from "@events/client-sdk";
+import type { EventStream, StreamStatus, UntypedStreamEvent } from "@events/client-sdk";
 import { Changes } from "../../../server/test/support/changes.ts";
 
 /** A stream consumed in the background: what it yielded so far, and how it ended. */
 export interface Consumer {
-  readonly events: StreamEvent[];
+  readonly events: UntypedStreamEvent[];
   readonly messages: string[];
   readonly finished: Promise<unknown>;
   /** Resolves once `condition` holds, checked after each event the stream yields; rejects after `timeoutMs`. */
@@ -11,15 +11,15 @@ export interface Consumer {
 }
 
 /** Consumes `stream` in the background into arrays the test can watch. */
-export function consume(stream: EventStream): Consumer {
-  const events: StreamEvent[] = [];
+export function consume(stream: EventStream<UntypedStreamEvent>): Consumer {
+  const events: UntypedStreamEvent[] = [];
   const messages: string[] = [];
   const changes = new Changes();
   const finished = (async (): Promise<unknown> => {
     try {
       for await (const event of stream) {
         events.push(event);
-        if (event.type === "message") messages.push(event.data.message);
+        if (event.type === "message") messages.push((event.data as { message: string }).message);
         changes.notify();
       }
       return undefined;
