@@ -71,11 +71,13 @@ describe("the published declarations", () => {
     expect(problems).toEqual([]);
   });
 
-  test("expose no Eden or Elysia type", () => {
+  // `App` is a type parameter the user fills with their own app's type: the declarations read
+  // its route tree structurally and name no Elysia, Eden or server type themselves.
+  test("expose no Eden, Elysia or server type", () => {
     const dist = join(repoRoot(), "packages", "client-sdk", "dist");
     for (const file of readdirSync(dist).filter((name) => name.endsWith(".d.ts"))) {
       const code = withoutComments(readFileSync(join(dist, file), "utf8"));
-      expect({ file, eden: /@elysiajs\/eden|["']elysia["']|\bTreaty\b|\bApp\b/.test(code) }).toEqual({ file, eden: false });
+      expect({ file, eden: /@elysiajs\/eden|["']elysia["']|@events\/server|\bTreaty\b|\bElysia\b/.test(code) }).toEqual({ file, eden: false });
     }
   });
 });
