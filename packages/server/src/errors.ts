@@ -59,15 +59,18 @@ export class HttpError extends Error {
   readonly code: HttpErrorCode;
   /** Extra response headers, e.g. `Retry-After` or `WWW-Authenticate`. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Where the offending value is in the request body (a JSON pointer such as `/data/status`), when known. */
+  readonly path: string | undefined;
 
   constructor(
     code: HttpErrorCode,
     message: string,
-    options?: { headers?: Record<string, string>; cause?: unknown },
+    options?: { headers?: Record<string, string>; cause?: unknown; path?: string },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.headers = options?.headers ?? {};
+    this.path = options?.path;
   }
 
   /** The HTTP status from {@link HTTP_STATUS_BY_CODE}. */
@@ -106,8 +109,8 @@ export function answerError(
   return errorResponse(answered);
 }
 
-/** The parts of a TypeBox value error this module reads (Elysia's `ValidationError.all`). */
-interface ValueErrorLike {
+/** The parts of a TypeBox value error this module reads (Elysia's `ValidationError.all`, `TypeCheck.Errors`). */
+export interface ValueErrorLike {
   readonly type: number;
   readonly path: string;
   readonly message: string;
@@ -193,6 +196,16 @@ function describeValidationError(error: unknown): string {
   } catch {
     errors = [];
   }
+  return describeValueErrors(errors, target);
+}
+
+/**
+ * The message of a 422 for a request part (`body`, `query`) that does not match its schema:
+ * the first error, naming the field, the rule and the fix.
+ * @example
+ * describeValueErrors([...TypeCompiler.Compile(TriggerRequest).Errors(body)], "body"); // '"message" is required'
+ */
+export function describeValueErrors(errors: readonly ValueErrorLike[], target: "body" | "query"): string {
   // A missing property also reports "Expected string" for the same path: name the cause.
   const first = errors.find((e) => e.type === ValueErrorType.ObjectRequiredProperty) ?? errors[0];
   if (first === undefined) return `request ${target} does not match the schema (see /openapi.json)`;

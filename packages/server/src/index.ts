@@ -1,5 +1,7 @@
 /**
- * The events server: an Elysia app serving the SSE stream (one or many topics per
+ * The events server: `eventsPlugin` (the toolkit as an Elysia plugin for your own app) and
+ * `createApp` (the standalone server: the plugin plus health, metrics, OpenAPI and the page),
+ * serving the SSE stream (one or many topics per
  * connection), the trigger and publish endpoints and the web client. Re-exports the contract (`@events/contract`: schemas and payload types) it serves.
  * Runtime entries: `src/runtime/bun.ts` (`bun run server`), `src/runtime/deno.ts` (`deno task server`).
  * @module
@@ -19,6 +21,14 @@ export {
   TriggerResponse,
 } from "@events/contract";
 export { type App, type AppOptions, createApp } from "./app.ts";
+export { type EventsPlugin, eventsPlugin } from "./plugins/events-plugin.ts";
+export { DEFAULT_EVENTS_PLUGIN_OPTIONS, type EventsPluginOptions, type SharedServerOptions } from "./plugins/events-plugin-options.ts";
+export {
+  EventsPublishError,
+  type EventsPublishErrorCode,
+  type EventsPublisher,
+  type PublishEventOptions,
+} from "./modules/events/publisher.ts";
 export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
 export { ServerOptionsError, type ServerOptionsErrorCode } from "./server-options-error.ts";
 export {

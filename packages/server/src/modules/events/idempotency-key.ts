@@ -22,7 +22,14 @@ const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGT
  */
 export function readIdempotencyKey(headers: Headers): string | undefined {
   const key = headers.get(IDEMPOTENCY_KEY_HEADER);
-  if (key === null) return undefined;
+  return key === null ? undefined : checkIdempotencyKey(key);
+}
+
+/**
+ * A key as given (a header's value, or an in-process publish's `idempotencyKey` option).
+ * @throws {HttpError} `INVALID_IDEMPOTENCY_KEY` (400), as {@link readIdempotencyKey}.
+ */
+export function checkIdempotencyKey(key: string): string {
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new HttpError(
       "INVALID_IDEMPOTENCY_KEY",

@@ -1,17 +1,59 @@
 /**
- * The events routes: `GET /events/stream` (SSE), `POST /events/trigger` and `POST /events/publish`.
+ * The events routes: `GET {prefix}/stream` (SSE), `POST {prefix}/publish` and, when the contract
+ * has a `message` event type, `POST {prefix}/trigger`; 405 with `Allow` for their other methods.
+ *
+ * Mounted in any Elysia app, they keep their own behaviour: each handler reads and checks its
+ * own body and answers its own errors, so Elysia's validation (which follows the host's
+ * `normalize` and `aot` settings) and the host's error hooks (which Elysia runs before a
+ * plugin's, when added before it) never decide what these routes answer.
  */
-import { Elysia, t } from "elysia";
-import { answerError } from "../../errors.ts";
-import { readJsonBody } from "../../json-body.ts";
-import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
-import { ErrorResponse, PublishRequest, PublishResponse, TriggerRequest, TriggerResponse } from "@events/contract";
+import { type AnyEventsContract, ErrorResponse, goaEvents, MessageEventData, PublishRequest, PublishResponse, TriggerRequest, TriggerResponse } from "@events/contract";
 import { MAX_PUBLISH_TOPICS } from "@events/sse-core";
 import type { TSchema } from "@sinclair/typebox";
+import { Elysia } from "elysia";
+import { answerError } from "../../errors.ts";
+import { readJsonBody } from "../../json-body.ts";
+import { addMethodStandIns } from "../../method-not-allowed.ts";
+import { createBodyCheck } from "./body-check.ts";
+import type { EventCheck } from "./contract-checker.ts";
+import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
+import { publishBodySchema } from "./publish-schema.ts";
 import type { EventsService } from "./service.ts";
+import { exemptFromIdleTimeout, type IdleTimeoutServer } from "./idle-timeout.ts";
 import { createTriggerTokenCheck } from "./trigger-token.ts";
 
 /** What {@link createEventsModule} needs. */
+export interface EventsModuleOptions<Contract extends AnyEventsContract = typeof goaEvents, Prefix extends string = "/events"> {
+  readonly service: EventsService;
+  /** Largest trigger or publish body read, in bytes. */
+  readonly maxBodyBytes: number;
+  /** The bearer token the trigger and publish routes require, or `false` for none. @default false */
+  readonly triggerToken?: string | false;
+  /** Hears every error these routes answered with 500 INTERNAL. @default ignore */
+  readonly onInternalError?: (error: unknown) => void;
+  /** The app's event types: the publish route's type and documentation, and whether there is a trigger route. @default goaEvents */
+  readonly events?: Contract;
+  /** Where the routes live: `{prefix}/stream`, `{prefix}/publish`, `{prefix}/trigger`. @default "/events" */
+  readonly prefix?: Prefix;
+  /** Holds every publish and trigger to the contract; none accepts any event name with any JSON data. @default none */
+  readonly check?: EventCheck | undefined;
+}
+
+/**
+ * Declares a schema for the route's type and its OpenAPI entry only: Elysia never sees it at run
+ * time, so it never validates (the handler checks the body itself; see the module comment).
+ */
+function typeOnly<Schema>(_schema: Schema): Schema {
+  return undefined as unknown as Schema;
+}
+
+/**
+ * A handler's answer, typed as its success value: the error answers are ready `Response`s,
+ * which Elysia sends as they are, whatever the route's declared response types.
+ */
+function answered<T>(answer: Promise<T | Response>): Promise<T> {
+  return answer as Promise<T>;
+}
 
 /** The answers of a route that stores an event: `ok` on 200, the JSON error body on every refusal. */
 function writeRouteResponses<Ok extends TSchema>(ok: Ok) {
@@ -26,18 +68,26 @@ function writeRouteResponses<Ok extends TSchema>(ok: Ok) {
   } as const;
 }
 
-export interface EventsModuleOptions {
-  readonly service: EventsService;
-  /** Largest trigger or publish body read, in bytes. */
-  readonly maxBodyBytes: number;
-  /** The bearer token `POST /events/trigger` and `POST /events/publish` require, or `false` for none. @default false */
-  readonly triggerToken?: string | false;
-  /** Hears every error these routes answered with 500 INTERNAL. @default ignore */
-  readonly onInternalError?: (error: unknown) => void;
+/** An OpenAPI response or request body object: JSON of `schema`. */
+interface JsonContent {
+  description: string;
+  required?: boolean;
+  content: { "application/json": { schema: TSchema } };
 }
 
-const TRIGGER_ROUTE = "/events/trigger";
-const PUBLISH_ROUTE = "/events/publish";
+/** The same answers as OpenAPI response objects. */
+function documentedResponses(responses: Readonly<Record<number, TSchema>>): Record<string, JsonContent> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, schema]): [string, JsonContent] => [
+      status,
+      { description: status === "200" ? "OK" : "Refused: JSON error", content: { "application/json": { schema } } },
+    ]),
+  );
+}
+
+function jsonRequestBody(schema: TSchema): JsonContent {
+  return { description: "JSON", required: true, content: { "application/json": { schema } } };
+}
 
 const STREAM_DESCRIPTION = [
   "Server-Sent Events (text/event-stream). Opens with a `retry:` field and a `connected` event",
@@ -56,12 +106,25 @@ const TOPIC_PARAMETER_DESCRIPTION =
   "(1-200 ASCII letters, digits and `-._~:@/`, segments split by `/`), `<topic>/*` for every topic " +
   "under it at any depth, or `*` for all. None: the default topic (`events`).";
 
-/** The `?topic=` values of a stream request (the parameter repeats); none without it. */
-function topicsOf(url: string): readonly string[] | undefined {
-  // Most streams name no topic: no URL parsing for them.
-  if (!url.includes("topic=")) return undefined;
-  return new URL(url).searchParams.getAll("topic");
-}
+const STREAM_PARAMETERS = [
+  {
+    name: "topic",
+    in: "query",
+    required: false,
+    schema: { type: "array" as const, items: { type: "string" as const } },
+    style: "form",
+    explode: true,
+    description: TOPIC_PARAMETER_DESCRIPTION,
+  },
+  { name: "lastEventId", in: "query", required: false, schema: { type: "string" as const }, description: "Resume after this event id (first connect)." },
+  {
+    name: "Last-Event-ID",
+    in: "header",
+    required: false,
+    schema: { type: "string" as const },
+    description: "Resume after this event id (sent by EventSource on reconnect).",
+  },
+];
 
 const IDEMPOTENCY_KEY_PARAMETER = {
   name: "Idempotency-Key",
@@ -75,114 +138,209 @@ const IDEMPOTENCY_KEY_PARAMETER = {
     "a timeout or a dropped connection, and the event is stored at most once.",
 } as const;
 
-/**
- * Builds the events routes on a service.
- * Its return type is inferred on purpose: it is the route contract Eden reads through `App`.
- * @example
- * app.use(createEventsModule({ service, maxBodyBytes: 131072 }))
- */
-export function createEventsModule(options: EventsModuleOptions) {
+/** The `?topic=` values of a stream request (the parameter repeats); none without it. */
+function topicsOf(url: string): readonly string[] | undefined {
+  // Most streams name no topic: no URL parsing for them.
+  if (!url.includes("topic=")) return undefined;
+  return new URL(url).searchParams.getAll("topic");
+}
+
+/** `?lastEventId=` of a stream request, read only when the URL has it. */
+function lastEventIdOf(url: string): string | undefined {
+  if (!url.includes("lastEventId=")) return undefined;
+  return new URL(url).searchParams.get("lastEventId") ?? undefined;
+}
+
+/** `"/events"` → `"/events"`, `"/events/"` → `"/events"`, `"/"` → `""`. */
+function trimPrefix<Prefix extends string>(prefix: Prefix): Prefix {
+  return prefix.replace(/\/+$/, "") as Prefix;
+}
+
+/** Everything the route builders share. */
+interface RouteParts {
+  readonly options: EventsModuleOptions<AnyEventsContract, string>;
+  readonly readBody: (request: Request) => Promise<unknown>;
+  readonly refuse: (route: "trigger" | "publish" | "stream") => (error: unknown) => Response;
+}
+
+function buildParts(options: EventsModuleOptions<AnyEventsContract, string>): RouteParts {
   const { service, maxBodyBytes, onInternalError } = options;
   const bodyLimit = { maxBodyBytes };
   const checkToken = createTriggerTokenCheck(options.triggerToken ?? false);
-  // The token is checked first, so an unauthorised body is never read.
-  const readBody = (request: Request, mediaType: string): Promise<unknown> => {
-    checkToken?.(request);
-    return readJsonBody(request, bodyLimit, mediaType);
-  };
-  return new Elysia({ name: "events/events" })
-    // Local: answers (and counts) the errors of these routes only, whatever app we are mounted in.
-    .onError(({ error, code, route }) =>
-      answerError(error, code, (answered, original) => {
-        if (route === TRIGGER_ROUTE) service.stats.triggerRejected(answered.code);
-        else if (route === PUBLISH_ROUTE) service.stats.publishRejected(answered.code);
+  return {
+    options,
+    // The token is checked first, so an unauthorised body is never read.
+    readBody: (request) => {
+      try {
+        checkToken?.(request);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return readJsonBody(request, bodyLimit);
+    },
+    refuse: (route) => (error) =>
+      answerError(error, "UNKNOWN", (answered, original) => {
+        if (route === "trigger") service.stats.triggerRejected(answered.code);
+        else if (route === "publish") service.stats.publishRejected(answered.code);
         if (answered.code === "INTERNAL") onInternalError?.(original);
       }),
-    )
-    .get(
-      "/events/stream",
-      // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
-      ({ request, query }) =>
-        service.openStream({ lastEventId: request.headers.get("last-event-id") ?? query.lastEventId, topics: topicsOf(request.url) }),
-      {
-        query: t.Object(
-          {
-            lastEventId: t.Optional(t.String({ description: "Resume after this event id (first connect)." })),
-            // Documents the parameter; the handler reads the raw values itself (topicsOf), so
-            // Elysia's array coercion never decides what a topic is.
-            topic: t.Optional(t.Array(t.String(), { description: TOPIC_PARAMETER_DESCRIPTION })),
-          },
-          { additionalProperties: true },
-        ),
-        detail: {
-          summary: "Stream events (SSE)",
-          description: STREAM_DESCRIPTION,
-          tags: ["events"],
-          parameters: [
-            {
-              name: "Last-Event-ID",
-              in: "header",
-              required: false,
-              schema: { type: "string" },
-              description: "Resume after this event id (sent by EventSource on reconnect).",
+  };
+}
+
+function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(parts: RouteParts, events: Contract, prefix: Prefix) {
+  const { service, check } = parts.options;
+  const checkPublish = createBodyCheck(PublishRequest);
+  const publishSchema = publishBodySchema(events);
+  const publishResponses = writeRouteResponses(PublishResponse);
+  const refuseStream = parts.refuse("stream");
+  const refusePublish = parts.refuse("publish");
+  return (
+    new Elysia({ name: "events/events", seed: `${prefix} ${events.names.join(",")}`, prefix })
+      // A last resort for whatever reaches Elysia's error hooks on these routes (the handlers
+      // answer their own errors): local, so no other route of the app is touched.
+      .onError(({ error, code }) => answerError(error, code, (answered, original) => {
+        if (answered.code === "INTERNAL") parts.options.onInternalError?.(original);
+      }))
+      .get(
+        "/stream",
+        ({ request, server }) => {
+          try {
+            // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
+            const lastEventId = request.headers.get("last-event-id") ?? lastEventIdOf(request.url);
+            const response = service.openStream({ lastEventId, topics: topicsOf(request.url) });
+            exemptFromIdleTimeout(server as IdleTimeoutServer | null, request);
+            return response;
+          } catch (error) {
+            return refuseStream(error);
+          }
+        },
+        {
+          detail: {
+            summary: "Stream events (SSE)",
+            description: STREAM_DESCRIPTION,
+            tags: ["events"],
+            parameters: STREAM_PARAMETERS,
+            responses: {
+              200: { description: STREAM_DESCRIPTION, content: { "text/event-stream": { schema: { type: "string" } } } },
+              400: { description: "INVALID_TOPIC_PATTERN or TOO_MANY_TOPICS (JSON error naming the topic)." },
+              503: { description: "Too many clients, shutting down, or broker unavailable (JSON error, Retry-After)." },
             },
-          ],
-          responses: {
-            200: { description: STREAM_DESCRIPTION, content: { "text/event-stream": { schema: { type: "string" } } } },
-            400: { description: "INVALID_TOPIC_PATTERN or TOO_MANY_TOPICS (JSON error naming the topic)." },
-            503: { description: "Too many clients, shutting down, or broker unavailable (JSON error, Retry-After)." },
           },
         },
-      },
-    )
-    // Without its own HEAD route, Elysia 1.4 answers HEAD by running the GET handler and reading
-    // the whole body to set Content-Length: on an endless stream that never answers, buffers
-    // every event, and holds a client slot for good.
-    .head("/events/stream", () => service.headStream(), { detail: { hide: true } })
-    .post(
-      TRIGGER_ROUTE,
-      ({ body, request }) =>
-        service.trigger(body.message, { idempotencyKey: readIdempotencyKey(request.headers), topic: body.topic }),
-      {
-        // readBody always answers (a value or an HttpError), so Elysia's own JSON parser
-        // after it never runs; it is listed so the OpenAPI document names application/json.
-        parse: [({ request }, mediaType) => readBody(request, mediaType), "application/json"],
-        body: TriggerRequest,
-        response: writeRouteResponses(TriggerResponse),
-        detail: {
-          summary: "Broadcast a message",
-          description:
-            'Stores `{"message": ...}` as a `message` event of `topic` (default: the default topic) and broadcasts it. ' +
-            "Errors: 400 INVALID_JSON, 400 INVALID_TOPIC, " +
-            "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
-            "422 VALIDATION_FAILED, 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE (not stored: retry), " +
-            "503 PUBLISH_UNCONFIRMED (may or may not be stored: retry with the same Idempotency-Key).",
-          tags: ["events"],
-          parameters: [IDEMPOTENCY_KEY_PARAMETER],
+      )
+      // Without its own HEAD route, Elysia 1.4 answers HEAD by running the GET handler and reading
+      // the whole body to set Content-Length: on an endless stream that never answers, buffers
+      // every event, and holds a client slot for good.
+      .head("/stream", () => {
+        try {
+          return service.headStream();
+        } catch (error) {
+          return refuseStream(error);
+        }
+      }, { detail: { hide: true } })
+      .post(
+        "/publish",
+        ({ request }) =>
+          answered(
+            parts
+              .readBody(request)
+              .then((body) => service.publish(checkPublish(body), { idempotencyKey: readIdempotencyKey(request.headers), check }))
+              .catch(refusePublish),
+          ),
+        {
+          // Elysia never reads the body: the handler does (size limit, charset, duplicate keys).
+          parse: "none",
+          body: typeOnly(publishSchema),
+          response: typeOnly(publishResponses),
+          detail: {
+            summary: "Publish an event to topics",
+            description:
+              'Stores one event (one id) with `data` written as its JSON text, under `event` (default "message"), in the ' +
+              `history of \`topic\` or of each of \`topics\` (1 to ${MAX_PUBLISH_TOPICS} names, never patterns), and delivers it ` +
+              "to every stream following one of them (once per stream). `clients`: streams on this node following one " +
+              "of its topics. No subscriber is not an error. Errors: 400 INVALID_TOPIC (a pattern, both or neither of " +
+              "topic and topics, an empty or too long list, a bad name, a topic the event type may not be published to), " +
+              "400 INVALID_EVENT_NAME (not an event type of the contract), 400 INVALID_JSON, " +
+              "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
+              "422 VALIDATION_FAILED (no data, an unknown field, a wrong type; for `data`, the message names the JSON " +
+              "path and the event), 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE, 503 PUBLISH_UNCONFIRMED (as for the trigger).",
+            tags: ["events"],
+            parameters: [IDEMPOTENCY_KEY_PARAMETER],
+            requestBody: jsonRequestBody(publishSchema),
+            responses: documentedResponses(publishResponses),
+          },
         },
+      )
+  );
+}
+
+type BaseRoutes<Contract extends AnyEventsContract, Prefix extends string> = ReturnType<typeof baseRoutes<Contract, Prefix>>;
+
+function withTriggerRoute<Contract extends AnyEventsContract, Prefix extends string>(app: BaseRoutes<Contract, Prefix>, parts: RouteParts, events: Contract) {
+  const { service, check } = parts.options;
+  const checkTrigger = createBodyCheck(TriggerRequest);
+  const definition = events.events["message"];
+  // The Goa `message` type stores exactly what a trigger sends: nothing to check per trigger.
+  const triggerCheck = check !== undefined && (definition?.data !== MessageEventData || definition.topics !== undefined) ? check : undefined;
+  const triggerResponses = writeRouteResponses(TriggerResponse);
+  const refuseTrigger = parts.refuse("trigger");
+  return app.post(
+    "/trigger",
+    ({ request }) =>
+      answered(
+        parts
+          .readBody(request)
+          .then((body) => {
+            const { message, topic } = checkTrigger(body);
+            return service.trigger(message, { idempotencyKey: readIdempotencyKey(request.headers), topic, check: triggerCheck });
+          })
+          .catch(refuseTrigger),
+      ),
+    {
+      parse: "none",
+      body: typeOnly(TriggerRequest),
+      response: typeOnly(triggerResponses),
+      detail: {
+        summary: "Broadcast a message",
+        description:
+          'Stores `{"message": ...}` as a `message` event of `topic` (default: the default topic) and broadcasts it. ' +
+          "Errors: 400 INVALID_JSON, 400 INVALID_TOPIC, " +
+          "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
+          "422 VALIDATION_FAILED, 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE (not stored: retry), " +
+          "503 PUBLISH_UNCONFIRMED (may or may not be stored: retry with the same Idempotency-Key).",
+        tags: ["events"],
+        parameters: [IDEMPOTENCY_KEY_PARAMETER],
+        requestBody: jsonRequestBody(TriggerRequest),
+        responses: documentedResponses(triggerResponses),
       },
-    )
-    .post(
-      PUBLISH_ROUTE,
-      ({ body, request }) => service.publish(body, { idempotencyKey: readIdempotencyKey(request.headers) }),
-      {
-        parse: [({ request }, mediaType) => readBody(request, mediaType), "application/json"],
-        body: PublishRequest,
-        response: writeRouteResponses(PublishResponse),
-        detail: {
-          summary: "Publish an event to topics",
-          description:
-            'Stores one event (one id) with `data` written as its JSON text, under `event` (default "message"), in the ' +
-            `history of \`topic\` or of each of \`topics\` (1 to ${MAX_PUBLISH_TOPICS} names, never patterns), and delivers it ` +
-            "to every stream following one of them (once per stream). `clients`: streams on this node following one " +
-            "of its topics. No subscriber is not an error. Errors: 400 INVALID_TOPIC (a pattern, both or neither of " +
-            "topic and topics, an empty or too long list, a bad name), 400 INVALID_EVENT_NAME, 400 INVALID_JSON, " +
-            "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
-            "422 VALIDATION_FAILED (no data, an unknown field, a wrong type), 400 INVALID_IDEMPOTENCY_KEY, " +
-            "503 BROKER_UNAVAILABLE, 503 PUBLISH_UNCONFIRMED (as for the trigger).",
-          tags: ["events"],
-          parameters: [IDEMPOTENCY_KEY_PARAMETER],
-        },
-      },
-    );
+    },
+  );
+}
+
+/**
+ * The routes of {@link createEventsModule}: stream and publish, and the trigger when the
+ * contract has a `message` event type. Inferred from the route builders on purpose: it is the
+ * route contract Eden reads through the app's type.
+ */
+export type EventsRoutes<Contract extends AnyEventsContract, Prefix extends string> = "message" extends Contract["names"][number]
+  ? ReturnType<typeof withTriggerRoute<Contract, Prefix>>
+  : BaseRoutes<Contract, Prefix>;
+
+/**
+ * Builds the events routes on a service.
+ * @example
+ * app.use(createEventsModule({ service, maxBodyBytes: 131072, events: shopEvents, check: createContractCheck(shopEvents) }))
+ */
+export function createEventsModule<const Contract extends AnyEventsContract = typeof goaEvents, const Prefix extends string = "/events">(
+  options: EventsModuleOptions<Contract, Prefix>,
+): EventsRoutes<Contract, Prefix> {
+  const events = options.events ?? (goaEvents as AnyEventsContract as Contract);
+  const prefix = trimPrefix(options.prefix ?? ("/events" as Prefix));
+  const parts = buildParts(options);
+  const app = baseRoutes(parts, events, prefix);
+  addMethodStandIns(app, "/stream", ["GET", "HEAD"]);
+  addMethodStandIns(app, "/publish", ["POST"]);
+  if (!events.names.includes("message")) return app as EventsRoutes<Contract, Prefix>;
+  addMethodStandIns(app, "/trigger", ["POST"]);
+  return withTriggerRoute(app, parts, events) as EventsRoutes<Contract, Prefix>;
 }

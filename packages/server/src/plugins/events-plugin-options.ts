@@ -1,0 +1,108 @@
+/**
+ * The options of {@link eventsPlugin}: the server's tunables it shares (checked by the same
+ * rules as the flags) and what only an embedded plugin is told.
+ */
+import type { AnyEventsContract } from "@events/contract";
+import type { Broker } from "@events/sse-core";
+import type { ServerOptions } from "../options.ts";
+import { ServerOptionsError } from "../server-options-error.ts";
+
+/** The server options the plugin shares; each defaults as in {@link ServerOptions} unless said below. */
+export type SharedServerOptions = Pick<
+  ServerOptions,
+  | "historySize"
+  | "historyBytes"
+  | "historyTtlMs"
+  | "maxRetainedTopics"
+  | "defaultTopic"
+  | "maxTopics"
+  | "keepAliveMs"
+  | "retryMs"
+  | "maxClients"
+  | "maxBodyBytes"
+  | "maxBufferBytes"
+  | "triggerToken"
+>;
+
+/** The options of a complete {@link ServerOptions} the plugin takes. */
+export function sharedServerOptions(options: ServerOptions): SharedServerOptions {
+  return {
+    historySize: options.historySize,
+    historyBytes: options.historyBytes,
+    historyTtlMs: options.historyTtlMs,
+    maxRetainedTopics: options.maxRetainedTopics,
+    defaultTopic: options.defaultTopic,
+    maxTopics: options.maxTopics,
+    keepAliveMs: options.keepAliveMs,
+    retryMs: options.retryMs,
+    maxClients: options.maxClients,
+    maxBodyBytes: options.maxBodyBytes,
+    maxBufferBytes: options.maxBufferBytes,
+    triggerToken: options.triggerToken,
+  };
+}
+
+/** Options of {@link eventsPlugin}. Every field is optional. */
+export interface EventsPluginOptions<Contract extends AnyEventsContract, Prefix extends string> extends Partial<SharedServerOptions> {
+  /** The app's event types (`defineEvents(...)`): what publishes are held to and typed by. @default goaEvents (`message`) */
+  readonly events?: Contract;
+  /** Where the routes live: `{prefix}/stream`, `{prefix}/publish`, `{prefix}/trigger`. `""` mounts them at the root. @default "/events" */
+  readonly prefix?: Prefix;
+  /** The broker. @default a new `MemoryBroker` with the history options, closed when `signal` aborts */
+  readonly broker?: Broker;
+  /**
+   * Holds publishes (HTTP and in-process) and triggers to the contract: unknown event names,
+   * topics outside an event type's patterns and data that does not match its schema are refused.
+   * `false` accepts any event name with any JSON data, as the standalone server without
+   * `--contract` does (the types still follow the contract). @default true
+   */
+  readonly validatePublishes?: boolean;
+  /**
+   * Interval of the keepalive comment, in milliseconds; `false` sends none. Under Bun's default
+   * idle timeout (10 s), which closes a quiet connection even mid-stream when the server is not
+   * reachable from the request (`Bun.serve({ fetch: app.fetch })`). @default 5000
+   */
+  readonly keepAliveMs?: number | false;
+  /** Abort to shut down: every stream ends and new ones get 503. @default never */
+  readonly signal?: AbortSignal;
+  /** Receives errors the plugin's routes answered with 500 INTERNAL. @default ignore */
+  readonly onInternalError?: (error: unknown) => void;
+  /** Serve `GET /healthz` (at the root, not under the prefix). @default false */
+  readonly health?: boolean;
+  /** Serve `GET /metrics` in the Prometheus text format (at the root). @default false */
+  readonly metrics?: boolean;
+  /**
+   * Serve `/openapi.json` for the plugin's routes. A host with its own `@elysiajs/openapi` needs
+   * none: the plugin's routes carry their documentation into the host's document. @default false
+   */
+  readonly openapi?: boolean;
+  /**
+   * Serve the built web client at `/`: `true` for `packages/web/dist`, or its folder. Loaded
+   * asynchronously: `await app.modules` before serving. @default false
+   */
+  readonly web?: boolean | string;
+}
+
+/** The plugin's own defaults (the others are {@link ServerOptions}'). */
+export const DEFAULT_EVENTS_PLUGIN_OPTIONS: Readonly<{ prefix: "/events"; keepAliveMs: number; validatePublishes: true }> = Object.freeze({
+  prefix: "/events",
+  keepAliveMs: 5000,
+  validatePublishes: true,
+});
+
+/** Path segments of a prefix: the characters of a topic name, minus `:` and `@`, which Elysia's router reads. */
+const PREFIX = /^(?:\/[A-Za-z0-9._~-]+)*\/?$/;
+
+/**
+ * A prefix as the routes use it: no trailing slash, `""` for the root.
+ * @throws {ServerOptionsError} `INVALID_OPTION` for one that is not `/segment/...` or `""`.
+ */
+export function resolvePrefix(prefix: string): string {
+  if (!PREFIX.test(prefix)) {
+    throw new ServerOptionsError(
+      "INVALID_OPTION",
+      `eventsPlugin option prefix must be "" or a path like "/events" or "/api/events" (letters, digits and -._~ per segment; got ${JSON.stringify(prefix)})`,
+    );
+  }
+  return prefix.replace(/\/+$/, "");
+}

@@ -1,0 +1,163 @@
+/**
+ * `eventsPlugin`: the events toolkit as an Elysia plugin a host app mounts with `.use()`. It
+ * adds only its own routes (`{prefix}/stream`, `{prefix}/publish`, `{prefix}/trigger` when the
+ * contract has `message`, and the opt-in health, metrics, OpenAPI and web routes) and only
+ * local hooks: no host route is replaced, guarded or changed, and its own routes answer exactly
+ * as in the standalone server whatever the host's settings. The request context gains
+ * `events`, a typed publisher, which the plugin also exposes as `plugin.publisher`.
+ */
+import { openapi } from "@elysiajs/openapi";
+import { type AnyEventsContract, goaEvents } from "@events/contract";
+import { createKeepAliveHub, MemoryBroker } from "@events/sse-core";
+import { Elysia } from "elysia";
+import { memoryBrokerOptions } from "../create-broker.ts";
+import { answerError } from "../errors.ts";
+import { createContractCheck } from "../modules/events/contract-checker.ts";
+import { createEventsModule, type EventsRoutes } from "../modules/events/index.ts";
+import { createEventsPublisher, type EventsPublisher } from "../modules/events/publisher.ts";
+import { EventsService } from "../modules/events/service.ts";
+import { createHealthModule } from "../modules/health/index.ts";
+import { createMetricsModule, createServerMetrics, type ServerMetrics } from "../modules/metrics/index.ts";
+import { createWebModule } from "../modules/web/index.ts";
+import { DEFAULT_SERVER_OPTIONS, resolveServerOptions } from "../options.ts";
+import { DEFAULT_EVENTS_PLUGIN_OPTIONS, type EventsPluginOptions, resolvePrefix } from "./events-plugin-options.ts";
+
+/** Tells plugin instances apart: Elysia skips a second `.use()` of the same name and seed. */
+let instances = 0;
+
+function pluginRoutes<Contract extends AnyEventsContract, Prefix extends string>(
+  publisher: EventsPublisher<Contract>,
+  routes: EventsRoutes<Contract, Prefix>,
+  onInternalError: (error: unknown) => void,
+) {
+  return (
+    new Elysia({ name: "events", seed: ++instances })
+      // Local: the plugin's own routes only (its opt-in ones included), never the host's.
+      .onError(({ error, code }) =>
+        answerError(error, code, (answered, original) => {
+          if (answered.code === "INTERNAL") onInternalError(original);
+        }),
+      )
+      .decorate("events", publisher)
+      .use(routes)
+  );
+}
+
+/** What {@link eventsPlugin} returns: the Elysia plugin, with the publisher for code outside a request. */
+export type EventsPlugin<Contract extends AnyEventsContract, Prefix extends string> = ReturnType<typeof pluginRoutes<Contract, Prefix>> & {
+  /** Publishes from anywhere in the app (a job, a queue consumer): the same publisher as the context's `events`. */
+  readonly publisher: EventsPublisher<Contract>;
+  /** The metrics the plugin counts (what its `/metrics` serves), for an app that serves them itself. */
+  readonly metrics: ServerMetrics;
+};
+
+/**
+ * Builds the plugin. Bad options throw at once.
+ * @throws {ServerOptionsError} `INVALID_OPTION` for an option out of range or a bad prefix.
+ * @throws {ContractError} `INVALID_CONTRACT` for a topic pattern of the contract that is not one.
+ * @example
+ * const events = eventsPlugin({ events: shopEvents });
+ * const app = new Elysia()
+ *   .use(events)
+ *   .post("/api/orders/:id", async ({ params, events }) => {
+ *     await events.publish(`orders/${params.id}`, "order.updated", { id: params.id, status: "paid" });
+ *   });
+ * await events.publisher.publish("orders/42", "order.updated", { id: "42", status: "shipped" });
+ */
+export function eventsPlugin<const Contract extends AnyEventsContract = typeof goaEvents, const Prefix extends string = "/events">(
+  options: EventsPluginOptions<Contract, Prefix> = {},
+): EventsPlugin<Contract, Prefix> {
+  const { events: givenEvents, prefix: givenPrefix, broker: givenBroker, signal: givenSignal, onInternalError } = options;
+  const events = givenEvents ?? (goaEvents as AnyEventsContract as Contract);
+  const prefix = resolvePrefix(givenPrefix ?? DEFAULT_EVENTS_PLUGIN_OPTIONS.prefix) as Prefix;
+  const resolved = resolveServerOptions({
+    ...pick(options),
+    keepAliveMs: options.keepAliveMs ?? DEFAULT_EVENTS_PLUGIN_OPTIONS.keepAliveMs,
+  });
+  // Always compiled: a contract with a bad topic pattern fails here, whether publishes are checked or not.
+  const contractCheck = createContractCheck(events);
+  const check = (options.validatePublishes ?? DEFAULT_EVENTS_PLUGIN_OPTIONS.validatePublishes) ? contractCheck : undefined;
+  const signal = givenSignal ?? new AbortController().signal;
+  const broker = givenBroker ?? new MemoryBroker(memoryBrokerOptions(resolved));
+  const keepAlive = resolved.keepAliveMs === false ? false : createKeepAliveHub({ intervalMs: resolved.keepAliveMs });
+  const service = new EventsService({
+    broker,
+    keepAlive,
+    retryMs: resolved.retryMs,
+    maxClients: resolved.maxClients,
+    maxBufferBytes: resolved.maxBufferBytes,
+    signal,
+    defaultTopic: resolved.defaultTopic,
+    maxTopics: resolved.maxTopics,
+  });
+  const metrics = createServerMetrics({ stats: service.stats, broker });
+  const reportInternal = (error: unknown): void => {
+    metrics.internalErrors.inc();
+    onInternalError?.(error);
+  };
+  signal.addEventListener(
+    "abort",
+    () => {
+      // Streams end on the same signal; the hub's timer and an owned broker go with them.
+      if (keepAlive) keepAlive.close();
+      if (givenBroker === undefined) void broker.close();
+    },
+    { once: true },
+  );
+
+  const publisher = createEventsPublisher<Contract>(service, check);
+  const routes = createEventsModule<Contract, Prefix>({
+    service,
+    maxBodyBytes: resolved.maxBodyBytes,
+    triggerToken: resolved.triggerToken,
+    onInternalError: reportInternal,
+    events,
+    prefix,
+    check,
+  });
+  const plugin = pluginRoutes(publisher, routes, reportInternal);
+  // The opt-in routes are registered on the plugin but left out of its type: clients reach them
+  // with plain requests, and Eden's view of a host stays the host's routes plus the events routes.
+  if (options.openapi === true) plugin.use(openapiDocument());
+  if (options.health === true) plugin.use(createHealthModule({ broker, clients: () => service.stats.clients, signal }));
+  if (options.metrics === true) plugin.use(createMetricsModule(metrics));
+  if (options.web !== undefined && options.web !== false) {
+    plugin.use(createWebModule(options.web === true ? DEFAULT_SERVER_OPTIONS.webRoot || false : options.web));
+  }
+  return Object.assign(plugin, { publisher, metrics });
+}
+
+/** The shared server options given, without the plugin's own. */
+function pick(options: EventsPluginOptions<AnyEventsContract, string>): Partial<Parameters<typeof resolveServerOptions>[0]> {
+  const {
+    events: _events,
+    prefix: _prefix,
+    broker: _broker,
+    validatePublishes: _validate,
+    signal: _signal,
+    onInternalError: _onInternalError,
+    health: _health,
+    metrics: _metrics,
+    openapi: _openapi,
+    web: _web,
+    ...shared
+  } = options;
+  return shared;
+}
+
+/** `/openapi.json`: the OpenAPI 3.1 document of the app's routes (no UI, no CDN assets). */
+function openapiDocument() {
+  return openapi({
+    path: "/openapi",
+    specPath: "/openapi.json",
+    provider: null,
+    exclude: { paths: ["/openapi.json"] },
+    documentation: {
+      info: {
+        title: "events",
+        version: "0.1.0",
+        description: "Server-Sent Events: a resumable stream and a trigger endpoint.",
+      },
+    },
+  });
+}
