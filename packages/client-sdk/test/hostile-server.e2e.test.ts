@@ -1,4 +1,5 @@
 import { createEventsClient, type StreamStatus } from "@events/client-sdk";
+import { createSseClient, type SseClientEvent } from "@events/client-sdk/sse";
 import { describe, expect, test } from "vitest";
 import { consume } from "./test-support/consume.ts";
 import { withRawServer } from "./test-support/raw-http-server.ts";
@@ -60,6 +61,20 @@ describe("stream against a hostile server (raw sockets)", () => {
         expect(requests).toHaveLength(12);
         expect(requests[6]?.line).toBe("GET /events/stream HTTP/1.1");
         expect(requests[5]?.line).toBe("GET /loop-4 HTTP/1.1");
+      },
+    );
+  });
+
+  test("createSseClient reads a raw server's events as text and resumes with the UTF-8 bytes of its id", async () => {
+    const id = "é☃-7";
+    await withRawServer(
+      (_request, index) => (index === 0 ? eventStream(`retry: 1\nid: ${id}\nevent: note\ndata: not json\n\n`) : NO_CONTENT),
+      async (url, requests) => {
+        const seen: SseClientEvent[] = [];
+        for await (const event of createSseClient(`${url}/feed?x=1`, fast)) seen.push(event);
+        expect(seen).toEqual([{ type: "note", data: "not json", id }]);
+        expect(requests.map((request) => request.line)).toEqual(["GET /feed?x=1 HTTP/1.1", "GET /feed?x=1 HTTP/1.1"]);
+        expect([...(requests[1]?.header("last-event-id") ?? [])]).toEqual(utf8(id));
       },
     );
   });

@@ -32,7 +32,7 @@ export function messages(events: readonly DeliveredEvent[]): string[] {
  */
 export async function runStream(
   steps: readonly Step[],
-  options: { client?: EventsClientOptions; stream?: StreamOptions; maxEvents?: number; clock?: FakeClock } = {},
+  options: { client?: EventsClientOptions<unknown, string>; stream?: StreamOptions; maxEvents?: number; clock?: FakeClock } = {},
 ): Promise<StreamRun> {
   const clock = options.clock ?? new FakeClock();
   const server = scriptedFetch(steps);
