@@ -17,7 +17,7 @@ import { addMethodStandIns } from "../../method-not-allowed.ts";
 import { createBodyCheck } from "./body-check.ts";
 import type { EventCheck } from "./contract-checker.ts";
 import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
-import { publishBodySchema } from "./publish-schema.ts";
+import { publishBodySchema, type PublishRouteBody } from "./publish-schema.ts";
 import type { EventsService } from "./service.ts";
 import { exemptFromIdleTimeout, type IdleTimeoutServer } from "./idle-timeout.ts";
 import { createTriggerTokenCheck } from "./trigger-token.ts";
@@ -250,7 +250,7 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
         {
           // Elysia never reads the body: the handler does (size limit, charset, duplicate keys).
           parse: "none",
-          body: typeOnly(publishSchema),
+          body: typeOnly(publishSchema as unknown as PublishRouteBody<Contract>),
           response: typeOnly(publishResponses),
           detail: {
             summary: "Publish an event to topics",

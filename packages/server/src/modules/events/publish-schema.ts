@@ -17,7 +17,9 @@ import {
   type TString,
   type TTemplateLiteral,
   type TUnion,
+  type TUnsafe,
   Type,
+  type Static,
 } from "@sinclair/typebox";
 
 /** The schema of one topic a pattern stands for: `"orders/*"` → `` `orders/${string}` ``, `"*"` → any string. */
@@ -49,6 +51,17 @@ export type PublishMemberSchema<Contract extends AnyEventsContract, Name extends
 export type PublishBodySchema<Contract extends AnyEventsContract> = TUnion<
   { [Name in EventName<Contract>]: PublishMemberSchema<Contract, Name> }[EventName<Contract>][]
 >;
+
+/** A publish body of a contract, as a type: one member per event type. */
+export type PublishBody<Contract extends AnyEventsContract> = Static<PublishBodySchema<Contract>>;
+
+/**
+ * The publish union as the route declares it to Elysia: a schema whose static type is
+ * {@link PublishBody}. Elysia 1.4 types a route's body through TypeBox's `Module`, which
+ * resolves a union only from a tuple of members (an array of them gives `never`), and a
+ * contract's event names are a union, not a tuple.
+ */
+export type PublishRouteBody<Contract extends AnyEventsContract> = TUnsafe<PublishBody<Contract>>;
 
 const TOPIC_DESCRIPTION = 'The topic to publish to (a name, never a pattern), e.g. "orders/42". Not with `topics`.';
 const TOPICS_DESCRIPTION = "1 to 8 topics to publish one event to (one id; a client following several gets it once). Not with `topic`.";
