@@ -179,3 +179,15 @@ export function publishBody(input: PublishInputOf<App>): Parameters<EdenPublishP
   const { topics, ...rest } = input;
   return topics === undefined ? rest : { ...rest, topics: [...topics] };
 }
+
+// ---- The real plugin's App (a host app with eventsPlugin under /live) reads the same way.
+type ShopApp = import("../test/fixtures/shop-app.ts").ShopApp;
+assertType<Equal<EventNameOf<ShopApp, "/live">, "order.updated" | "chat.message" | "message">>();
+assertType<Equal<EventDataOf<ShopApp, "order.updated", "/live">, OrderUpdated>>();
+assertType<Equal<Extract<StreamEventOf<ShopApp, "/live">, { type: "order.updated" }>["topic"], `orders/${string}`>>();
+const shop = createEventsClient<ShopApp, "/live">("http://h", { prefix: "/live" });
+void shop.publish({ topic: "chat/1", data: { message: "hi" } });
+// @ts-expect-error the real plugin's route: a wrong payload
+void shop.publish({ topic: "orders/1", event: "order.updated", data: { id: "1", status: "lost" } });
+// @ts-expect-error the real plugin's route: a topic outside orders/*
+void shop.publish({ topic: "rooms/1", event: "order.updated", data: { id: "1", status: "paid" } });

@@ -1,7 +1,8 @@
 // The real events server as a child process, for the e2e tests on Bun, Deno and Node: the
 // server package's shared helper (packages/server/test/support/server-process.ts), on a
 // port of the test's choosing so a test can restart the server where it was.
-import { startServerProcess } from "../../../server/test/support/server-process.ts";
+import { join } from "node:path";
+import { repoRoot, startServerProcess } from "../../../server/test/support/server-process.ts";
 import { freePort } from "../../../server/test/support/free-port.ts";
 
 export { repoRoot } from "../../../server/test/support/server-process.ts";
@@ -40,5 +41,22 @@ export async function withServer<T>(body: (server: ServerProcess) => Promise<T>,
     return await body(server);
   } finally {
     await server.kill();
+  }
+}
+
+/**
+ * Runs `body` with the shop app (test/fixtures/shop-app.ts: a host app with the events plugin
+ * under `/live` and a contract of its own) served by Bun on a free port, and stops it afterwards.
+ */
+export async function withShopServer<T>(body: (url: string) => Promise<T>): Promise<T> {
+  const server = await startServerProcess({
+    entry: join(repoRoot(), "packages", "client-sdk", "test", "fixtures", "shop-server.ts"),
+    args: ["--http-port", String(await freePort()), "--host", "127.0.0.1"],
+    env: { NODE_ENV: "test" },
+  });
+  try {
+    return await body(server.listening.origin);
+  } finally {
+    await server.stop("SIGKILL");
   }
 }
