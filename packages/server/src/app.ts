@@ -16,7 +16,7 @@ import { DEFAULT_EVENTS_PLUGIN_OPTIONS, sharedServerOptions } from "./plugins/ev
 import { eventsPlugin } from "./plugins/events-plugin.ts";
 
 /** Options of {@link createApp}: the server options plus what an embedding program injects. */
-export interface AppOptions extends Omit<Partial<ServerOptions>, "broker"> {
+export interface AppOptions extends Omit<Partial<ServerOptions>, "broker" | "contract"> {
   /** The broker to use. @default a new `MemoryBroker` with `historySize` events, closed at shutdown */
   readonly broker?: Broker;
   /** Abort to shut down: every stream ends (clients reconnect elsewhere) and new ones get 503. @default never */
@@ -26,7 +26,8 @@ export interface AppOptions extends Omit<Partial<ServerOptions>, "broker"> {
   /**
    * The event types to serve (`defineEvents(...)`, e.g. loaded by `--contract`): publishes are
    * held to them. Without one the server serves the Goa contract and accepts any event name with
-   * any JSON data on `POST /events/publish`, as before contracts existed. @default none
+   * any JSON data on `POST /events/publish`, as before contracts existed. (`--contract` is read
+   * by the runtime entries, which load the module and pass it here.) @default none
    */
   readonly events?: AnyEventsContract;
 }

@@ -49,6 +49,13 @@ export interface ServerOptions {
   readonly redisStreamKey: string;
   /** Folder holding the built web client served at `/`; `false` serves none. @default packages/web/dist */
   readonly webRoot: string | false;
+  /**
+   * A module exporting the event types to serve (a `defineEvents(...)` result, as its default
+   * export or as `events`), loaded by the runtime entries; publishes are then held to it.
+   * Left out: the Goa contract, and any event name with any JSON data on `POST /events/publish`.
+   * @default none
+   */
+  readonly contract?: string;
 }
 
 /** The defaults of {@link ServerOptions}. */
@@ -223,11 +230,15 @@ const FLAGS: readonly FlagSpec[] = [
     flag: "web-root", key: "webRoot", env: "EVENTS_WEB_ROOT", value: "DIR", help: "built web client served at /",
     apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.webRoot = raw)),
   },
+  {
+    flag: "contract", key: "contract", env: "EVENTS_CONTRACT", value: "FILE", help: "module exporting defineEvents(...) (default or `events`) to serve",
+    apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.contract = raw)),
+  },
 ];
 
 function defaultText(spec: FlagSpec): string {
   const value = DEFAULT_SERVER_OPTIONS[spec.key];
-  if (value === false) return "off";
+  if (value === false || value === undefined) return "off";
   if (spec.key === "webRoot") return "packages/web/dist";
   if (spec.flag === "keepalive" && typeof value === "number") return String(value / 1000);
   return String(value);

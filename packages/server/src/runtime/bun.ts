@@ -6,6 +6,7 @@ import type { Broker } from "@events/sse-core";
 import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
 import { errorResponse, HttpError } from "../errors.ts";
+import { loadContract } from "../load-contract.ts";
 import { loadServerOptions, resolveServerOptions, type ServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
 import { reportError, reportInternalError } from "./report-error.ts";
@@ -56,9 +57,11 @@ export async function startBunServer(
   const resolved = resolveServerOptions(options);
   const onError = serve.onError ?? reportError;
   const onInternalError = serve.onInternalError ?? reportInternalError;
+  const { contract, ...appOptions } = resolved;
+  const events = contract === undefined ? undefined : await loadContract(contract, process.cwd());
   const broker = serve.broker ?? (await createBroker(resolved, { onError }));
   const controller = new AbortController();
-  const app = await createApp({ ...resolved, broker, signal: controller.signal, onInternalError });
+  const app = await createApp({ ...appOptions, broker, signal: controller.signal, onInternalError, ...(events === undefined ? {} : { events }) });
   const server = Bun.serve({
     port: resolved.httpPort,
     hostname: resolved.host,

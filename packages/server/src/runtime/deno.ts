@@ -5,6 +5,7 @@
  */
 import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
+import { loadContract } from "../load-contract.ts";
 import { loadServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
 import { reportError, reportInternalError } from "./report-error.ts";
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof createApp>>;
   let broker: Awaited<ReturnType<typeof createBroker>>;
   try {
+    const { contract, ...appOptions } = options;
+    const events = contract === undefined ? undefined : await loadContract(contract, Deno.cwd());
     broker = await createBroker(options, { onError: reportError });
-    app = await createApp({ ...options, broker, signal: controller.signal, onInternalError: reportInternalError });
+    app = await createApp({ ...appOptions, broker, signal: controller.signal, onInternalError: reportInternalError, ...(events === undefined ? {} : { events }) });
   } catch (error) {
     reportError(error);
     Deno.exit(1);
