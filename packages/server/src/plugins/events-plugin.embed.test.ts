@@ -1,8 +1,11 @@
 // eventsPlugin mounted in a host app with its own routes, hooks and settings: the host keeps
 // its routes, hooks and 404s; the plugin's routes keep their exact answers.
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
 import { describe, expect, test } from "vitest";
 import { errorOf, request } from "../../test/support/handle.ts";
-import { createHostApp, HOST_ERROR_STATUS } from "../../test/support/host-app.ts";
+import { createHostApp, HOST_ERROR_STATUS, hostEvents } from "../../test/support/host-app.ts";
+import { eventsPlugin } from "./events-plugin.ts";
 
 const json = { "content-type": "application/json" };
 const token = { authorization: "Bearer tok" };
@@ -97,5 +100,18 @@ describe("eventsPlugin in a host app keeps its own answers", () => {
     expect(await (await request(withExtras.app, "/metrics")).text()).toContain("# TYPE events_publishes_total counter");
     const document = (await (await request(withExtras.app, "/openapi.json")).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/events/stream", "/events/publish", "/events/trigger"]));
+  });
+});
+
+describe("eventsPlugin in a host with its own @elysiajs/openapi", () => {
+  test("documents its routes in the host's document: the publish union, the stream's parameters, no 405 stand-ins", async () => {
+    const app = new Elysia().use(openapi({ provider: null })).get("/", () => "host").use(eventsPlugin({ events: hostEvents, keepAliveMs: false }));
+    type Operation = { parameters?: { name: string }[]; requestBody?: { content: Record<string, { schema: { anyOf?: { title?: string }[] } }> } };
+    const document = (await (await request(app, "/openapi/json")).json()) as { paths: Record<string, Record<string, Operation>> };
+    const publishBody = document.paths["/events/publish"]?.["post"]?.requestBody?.content["application/json"]?.schema;
+    expect(publishBody?.anyOf?.map((member) => member.title)).toEqual(["order.updated", "chat.message", "message"]);
+    expect(document.paths["/events/stream"]?.["get"]?.parameters?.map((parameter) => parameter.name)).toEqual(["topic", "lastEventId", "Last-Event-ID"]);
+    expect(Object.keys(document.paths["/events/stream"] ?? {})).toEqual(["get"]);
+    expect(Object.keys(document.paths["/events/trigger"] ?? {})).toEqual(["post"]);
   });
 });

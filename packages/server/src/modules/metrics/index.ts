@@ -82,13 +82,13 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
   });
   registry.observe({
     name: "events_publishes_total",
-    help: "POST /events/publish requests answered 200 (a repeated Idempotency-Key counts, though it stores nothing).",
+    help: "Publishes stored, over POST /events/publish and through the in-process publisher (a repeated Idempotency-Key counts, though it stores nothing).",
     type: "counter",
     read: () => stats.publishes,
   });
   registry.observeLabelled({
     name: "events_publishes_rejected_total",
-    help: "POST /events/publish requests refused, by error code.",
+    help: "Publishes refused, over POST /events/publish and through the in-process publisher, by error code.",
     label: "reason",
     read: () => stats.publishesRejected,
   });
