@@ -63,3 +63,9 @@ function narrow(event: ContractStreamEvent<Shop>): string {
 
 void [paid, lost, wrongTopic, rightTopic, narrow];
 export type { Missing };
+
+// A contract extends another: its normalised definitions (topics: undefined included) are inputs too.
+const extended = defineEvents({ ...shop.events, "chat.typing": Type.Object({ who: Type.String() }) });
+assertType<Equal<EventTopic<typeof extended, "chat.message">, string>>();
+assertType<Equal<EventTopic<typeof extended, "order.updated">, `orders/${string}`>>();
+assertType<Equal<EventData<typeof extended, "chat.typing">, { who: string }>>();

@@ -16,6 +16,14 @@ describe("defineEvents", () => {
     expect(Object.isFrozen(contract.events)).toBe(true);
   });
 
+  test("takes another contract's definitions as inputs, so a contract can extend one", () => {
+    const base = defineEvents({ a: Type.String(), b: { data: Type.Number(), topics: ["b/*"] } });
+    const extended = defineEvents({ ...base.events, c: Type.Boolean() });
+    expect(extended.names).toEqual(["a", "b", "c"]);
+    expect(extended.events.a).toEqual(base.events.a);
+    expect(extended.events.b.topics).toEqual(["b/*"]);
+  });
+
   test("gives the Goa example's contract: one message event of { message: string }", () => {
     expect(goaEvents.names).toEqual(["message"]);
     expect(Value.Check(goaEvents.events.message.data, { message: "hi" })).toBe(true);

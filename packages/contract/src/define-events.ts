@@ -18,7 +18,7 @@ export interface EventDefinition<Data extends TSchema = TSchema, Topics extends 
 }
 
 /** What {@link defineEvents} takes per event type: a schema alone, or `{ data, topics? }`. */
-export type EventInput = TSchema | { readonly data: TSchema; readonly topics?: readonly string[] };
+export type EventInput = TSchema | { readonly data: TSchema; readonly topics?: readonly string[] | undefined };
 
 /** The definitions {@link defineEvents} takes: event name → {@link EventInput}. */
 export type EventInputs = Readonly<Record<string, EventInput>>;
