@@ -14,6 +14,8 @@ describe("web client: broadcast", () => {
         await alice.waitForMessage("hello from alice");
         await bob.waitForMessage("hello from alice");
         expect(await alice.page.inputValue("#message")).toBe("");
+        // The event can arrive over the stream before the send's own HTTP answer is shown.
+        await alice.page.waitForFunction(() => document.getElementById("send-result")?.textContent?.startsWith("Sent"));
         expect(await alice.page.textContent("#send-result")).toMatch(/^Sent · Event broadcast to 2 clients · id \S+/);
         const id = await bob.page.locator('#log .entry[data-type="message"] .id').first().textContent();
         expect(id).toBeTruthy();

@@ -37,6 +37,8 @@ describe("web client: topics", () => {
         await room.page.fill("#message", "for the room");
         await room.page.press("#message", "Enter");
         await room.waitForMessage("for the room");
+        // The event can arrive over the stream before the send's own HTTP answer is shown.
+        await room.page.waitForFunction(() => document.getElementById("send-result")?.textContent?.startsWith("Sent"));
         expect(await room.page.textContent("#send-result")).toMatch(/^Sent · Event broadcast to 1 clients? · id \S+/);
 
         await lobby.page.fill("#message", "for the default topic");
