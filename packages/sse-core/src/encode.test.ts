@@ -1,16 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { codeOf } from "./test-support/errors.ts";
 import { encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
-import { SseError } from "./errors.ts";
 import { createRandom, parseChunks } from "./test-support/feed.ts";
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof SseError ? error.code : `not an SseError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 function messageOf(run: () => unknown): string {
   try {

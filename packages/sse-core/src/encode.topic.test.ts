@@ -1,17 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { codeOf } from "./test-support/errors.ts";
 import { encodeEvent, encodeEventBytes } from "./encode.ts";
-import { SseError } from "./errors.ts";
 import { createRandom, parseChunks, splitRandomly } from "./test-support/feed.ts";
 import type { SseEvent, SseMessage } from "./types.ts";
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof SseError ? error.code : `not an SseError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe("encodeEvent with a topic", () => {
   test("writes the topic line after id and event, before data", () => {

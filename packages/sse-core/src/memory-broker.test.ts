@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { rejectionCode } from "./test-support/errors.ts";
 import type { GapNotice, Subscription, SubscriptionOpening } from "./broker.ts";
 import { SseError } from "./errors.ts";
 import { formatEventId, parseEventId } from "./event-id.ts";
@@ -41,15 +42,6 @@ async function brokerWith(count: number, options: MemoryBrokerOptions = {}): Pro
 
 function id(sequence: number): string {
   return formatEventId(EPOCH, sequence);
-}
-
-async function rejectionCode(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof SseError ? error.code : `not an SseError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 describe("MemoryBroker publish", () => {

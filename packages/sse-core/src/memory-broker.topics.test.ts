@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { rejectionCode } from "./test-support/errors.ts";
 import type { SubscriberHandlers } from "./broker.ts";
 import { SseError } from "./errors.ts";
 import { formatEventId } from "./event-id.ts";
@@ -11,15 +12,6 @@ const id = (sequence: number): string => formatEventId(EPOCH, sequence);
 function collector(): SubscriberHandlers & { got: string[] } {
   const got: string[] = [];
   return { got, onEvent: (event, topic) => got.push(`${event.data}@${topic}`) };
-}
-
-async function rejectionCode(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof SseError ? error.code : `not an SseError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 describe("MemoryBroker topic isolation", () => {

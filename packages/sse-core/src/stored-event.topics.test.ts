@@ -1,19 +1,10 @@
 import { describe, expect, test } from "vitest";
+import { codeOf } from "./test-support/errors.ts";
 import { encodeEventBytes } from "./encode.ts";
-import { SseError } from "./errors.ts";
 import { createStoredEvent } from "./stored-event.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof SseError ? error.code : `not an SseError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe("createStoredEvent with topics", () => {
   test("publishes to the default topic when no topics are given", () => {

@@ -1,16 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { SseError } from "./errors.ts";
+import { thrown } from "./test-support/errors.ts";
 import { DEFAULT_TOPIC, MAX_PUBLISH_TOPICS, resolvePublishTopics, resolveSubscribeTopics } from "./topic.ts";
-
-function thrown(action: () => unknown): SseError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SseError);
-    return error as SseError;
-  }
-  throw new Error("expected an SseError, nothing was thrown");
-}
 
 const names = (count: number): string[] => Array.from({ length: count }, (_, index) => `t/${index}`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { SseError } from "./errors.ts";
+import { thrown } from "./test-support/errors.ts";
 import {
   DEFAULT_TOPIC,
   MAX_TOPIC_LENGTH,
@@ -9,16 +9,6 @@ import {
   parseTopicPattern,
   type TopicPattern,
 } from "./topic.ts";
-
-function thrown(action: () => unknown): SseError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SseError);
-    return error as SseError;
-  }
-  throw new Error("expected an SseError, nothing was thrown");
-}
 
 const VALID_TOPICS = [
   "a",
