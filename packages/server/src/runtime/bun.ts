@@ -105,8 +105,12 @@ export async function startBunServer(
   };
 }
 
-async function main(): Promise<void> {
-  const loaded = loadServerOptions(Bun.argv.slice(2), process.env);
+/**
+ * The command line (`bun run server`, and the compiled `events-server`, which passes its
+ * embedded page as a default): reads flags and `env`, serves until SIGINT/SIGTERM.
+ */
+export async function main(env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  const loaded = loadServerOptions(Bun.argv.slice(2), env);
   if (loaded.kind === "exit") {
     if (loaded.exitCode === 0) console.log(loaded.output);
     else console.error(loaded.output);
