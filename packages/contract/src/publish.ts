@@ -1,7 +1,7 @@
 /**
  * `POST /events/publish`: the request body and the success answer.
  */
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TArray, type TInteger, type TObject, type TOptional, type TString, type TUnknown, Type } from "@sinclair/typebox";
 
 /**
  * Body of `POST /events/publish`: exactly one of `topic` and `topics`, an optional event
@@ -10,7 +10,12 @@ import { type Static, Type } from "@sinclair/typebox";
  * topics) and the event name, and answers 400 `INVALID_TOPIC` / `INVALID_EVENT_NAME` naming
  * the offending value, so those rules live in one place (`@events/sse-core`).
  */
-export const PublishRequest = Type.Object(
+export const PublishRequest: TObject<{
+  topic: TOptional<TString>;
+  topics: TOptional<TArray<TString>>;
+  event: TOptional<TString>;
+  data: TUnknown;
+}> = Type.Object(
   {
     topic: Type.Optional(
       Type.String({ description: 'The topic to publish to, e.g. "orders/42" (a name, never a pattern). Not with `topics`.' }),
@@ -32,7 +37,7 @@ export const PublishRequest = Type.Object(
 export type PublishRequest = Static<typeof PublishRequest>;
 
 /** Success answer of `POST /events/publish`. */
-export const PublishResponse = Type.Object({
+export const PublishResponse: TObject<{ id: TString; topics: TArray<TString>; clients: TInteger }> = Type.Object({
   id: Type.String({ description: "The id of the stored event (resume cursor), one id for all its topics." }),
   topics: Type.Array(Type.String(), { description: "The topics it was stored in, in the order given, duplicates removed." }),
   clients: Type.Integer({

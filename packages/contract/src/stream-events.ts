@@ -1,10 +1,21 @@
 /**
  * `GET /events/stream`: the `data` payload (JSON) of each event type the stream carries.
  */
-import { type Static, Type } from "@sinclair/typebox";
+import {
+  type Static,
+  type TArray,
+  type TInteger,
+  type TLiteral,
+  type TNull,
+  type TObject,
+  type TOptional,
+  type TString,
+  type TUnion,
+  Type,
+} from "@sinclair/typebox";
 
 /** `data` of the `connected` event, sent to one client when its stream opens. */
-export const ConnectedEventData = Type.Object({
+export const ConnectedEventData: TObject<{ message: TString; clients: TInteger; replayed: TInteger }> = Type.Object({
   message: Type.String(),
   clients: Type.Integer({ minimum: 0 }),
   replayed: Type.Integer({
@@ -15,11 +26,16 @@ export const ConnectedEventData = Type.Object({
 export type ConnectedEventData = Static<typeof ConnectedEventData>;
 
 /** `data` of a `message` event (one per trigger). */
-export const MessageEventData = Type.Object({ message: Type.String() });
+export const MessageEventData: TObject<{ message: TString }> = Type.Object({ message: Type.String() });
 export type MessageEventData = Static<typeof MessageEventData>;
 
 /** `data` of the `gap` event: history cannot cover the requested Last-Event-ID. */
-export const GapEventData = Type.Object({
+export const GapEventData: TObject<{
+  requestedId: TString;
+  oldestId: TUnion<[TString, TNull]>;
+  reason: TUnion<[TLiteral<"too-old">, TLiteral<"other-epoch">, TLiteral<"malformed">, TLiteral<"unknown">]>;
+  topics: TOptional<TArray<TString>>;
+}> = Type.Object({
   requestedId: Type.String(),
   oldestId: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([

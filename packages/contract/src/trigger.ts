@@ -1,13 +1,13 @@
 /**
  * `POST /events/trigger`: the request body and the success answer.
  */
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TInteger, type TObject, type TOptional, type TString, Type } from "@sinclair/typebox";
 
 /** The longest message a trigger accepts, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 16_384;
 
 /** Body of `POST /events/trigger`. */
-export const TriggerRequest = Type.Object(
+export const TriggerRequest: TObject<{ message: TString; topic: TOptional<TString> }> = Type.Object(
   {
     message: Type.String({
       minLength: 1,
@@ -25,7 +25,7 @@ export const TriggerRequest = Type.Object(
 export type TriggerRequest = Static<typeof TriggerRequest>;
 
 /** Success answer of `POST /events/trigger`. */
-export const TriggerResponse = Type.Object({
+export const TriggerResponse: TObject<{ status: TString; id: TString; clients: TInteger }> = Type.Object({
   status: Type.String({ description: 'For example "Event broadcast to 3 clients".' }),
   id: Type.String({ description: "The id of the stored event (resume cursor)." }),
   clients: Type.Integer({
