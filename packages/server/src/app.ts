@@ -7,6 +7,8 @@ import type { Broker } from "@events/sse-core";
 import { Elysia } from "elysia";
 import { createAllowedMethods, normalizeRoutePath } from "./allowed-methods.ts";
 import { answerError, HttpError } from "./errors.ts";
+import { logInternalError } from "./logging/error-log.ts";
+import type { Logger } from "./logging/logger.ts";
 import { isMethodStandIn, methodNotAllowed } from "./method-not-allowed.ts";
 import { resolveServerOptions, type ServerOptions } from "./options.ts";
 import { requestPath } from "./request-url.ts";
@@ -16,7 +18,7 @@ import { DEFAULT_EVENTS_PLUGIN_OPTIONS, sharedServerOptions } from "./plugins/ev
 import { eventsPlugin } from "./plugins/events-plugin.ts";
 
 /** Options of {@link createApp}: the server options plus what an embedding program injects. */
-export interface AppOptions extends Omit<Partial<ServerOptions>, "broker" | "contract"> {
+export interface AppOptions extends Omit<Partial<ServerOptions>, "broker" | "contract" | "logLevel" | "logFormat"> {
   /** The broker to use. @default a new `MemoryBroker` with `historySize` events, closed at shutdown */
   readonly broker?: Broker;
   /** Abort to shut down: every stream ends (clients reconnect elsewhere) and new ones get 503. @default never */
@@ -30,10 +32,18 @@ export interface AppOptions extends Omit<Partial<ServerOptions>, "broker" | "con
    * by the runtime entries, which load the module and pass it here.) @default none
    */
   readonly events?: AnyEventsContract;
+  /**
+   * Receives the app's log lines: each stream's line when it ends, and each error answered 500
+   * with its stack (the runtime entries pass theirs, built from `--log-level` and `--log-format`,
+   * and log the other requests around `app.fetch`). @default none: the app logs nothing
+   */
+  readonly logger?: Logger;
+  /** Serve the process's figures (CPU, memory, descriptors, event-loop delay) on `/metrics` too. @default true */
+  readonly processMetrics?: boolean;
 }
 
 async function buildApp(options: AppOptions = {}) {
-  const { broker, signal, onInternalError, events, ...serverOptions } = options;
+  const { broker, signal, onInternalError, events, logger, processMetrics, ...serverOptions } = options;
   const resolved = resolveServerOptions(serverOptions);
   const plugin = eventsPlugin({
     ...sharedServerOptions(resolved),
@@ -46,6 +56,8 @@ async function buildApp(options: AppOptions = {}) {
     ...(broker === undefined ? {} : { broker }),
     ...(signal === undefined ? {} : { signal }),
     ...(onInternalError === undefined ? {} : { onInternalError }),
+    ...(logger === undefined ? {} : { logger }),
+    processMetrics: processMetrics ?? true,
     health: true,
     metrics: true,
     openapi: true,
@@ -76,6 +88,7 @@ async function buildApp(options: AppOptions = {}) {
       return answerError(wrong ?? error, code, (answered, original) => {
         if (answered.code === "INTERNAL") {
           plugin.metrics.internalErrors.inc();
+          if (logger !== undefined) logInternalError(logger, original);
           onInternalError?.(original);
         }
       });

@@ -5,6 +5,7 @@
 import { DEFAULT_MEMORY_BROKER_OPTIONS, DEFAULT_TOPIC, describeValue } from "@events/sse-core";
 import { integer, isOrigin, parseDuration, quote, topicProblem } from "./option-values.ts";
 import { ServerOptionsError } from "./server-options-error.ts";
+import { isLogLevelSetting, LOG_LEVELS, type LogFormat, type LogLevelSetting } from "./logging/logger.ts";
 
 /** Which broker stores and fans out events. */
 export type BrokerKind = "memory" | "redis";
@@ -56,6 +57,10 @@ export interface ServerOptions {
    * @default none
    */
   readonly contract?: string;
+  /** The lowest level of log line written (`silent`: none). Request lines are `info`. @default "info" */
+  readonly logLevel: LogLevelSetting;
+  /** Log lines as `text` (`<time> <LEVEL> <message> key=value ...`) or `json` (one object per line). @default "text" */
+  readonly logFormat: LogFormat;
 }
 
 /** The defaults of {@link ServerOptions}. */
@@ -79,6 +84,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   redisUrl: "redis://127.0.0.1:6379",
   redisStreamKey: "events:stream",
   webRoot: defaultWebRoot(),
+  logLevel: "info",
+  logFormat: "text",
 });
 
 function defaultWebRoot(): string {
@@ -234,6 +241,22 @@ const FLAGS: readonly FlagSpec[] = [
     flag: "contract", key: "contract", env: "EVENTS_CONTRACT", value: "FILE", help: "module exporting defineEvents(...) (default or `events`) to serve",
     apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.contract = raw)),
   },
+  {
+    flag: "log-level", key: "logLevel", env: "EVENTS_LOG_LEVEL", value: LOG_LEVELS.join("|"), help: "lowest log level written (request lines are info)",
+    apply: (raw, into) => {
+      if (!isLogLevelSetting(raw)) return `must be one of ${LOG_LEVELS.join(", ")} (got ${quote(raw)})`;
+      into.logLevel = raw;
+      return undefined;
+    },
+  },
+  {
+    flag: "log-format", key: "logFormat", env: "EVENTS_LOG_FORMAT", value: "text|json", help: "log line format",
+    apply: (raw, into) => {
+      if (raw !== "text" && raw !== "json") return `must be text or json (got ${quote(raw)})`;
+      into.logFormat = raw;
+      return undefined;
+    },
+  },
 ];
 
 function defaultText(spec: FlagSpec): string {
@@ -353,6 +376,12 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   checkInteger("maxBodyBytes", options.maxBodyBytes, 1);
   checkInteger("maxBufferBytes", options.maxBufferBytes, 1);
   if (options.keepAliveMs !== false) checkInteger("keepAliveMs", options.keepAliveMs, 1);
+  if (!isLogLevelSetting(options.logLevel)) {
+    throw new ServerOptionsError("INVALID_OPTION", `server option logLevel must be one of ${LOG_LEVELS.join(", ")} (got ${describeValue(options.logLevel)})`);
+  }
+  if (options.logFormat !== "text" && options.logFormat !== "json") {
+    throw new ServerOptionsError("INVALID_OPTION", `server option logFormat must be text or json (got ${describeValue(options.logFormat)})`);
+  }
   if (options.triggerToken === "") {
     throw new ServerOptionsError("INVALID_OPTION", "server option triggerToken must not be empty (use false for none)");
   }

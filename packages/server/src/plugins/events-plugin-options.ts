@@ -4,6 +4,7 @@
  */
 import type { AnyEventsContract } from "@events/contract";
 import type { Broker } from "@events/sse-core";
+import type { Logger } from "../logging/logger.ts";
 import type { ServerOptions } from "../options.ts";
 import { ServerOptionsError } from "../server-options-error.ts";
 
@@ -69,8 +70,25 @@ export interface EventsPluginOptions<Contract extends AnyEventsContract, Prefix 
   readonly onInternalError?: (error: unknown) => void;
   /** Serve `GET /healthz` (at the root, not under the prefix). @default false */
   readonly health?: boolean;
-  /** Serve `GET /metrics` in the Prometheus text format (at the root). @default false */
+  /**
+   * Serve `GET /metrics` in the Prometheus text format (at the root). Left `false`, the figures
+   * are still counted: serve them from the host's own endpoint with `plugin.metrics.render()`.
+   * @default false
+   */
   readonly metrics?: boolean;
+  /**
+   * Add the process's figures (`process_cpu_seconds_total`, `process_resident_memory_bytes`,
+   * `process_open_fds`, `process_start_time_seconds`, `process_event_loop_delay_seconds`) to the
+   * plugin's metrics. Off by default: a host's own registry usually has them already (e.g.
+   * prom-client's default metrics, under the same names). @default false
+   */
+  readonly processMetrics?: boolean;
+  /**
+   * Receives the plugin's log lines: one `info` line per stream when it ends (method, path,
+   * status, lifetime in `ms`, close `reason`, `topics`), and an `error` line with the stack for
+   * each error its routes answered 500. The plugin never writes to the console. @default none
+   */
+  readonly logger?: Logger;
   /**
    * Serve `/openapi.json` for the plugin's routes. A host with its own `@elysiajs/openapi` needs
    * none: the plugin's routes carry their documentation into the host's document. @default false

@@ -11,6 +11,8 @@ import { type AnyEventsContract, goaEvents } from "@events/contract";
 import { createKeepAliveHub, MemoryBroker } from "@events/sse-core";
 import { Elysia } from "elysia";
 import { memoryBrokerOptions } from "../create-broker.ts";
+import { logInternalError } from "../logging/error-log.ts";
+import { createStreamLog } from "../logging/stream-log.ts";
 import { answerError } from "../errors.ts";
 import { createContractCheck } from "../modules/events/contract-checker.ts";
 import { createEventsModule, type EventsRoutes } from "../modules/events/index.ts";
@@ -67,7 +69,7 @@ export type EventsPlugin<Contract extends AnyEventsContract, Prefix extends stri
 export function eventsPlugin<const Contract extends AnyEventsContract = typeof goaEvents, const Prefix extends string = "/events">(
   options: EventsPluginOptions<Contract, Prefix> = {},
 ): EventsPlugin<Contract, Prefix> {
-  const { events: givenEvents, prefix: givenPrefix, broker: givenBroker, signal: givenSignal, onInternalError } = options;
+  const { events: givenEvents, prefix: givenPrefix, broker: givenBroker, signal: givenSignal, onInternalError, logger } = options;
   const events = givenEvents ?? (goaEvents as AnyEventsContract as Contract);
   const prefix = resolvePrefix(givenPrefix ?? DEFAULT_EVENTS_PLUGIN_OPTIONS.prefix) as Prefix;
   const resolved = resolveServerOptions({
@@ -90,9 +92,10 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
     defaultTopic: resolved.defaultTopic,
     maxTopics: resolved.maxTopics,
   });
-  const metrics = createServerMetrics({ stats: service.stats, broker });
+  const metrics = createServerMetrics({ stats: service.stats, broker, process: options.processMetrics === true ? { signal } : false });
   const reportInternal = (error: unknown): void => {
     metrics.internalErrors.inc();
+    if (logger !== undefined) logInternalError(logger, error);
     onInternalError?.(error);
   };
   signal.addEventListener(
@@ -114,6 +117,7 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
     events,
     prefix,
     check,
+    streamLog: createStreamLog(logger),
   });
   const plugin = pluginRoutes(publisher, routes, reportInternal);
   // The opt-in routes are registered on the plugin but left out of its type: clients reach them
@@ -138,6 +142,8 @@ function pick(options: EventsPluginOptions<AnyEventsContract, string>): Partial<
     onInternalError: _onInternalError,
     health: _health,
     metrics: _metrics,
+    processMetrics: _processMetrics,
+    logger: _logger,
     openapi: _openapi,
     web: _web,
     ...shared

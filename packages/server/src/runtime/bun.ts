@@ -7,8 +7,13 @@ import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
 import { errorResponse, HttpError } from "../errors.ts";
 import { loadContract } from "../load-contract.ts";
+import { describeServerOptions } from "../logging/effective-config.ts";
+import { errorSummary, logBackgroundError, logInternalError } from "../logging/error-log.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
+import { withRequestLog } from "../logging/request-log.ts";
 import { loadServerOptions, resolveServerOptions, type ServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
+import { createConsoleLogger } from "./console-logger.ts";
 import { reportError, reportInternalError } from "./report-error.ts";
 import { withTimeout } from "./with-timeout.ts";
 
@@ -21,9 +26,15 @@ export interface BunServeOptions {
   readonly idleTimeoutSeconds?: number;
   /** The longest a graceful shutdown waits for streams to end before closing sockets. @default 4000 (ms) */
   readonly shutdownGraceMs?: number;
-  /** Receives background errors (a broker reconnecting). @default write one line to stderr */
+  /**
+   * Receives a line per request (a stream's when it ends), background errors at `warn` and the
+   * stack of every error answered 500 at `error`. `main()` passes one built from `--log-level`
+   * and `--log-format`. @default none: no request lines; errors as below
+   */
+  readonly logger?: Logger;
+  /** Receives background errors (a broker reconnecting). @default a `warn` line on `logger`, else on stderr */
   readonly onError?: (error: unknown) => void;
-  /** Receives errors answered with 500 INTERNAL. @default write the stack to stderr */
+  /** Receives errors answered with 500 INTERNAL. @default an `error` line with the stack on `logger`, else on stderr */
   readonly onInternalError?: (error: unknown) => void;
   /** An already-built broker (else one is built from `options.broker`). @default built */
   readonly broker?: Broker;
@@ -36,6 +47,9 @@ export interface RunningBunServer {
   /** Stops accepting, ends every stream, waits for them (at most the grace period), closes the broker. Idempotent. */
   shutdown(): Promise<void>;
 }
+
+/** Writes nothing: `withRequestLog` on it returns the handler itself. */
+const SILENT: Logger = createLogger({ level: "silent" });
 
 function publicUrl(host: string, port: number): URL {
   const shown = host === "0.0.0.0" || host === "::" || host === "" ? "localhost" : host.includes(":") ? `[${host}]` : host;
@@ -55,13 +69,18 @@ export async function startBunServer(
   serve: BunServeOptions = {},
 ): Promise<RunningBunServer> {
   const resolved = resolveServerOptions(options);
-  const onError = serve.onError ?? reportError;
-  const onInternalError = serve.onInternalError ?? reportInternalError;
+  const { logger } = serve;
+  const onError = serve.onError ?? (logger === undefined ? reportError : (error: unknown) => logBackgroundError(logger, error));
+  const onInternalError = serve.onInternalError ?? (logger === undefined ? reportInternalError : (error: unknown) => logInternalError(logger, error));
+  // With a logger the app logs its own 500s on it (and streams' ends); a hook given hears them too.
+  const appLogging = logger === undefined
+    ? { onInternalError }
+    : { logger, ...(serve.onInternalError === undefined ? {} : { onInternalError: serve.onInternalError }) };
   const { contract, ...appOptions } = resolved;
   const events = contract === undefined ? undefined : await loadContract(contract, process.cwd());
   const broker = serve.broker ?? (await createBroker(resolved, { onError }));
   const controller = new AbortController();
-  const app = await createApp({ ...appOptions, broker, signal: controller.signal, onInternalError, ...(events === undefined ? {} : { events }) });
+  const app = await createApp({ ...appOptions, broker, signal: controller.signal, ...appLogging, ...(events === undefined ? {} : { events }) });
   const server = Bun.serve({
     port: resolved.httpPort,
     hostname: resolved.host,
@@ -74,7 +93,7 @@ export async function startBunServer(
       onInternalError(error);
       return errorResponse(new HttpError("INTERNAL", "internal server error"));
     },
-    fetch(incoming, bunServer) {
+    fetch: withRequestLog<[Bun.Server<undefined>]>((incoming, bunServer) => {
       const request = checkRequestUrl(incoming);
       if (request instanceof Response) return request;
       // Only a GET can open an event stream; every other answer is handed back as Elysia
@@ -88,7 +107,7 @@ export async function startBunServer(
         if (response.headers.get("content-type") === "text/event-stream") bunServer.timeout(incoming, 0);
         return response;
       });
-    },
+    }, { logger: logger ?? SILENT }),
   });
   let shuttingDown: Promise<void> | undefined;
   return {
@@ -116,12 +135,14 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
     else console.error(loaded.output);
     process.exit(loaded.exitCode);
   }
+  const options = loaded.options;
+  const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: [options.triggerToken] });
   let running: RunningBunServer | undefined;
   let signals = 0;
   const onSignal = (signal: string): void => {
     signals += 1;
     if (signals > 1 || running === undefined) process.exit(signals > 1 ? 1 : 0);
-    console.log(`events server: ${signal}, shutting down`);
+    logger.info(`events server: ${signal}, shutting down`);
     // The hard deadline: whatever happens, leave within 5 s.
     setTimeout(() => process.exit(0), 4900).unref();
     void running.shutdown().then(() => process.exit(0));
@@ -129,13 +150,14 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
   // Installed before listening, so a signal right after the URL is printed is handled.
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+  logger.info("configuration", describeServerOptions(options));
   try {
-    running = await startBunServer(loaded.options);
+    running = await startBunServer(options, { logger });
   } catch (error) {
-    reportError(error);
+    logger.error(`events server cannot start: ${errorSummary(error)}`);
     process.exit(1);
   }
-  console.log(`events server listening on ${running.url.href} (broker: ${loaded.options.broker})`);
+  logger.info(`events server listening on ${running.url.href} (broker: ${options.broker})`);
 }
 
 if (import.meta.main) await main();

@@ -1,17 +1,19 @@
 /**
- * What the runtime entries write to stderr. Background errors (a broker that reconnects)
- * take one line; an error that became a 500 is a bug, so its stack goes to the log (and
- * never into the answer).
+ * What the runtime entries report when they have no logger of their own yet (a start-up
+ * failure) or were given none (`startBunServer` called by a program): the same lines as the
+ * server's logger writes, on a text logger at the default level.
  */
+import { logBackgroundError, logInternalError } from "../logging/error-log.ts";
+import { createConsoleLogger } from "./console-logger.ts";
 
-/** One line for an operator: `events-server: Name: message`. */
+const fallback = createConsoleLogger();
+
+/** One `warn` line for an operator: `Name: message`. */
 export function reportError(error: unknown): void {
-  const line = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`events-server: ${line.split("\n")[0]}`);
+  logBackgroundError(fallback, error);
 }
 
-/** An error answered with 500 INTERNAL: the whole stack, for whoever fixes it. */
+/** An error answered with 500 INTERNAL: an `error` line with the whole stack, for whoever fixes it. */
 export function reportInternalError(error: unknown): void {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-  console.error(`events-server: internal error answered 500: ${detail}`);
+  logInternalError(fallback, error);
 }

@@ -21,6 +21,7 @@ import { publishBodySchema, type PublishRouteBody } from "./publish-schema.ts";
 import type { EventsService } from "./service.ts";
 import { exemptFromIdleTimeout, type IdleTimeoutServer } from "./idle-timeout.ts";
 import { createTriggerTokenCheck } from "./trigger-token.ts";
+import type { StreamLog } from "../../logging/stream-log.ts";
 
 /** What {@link createEventsModule} needs. */
 export interface EventsModuleOptions<Contract extends AnyEventsContract = typeof goaEvents, Prefix extends string = "/events"> {
@@ -37,6 +38,8 @@ export interface EventsModuleOptions<Contract extends AnyEventsContract = typeof
   readonly prefix?: Prefix;
   /** Holds every publish and trigger to the contract; none accepts any event name with any JSON data. @default none */
   readonly check?: EventCheck | undefined;
+  /** Times each stream and logs it when it ends. @default none */
+  readonly streamLog?: StreamLog | undefined;
 }
 
 /**
@@ -188,7 +191,7 @@ function buildParts(options: EventsModuleOptions<AnyEventsContract, string>): Ro
 }
 
 function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(parts: RouteParts, events: Contract, prefix: Prefix) {
-  const { service, check } = parts.options;
+  const { service, check, streamLog } = parts.options;
   const checkPublish = createBodyCheck(PublishRequest);
   const publishSchema = publishBodySchema(events);
   const publishResponses = writeRouteResponses(PublishResponse);
@@ -207,7 +210,9 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
           try {
             // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
             const lastEventId = request.headers.get("last-event-id") ?? lastEventIdOf(request.url);
-            const response = service.openStream({ lastEventId, topics: topicsOf(request.url) });
+            const topics = topicsOf(request.url);
+            const onClose = streamLog?.(request, topics?.length || 1);
+            const response = service.openStream(onClose === undefined ? { lastEventId, topics } : { lastEventId, topics, onClose });
             exemptFromIdleTimeout(server as IdleTimeoutServer | null, request);
             return response;
           } catch (error) {

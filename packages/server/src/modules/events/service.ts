@@ -79,6 +79,8 @@ export interface OpenStreamInput {
    * @default [defaultTopic]
    */
   readonly topics?: readonly string[] | undefined;
+  /** Called once when a stream this call returned ends, with why (not when the call throws). @default none */
+  readonly onClose?: ((reason: EventStreamCloseReason) => void) | undefined;
 }
 
 /** A broker's refusal as the trigger's HTTP error (503 with Retry-After), anything else as it is. */
@@ -160,11 +162,14 @@ export class EventsService {
     stats.streamOpened();
     local.add(stream, subscription);
     let counted = true;
+    // Set once the stream is handed out: a stream that never was has no end to report.
+    let onClose: ((reason: EventStreamCloseReason) => void) | undefined;
     const release = (reason: EventStreamCloseReason): void => {
       if (!counted) return;
       counted = false;
       local.remove(stream);
       stats.streamClosed(reason);
+      onClose?.(reason);
     };
     const { lastEventId } = input;
     try {
@@ -193,7 +198,9 @@ export class EventsService {
         // client in test/load.e2e.test.ts with it removed and look for a stack on stderr.
         quietErrors: true,
       });
-      return new Response(body, { status: 200, headers: STREAM_HEADERS });
+      const response = new Response(body, { status: 200, headers: STREAM_HEADERS });
+      onClose = input.onClose;
+      return response;
     } catch (error) {
       release("error");
       throw error;

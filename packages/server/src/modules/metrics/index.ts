@@ -5,6 +5,7 @@
 import type { Broker } from "@events/sse-core";
 import { Elysia } from "elysia";
 import type { EventsStats } from "../events/stats.ts";
+import { type ProcessMetricsOptions, registerProcessMetrics } from "./process-metrics.ts";
 import { type Counter, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "./registry.ts";
 
 /** Where the metrics read their figures from. */
@@ -13,6 +14,8 @@ export interface ServerMetricsSources {
   readonly stats: EventsStats;
   /** The broker, for whether it can store events now. */
   readonly broker: Broker;
+  /** Add the process's figures (CPU, memory, descriptors, event-loop delay): `true` or their options. @default false */
+  readonly process?: boolean | ProcessMetricsOptions | undefined;
 }
 
 /**
@@ -36,6 +39,13 @@ export interface ServerMetrics {
   readonly registry: MetricsRegistry;
   /** Requests answered 500 INTERNAL (a bug: the details are in the server log). */
   readonly internalErrors: Counter;
+  /**
+   * Every metric in the Prometheus text format (what `/metrics` serves), for a host that serves
+   * its own endpoint: append it to the host registry's text.
+   */
+  render(): string;
+  /** The `Content-Type` of {@link render}'s text. */
+  readonly contentType: string;
 }
 
 /**
@@ -112,7 +122,10 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
     name: "events_internal_errors_total",
     help: "Requests answered 500 INTERNAL (a bug; the stack is in the server log).",
   });
-  return { registry, internalErrors };
+  if (sources.process !== undefined && sources.process !== false) {
+    registerProcessMetrics(registry, sources.process === true ? {} : sources.process);
+  }
+  return { registry, internalErrors, render: () => registry.render(), contentType: PROMETHEUS_CONTENT_TYPE };
 }
 
 /**
