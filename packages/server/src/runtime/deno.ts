@@ -8,10 +8,11 @@ import { createBroker } from "../create-broker.ts";
 import { loadContract } from "../load-contract.ts";
 import { loadServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
-import { reportError, reportInternalError } from "./report-error.ts";
+import { describeServerOptions } from "../logging/effective-config.ts";
+import { errorSummary, logBackgroundError } from "../logging/error-log.ts";
+import { withRequestLog } from "../logging/request-log.ts";
+import { createConsoleLogger } from "./console-logger.ts";
 import { withTimeout } from "./with-timeout.ts";
-
-
 
 async function main(): Promise<void> {
   const loaded = loadServerOptions(Deno.args, Deno.env.toObject());
@@ -21,16 +22,18 @@ async function main(): Promise<void> {
     Deno.exit(loaded.exitCode);
   }
   const options = loaded.options;
+  const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: [options.triggerToken] });
+  logger.info("configuration", describeServerOptions(options));
   const controller = new AbortController();
   let app: Awaited<ReturnType<typeof createApp>>;
   let broker: Awaited<ReturnType<typeof createBroker>>;
   try {
     const { contract, ...appOptions } = options;
     const events = contract === undefined ? undefined : await loadContract(contract, Deno.cwd());
-    broker = await createBroker(options, { onError: reportError });
-    app = await createApp({ ...appOptions, broker, signal: controller.signal, onInternalError: reportInternalError, ...(events === undefined ? {} : { events }) });
+    broker = await createBroker(options, { onError: (error) => logBackgroundError(logger, error) });
+    app = await createApp({ ...appOptions, broker, signal: controller.signal, logger, ...(events === undefined ? {} : { events }) });
   } catch (error) {
-    reportError(error);
+    logger.error(`events server cannot start: ${errorSummary(error)}`);
     Deno.exit(1);
   }
   const server = Deno.serve(
@@ -39,19 +42,19 @@ async function main(): Promise<void> {
       hostname: options.host,
       onListen: ({ port }) => {
         const shown = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
-        console.log(`events server listening on http://${shown}:${port}/ (broker: ${options.broker}, runtime: deno)`);
+        logger.info(`events server listening on http://${shown}:${port}/ (broker: ${options.broker}, runtime: deno)`);
       },
     },
-    (incoming) => {
+    withRequestLog((incoming) => {
       const request = checkRequestUrl(incoming);
       return request instanceof Response ? request : app.fetch(request);
-    },
+    }, { logger }),
   );
   let signals = 0;
   const onSignal = (signal: Deno.Signal): void => {
     signals += 1;
     if (signals > 1) Deno.exit(1);
-    console.log(`events server: ${signal}, shutting down`);
+    logger.info(`events server: ${signal}, shutting down`);
     const deadline = setTimeout(() => Deno.exit(0), 4900);
     Deno.unrefTimer(deadline);
     // End every stream first: Deno's shutdown waits for open responses to finish.
