@@ -9,14 +9,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { openStream, trigger } from "./support/server.ts";
 import { repoRoot, within } from "./support/server-process.ts";
 
 const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const webDist = join(repoRoot(), "packages", "web", "dist");
-let folder = "";
-let binary = "";
 
 /** A started binary: its URL once it listens, its exit, its output. */
 interface BinaryProcess {
@@ -78,21 +76,24 @@ const redisMissing = !(await redisReachable());
 if (redisMissing && process.env["REQUIRE_REDIS"] === "1") throw new Error(`REQUIRE_REDIS=1 but Redis is not reachable at ${REDIS_URL}`);
 if (redisMissing) console.warn(`skipping the compiled server's Redis test: no Redis at ${REDIS_URL} (set REQUIRE_REDIS=1 to fail instead)`);
 
-beforeAll(() => {
-  // Compiles only when a source is newer than the binary: a second run costs nothing.
+/**
+ * Builds the binary (only when a source is newer than it: a second run costs nothing) and
+ * copies it alone into a fresh folder, removed when the test process exits.
+ */
+function prepareBinary(): { folder: string; binary: string } {
   const build = spawnSync(process.execPath, [join(repoRoot(), "packages/server/scripts/build-binary.ts"), "--if-stale"], {
     cwd: repoRoot(),
     encoding: "utf8",
   });
   if (build.status !== 0) throw new Error(`bun run build:server failed (${build.status}):\n${build.stdout}${build.stderr}`);
-  folder = mkdtempSync(join(tmpdir(), "events-server-binary-"));
-  binary = join(folder, "events-server");
-  copyFileSync(join(repoRoot(), "dist", "events-server"), binary);
-}, 180_000);
+  const made = mkdtempSync(join(tmpdir(), "events-server-binary-"));
+  process.once("exit", () => rmSync(made, { recursive: true, force: true }));
+  const copied = join(made, "events-server");
+  copyFileSync(join(repoRoot(), "dist", "events-server"), copied);
+  return { folder: made, binary: copied };
+}
 
-afterAll(() => {
-  if (folder !== "") rmSync(folder, { recursive: true, force: true });
-});
+const { folder, binary } = prepareBinary();
 
 describe("events-server (the compiled binary, alone in a folder)", () => {
   test("serves the built page and every file it loads from inside the executable", async () => {

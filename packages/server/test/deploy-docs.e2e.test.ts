@@ -8,11 +8,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { repoRoot } from "./support/server-process.ts";
 
 const doc = readFileSync(join(repoRoot(), "docs", "deploy.md"), "utf8");
 const folder = mkdtempSync(join(tmpdir(), "events-deploy-docs-"));
+process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
 
 /** The fenced blocks of the page whose info string is `language`, in order. */
 function blocks(language: string): string[] {
@@ -29,7 +30,6 @@ if (nginxMissing) console.warn("skipping the nginx -t check of docs/deploy.md: n
 const systemdMissing = !has("systemd-analyze");
 if (systemdMissing) console.warn("skipping the systemd-analyze check of docs/deploy.md: systemd-analyze is not installed");
 
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** Runs `nginx -t` on the page's main-context block with `site` as the whole `http {}` block. */
 function nginxTest(site: string): { status: number | null; output: string } {
