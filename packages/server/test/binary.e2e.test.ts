@@ -1,11 +1,11 @@
 /**
- * The compiled server (`bun run build:server` → dist/events-server), copied alone into an empty
+ * The compiled server (`bun run build:server` → dist/events-server), put alone in an empty
  * folder and run from there: the page and its assets come from inside the executable, a stream
  * gets a triggered event, flags and their environment twins work, SIGTERM exits 0, and
  * `--broker redis` works (the Redis broker is bundled, not looked up beside the binary).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +24,18 @@ interface BinaryProcess {
   output(): string;
 }
 
-/** Runs the copied binary in its empty folder with only PATH and HOME (no EVENTS_* from the test's environment). */
+/**
+ * Puts the binary alone in a fresh folder (a hard link, or a copy across file systems) and runs
+ * it there with only PATH and HOME (no EVENTS_* from the test's environment).
+ */
 function startBinary(args: readonly string[], env: Record<string, string> = {}): BinaryProcess {
+  const folder = mkdtempSync(join(tmpdir(), "events-server-binary-"));
+  const binary = join(folder, "events-server");
+  try {
+    linkSync(built, binary);
+  } catch {
+    copyFileSync(built, binary);
+  }
   const child = spawn(binary, args, {
     cwd: folder,
     env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: folder, ...env },
@@ -33,6 +43,7 @@ function startBinary(args: readonly string[], env: Record<string, string> = {}):
   });
   let output = "";
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  void exited.then(() => rmSync(folder, { recursive: true, force: true }));
   const url = new Promise<URL>((resolve, reject) => {
     const onData = (data: Uint8Array): void => {
       output += String(data);
@@ -76,24 +87,13 @@ const redisMissing = !(await redisReachable());
 if (redisMissing && process.env["REQUIRE_REDIS"] === "1") throw new Error(`REQUIRE_REDIS=1 but Redis is not reachable at ${REDIS_URL}`);
 if (redisMissing) console.warn(`skipping the compiled server's Redis test: no Redis at ${REDIS_URL} (set REQUIRE_REDIS=1 to fail instead)`);
 
-/**
- * Builds the binary (only when a source is newer than it: a second run costs nothing) and
- * copies it alone into a fresh folder, removed when the test process exits.
- */
-function prepareBinary(): { folder: string; binary: string } {
-  const build = spawnSync(process.execPath, [join(repoRoot(), "packages/server/scripts/build-binary.ts"), "--if-stale"], {
-    cwd: repoRoot(),
-    encoding: "utf8",
-  });
-  if (build.status !== 0) throw new Error(`bun run build:server failed (${build.status}):\n${build.stdout}${build.stderr}`);
-  const made = mkdtempSync(join(tmpdir(), "events-server-binary-"));
-  process.once("exit", () => rmSync(made, { recursive: true, force: true }));
-  const copied = join(made, "events-server");
-  copyFileSync(join(repoRoot(), "dist", "events-server"), copied);
-  return { folder: made, binary: copied };
-}
-
-const { folder, binary } = prepareBinary();
+// Compiles only when a source is newer than the binary: a second run costs nothing.
+const build = spawnSync(process.execPath, [join(repoRoot(), "packages/server/scripts/build-binary.ts"), "--if-stale"], {
+  cwd: repoRoot(),
+  encoding: "utf8",
+});
+if (build.status !== 0) throw new Error(`bun run build:server failed (${build.status}):\n${build.stdout}${build.stderr}`);
+const built = join(repoRoot(), "dist", "events-server");
 
 describe("events-server (the compiled binary, alone in a folder)", () => {
   test("serves the built page and every file it loads from inside the executable", async () => {

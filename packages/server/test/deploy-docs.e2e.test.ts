@@ -12,8 +12,16 @@ import { describe, expect, test } from "vitest";
 import { repoRoot } from "./support/server-process.ts";
 
 const doc = readFileSync(join(repoRoot(), "docs", "deploy.md"), "utf8");
-const folder = mkdtempSync(join(tmpdir(), "events-deploy-docs-"));
-process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+
+/** Runs `body` with a fresh folder, removed afterwards. */
+function inFolder<T>(body: (folder: string) => T): T {
+  const folder = mkdtempSync(join(tmpdir(), "events-deploy-docs-"));
+  try {
+    return body(folder);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 /** The fenced blocks of the page whose info string is `language`, in order. */
 function blocks(language: string): string[] {
@@ -32,7 +40,7 @@ if (systemdMissing) console.warn("skipping the systemd-analyze check of docs/dep
 
 
 /** Runs `nginx -t` on the page's main-context block with `site` as the whole `http {}` block. */
-function nginxTest(site: string): { status: number | null; output: string } {
+function nginxTest(site: string, folder: string): { status: number | null; output: string } {
   const [main] = blocks("nginx");
   const certificate = join(folder, "cert.pem");
   const key = join(folder, "key.pem");
@@ -62,14 +70,14 @@ describe("docs/deploy.md", () => {
 
   test.skipIf(nginxMissing)("has an nginx site that passes nginx -t", () => {
     const [, site] = blocks("nginx");
-    const result = nginxTest(site ?? "");
+    const result = inFolder((folder) => nginxTest(site ?? "", folder));
     expect(result.output).toContain("test is successful");
     expect(result.status).toBe(0);
   });
 
   test.skipIf(nginxMissing)("has a several-nodes upstream that passes nginx -t in place of the single node", () => {
     const [, site, nodes] = blocks("nginx");
-    const result = nginxTest((site ?? "").replace(/upstream events_servers \{[\s\S]*?\n\}/, nodes ?? ""));
+    const result = inFolder((folder) => nginxTest((site ?? "").replace(/upstream events_servers \{[\s\S]*?\n\}/, nodes ?? ""), folder));
     expect(result.output).toContain("test is successful");
     expect(result.status).toBe(0);
   });
@@ -79,9 +87,11 @@ describe("docs/deploy.md", () => {
     expect(unit).toContain("LimitNOFILE=");
     expect(unit).toContain("EnvironmentFile=");
     // verify checks that ExecStart names an executable: any will do for the unit's syntax.
-    const file = join(folder, "events-server.service");
-    writeFileSync(file, (unit ?? "").replace("/usr/local/bin/events-server", process.execPath));
-    const run = spawnSync("systemd-analyze", ["verify", file], { encoding: "utf8" });
+    const run = inFolder((folder) => {
+      const file = join(folder, "events-server.service");
+      writeFileSync(file, (unit ?? "").replace("/usr/local/bin/events-server", process.execPath));
+      return spawnSync("systemd-analyze", ["verify", file], { encoding: "utf8" });
+    });
     expect(`${run.stdout}${run.stderr}`.trim()).toBe("");
     expect(run.status).toBe(0);
   });
