@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { type Command, DEFAULT_TIMEOUT_MS, DEFAULT_URL, parseCommandLine, UsageError } from "./args.ts";
+import { type Command, parseCommandLine } from "./args.ts";
+import { DEFAULT_TIMEOUT_MS, DEFAULT_URL } from "./global-options.ts";
+import { UsageError } from "./usage-error.ts";
 
 function usageError(argv: readonly string[], env = {}): UsageError {
   try {
@@ -145,7 +147,7 @@ describe("parseCommandLine: help, version and usage errors", () => {
   });
 
   test("names what is wrong and which usage to print", () => {
-    expect(usageError([])).toMatchObject({ topic: "root", message: expect.stringContaining("missing service") });
+    expect(usageError([])).toMatchObject({ topic: "root", message: expect.stringContaining("missing command") });
     expect(usageError(["nope", "trigger"])).toMatchObject({ topic: "root", message: expect.stringContaining('unknown service "nope"') });
     expect(usageError(["events"])).toMatchObject({ topic: "events", message: expect.stringContaining("missing method") });
     expect(usageError(["events", "subscribe"])).toMatchObject({ topic: "events", message: expect.stringContaining('unknown method "subscribe"') });
@@ -161,5 +163,96 @@ describe("parseCommandLine: help, version and usage errors", () => {
     expect(usageError(["events", "stream"], { EVENTS_URL: "not a url" }).message).toContain("EVENTS_URL must be");
     expect(usageError(["--timeout", "5", "events", "stream"]).message).toContain("--timeout must be a duration");
     expect(usageError(["--url", "http://a/?x=1", "events", "stream"]).message).toContain("without ?query or #fragment");
+  });
+});
+
+describe("parseCommandLine: commands without the service word", () => {
+  test("reads trigger, stream and publish alone exactly as after events", () => {
+    const pairs: Array<[string[], string[]]> = [
+      [["trigger", "-m", "hi", "--json"], ["events", "trigger", "-m", "hi", "--json"]],
+      [["stream", "-t", "a", "--count", "2"], ["events", "stream", "-t", "a", "--count", "2"]],
+      [["publish", "-t", "a", "--data", "1"], ["events", "publish", "-t", "a", "--data", "1"]],
+    ];
+    for (const [short, goa] of pairs) expect(parseCommandLine(short, {})).toEqual(parseCommandLine(goa, {}));
+  });
+
+  test("shows a method's help for the short form", () => {
+    expect(parsed("help", ["trigger", "--help"]).topic).toBe("events trigger");
+    expect(parsed("help", ["help", "publish"]).topic).toBe("events publish");
+    expect(parsed("help", ["completion", "-h"]).topic).toBe("completion");
+  });
+
+  test("refuses a word after the method", () => {
+    expect(usageError(["stream", "extra"])).toMatchObject({ topic: "events stream", message: 'unexpected argument "extra"' });
+  });
+});
+
+describe("parseCommandLine: stdin, headers and --raw", () => {
+  test("reads the message from stdin for --message -, and keeps --message=- as the same request", () => {
+    expect(parsed("trigger", ["trigger", "--message", "-"]).message).toEqual({ from: "stdin" });
+    expect(parsed("trigger", ["trigger", "-m", "-"]).message).toEqual({ from: "stdin" });
+    expect(parsed("trigger", ["trigger", "--body", '{"message": "-"}']).message).toBe("-");
+  });
+
+  test("reads repeated -H/--header into lower-case names, joining a repeated name with a comma", () => {
+    const command = parsed("stream", ["-H", "X-Request-Id: 42", "stream", "--header", "Accept-Language:de", "-H", "x-request-id:  43 "]);
+    expect(command.global.headers).toEqual({ "x-request-id": "42, 43", "accept-language": "de" });
+    expect(parsed("stream", ["stream"]).global.headers).toBeUndefined();
+  });
+
+  test("refuses a header without a name and colon, or with a line break", () => {
+    expect(usageError(["-H", "no colon", "stream"]).message).toBe('--header must be "Name: value" with a header name before the colon (got "no colon")');
+    expect(usageError(["-H", ": x", "stream"]).message).toContain("header name before the colon");
+    expect(usageError(["-H", "Bad Name: x", "stream"]).message).toContain("header name before the colon");
+    expect(usageError(["-H", "X-A: 1\r\nX-B: 2", "stream"]).message).toBe("--header X-A must not contain CR, LF or NUL");
+  });
+
+  test("lets an Authorization header replace EVENTS_TOKEN, and refuses it together with --token", () => {
+    const command = parsed("trigger", ["-H", "Authorization: Basic YTpi", "trigger", "-m", "x"], { EVENTS_TOKEN: "env" });
+    expect(command.global).toMatchObject({ token: undefined, headers: { authorization: "Basic YTpi" } });
+    expect(usageError(["-H", "authorization: x", "--token", "t", "trigger", "-m", "x"]).message).toBe('give --token or -H "Authorization: ...", not both');
+  });
+
+  test("reads --raw for stream only, and not with --json", () => {
+    expect(parsed("stream", ["stream", "--raw"]).raw).toBe(true);
+    expect(parsed("stream", ["stream"]).raw).toBe(false);
+    expect(usageError(["stream", "--raw", "--json"]).message).toBe("give --raw or --json, not both");
+    expect(usageError(["trigger", "-m", "x", "--raw"]).message).toBe('unknown flag --raw for "events trigger"');
+  });
+});
+
+describe("parseCommandLine: did you mean", () => {
+  test("suggests the nearest command, method or service", () => {
+    expect(usageError(["trgger", "-m", "x"])).toMatchObject({ topic: "root", message: 'unknown command "trgger": did you mean "trigger"?' });
+    expect(usageError(["stram"]).message).toBe('unknown command "stram": did you mean "stream"?');
+    expect(usageError(["events", "pubilsh"])).toMatchObject({ topic: "events", message: 'unknown method "pubilsh": did you mean "publish"?' });
+    expect(usageError(["evnts", "trigger"]).message).toBe('unknown service "evnts": did you mean "events"?');
+    expect(usageError(["help", "strem"]).message).toBe('unknown command "strem" (help): did you mean "stream"?');
+  });
+
+  test("lists the commands when nothing is near", () => {
+    expect(usageError(["deploy"]).message).toBe('unknown command "deploy": try "trigger", "stream", "publish" or "completion"');
+  });
+
+  test("suggests the nearest flag of the command", () => {
+    expect(usageError(["trigger", "--mesage", "x"])).toMatchObject({ topic: "events trigger", message: "unknown flag --mesage: did you mean --message?" });
+    expect(usageError(["stream", "--last", "x"]).message).toBe("unknown flag --last: did you mean --last-event-id?");
+    expect(usageError(["stream", "--cuont", "2"]).message).toBe("unknown flag --cuont: did you mean --count?");
+    expect(usageError(["--verbos", "stream"]).message).toBe("unknown flag --verbos: did you mean --verbose?");
+    expect(usageError(["publish", "-t", "a", "--data", "1", "--jsn"]).message).toBe("unknown flag --jsn: did you mean --json?");
+    expect(usageError(["trigger", "-m", "x", "--topic", "a"]).message).toBe('unknown flag --topic for "events trigger"');
+  });
+});
+
+describe("parseCommandLine: completion", () => {
+  test("reads the shell", () => {
+    for (const shell of ["bash", "zsh", "fish"] as const) expect(parseCommandLine(["completion", shell], {})).toEqual({ kind: "completion", shell });
+  });
+
+  test("refuses a missing or unknown shell, suggesting the nearest", () => {
+    expect(usageError(["completion"])).toMatchObject({ topic: "completion", message: 'missing shell: "bash", "zsh" or "fish"' });
+    expect(usageError(["completion", "bahs"]).message).toBe('unknown shell "bahs": did you mean "bash"?');
+    expect(usageError(["completion", "powershell"]).message).toBe('unknown shell "powershell": try "bash", "zsh" or "fish"');
+    expect(usageError(["completion", "bash", "--json"]).message).toBe('unknown flag --json for "completion"');
   });
 });

@@ -1,97 +1,43 @@
 import { parseArgs } from "node:util";
+import type { CompletionCommand } from "./completion.ts";
 import type { PublishCommand } from "./commands/publish.ts";
 import type { StreamCommand } from "./commands/stream.ts";
 import type { TriggerCommand } from "./commands/trigger.ts";
-import { parseDuration } from "./duration.ts";
+import { COMMANDS, flagSpellings, GLOBAL_FLAGS, isMethod, METHOD_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Method } from "./flags.ts";
+import { resolveGlobalOptions, type CliEnv } from "./global-options.ts";
 import type { HelpTopic } from "./help.ts";
+import { suggest } from "./suggest.ts";
+import { UsageError } from "./usage-error.ts";
 
-/** The server base URL when neither `--url` nor `EVENTS_URL` gives one. */
-export const DEFAULT_URL = "http://localhost:8080";
-/** `--timeout` when not given, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** Flags every command takes. */
-export interface GlobalOptions {
-  /** Server base URL, validated as http(s). @default $EVENTS_URL, else {@link DEFAULT_URL} */
-  readonly url: string;
-  /** Bearer token; an empty `--token ""` sends none. @default $EVENTS_TOKEN */
-  readonly token: string | undefined;
-  /** How long to wait for an answer (the trigger, each stream connect), in ms; 0 = no limit. @default 10000 */
-  readonly timeoutMs: number;
-  /** Log requests, answers and reconnects on stderr. @default false */
-  readonly verbose: boolean;
-}
-
-/** What the command line asks for: help, the version, or a command (whose shape its module declares). */
+/** What the command line asks for: help, the version, a completion script, or a command (whose shape its module declares). */
 export type Command =
   | { readonly kind: "help"; readonly topic: HelpTopic }
   | { readonly kind: "version" }
+  | CompletionCommand
   | TriggerCommand
   | StreamCommand
   | PublishCommand;
 
-/** A command line that cannot be run; `topic` names the usage to print with it (exit status 2). */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-  readonly topic: HelpTopic;
-
-  constructor(message: string, topic: HelpTopic) {
-    super(message);
-    this.topic = topic;
-  }
+/** A value to read from stdin when the command runs (`--message -`, `--data -`). */
+export interface FromStdin {
+  readonly from: "stdin";
 }
 
-const GLOBAL_FLAGS = {
-  url: { type: "string" },
-  token: { type: "string" },
-  timeout: { type: "string" },
-  verbose: { type: "boolean", short: "v" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-} as const;
+const ALL_FLAGS = { ...GLOBAL_FLAGS, ...METHOD_FLAGS.trigger, ...METHOD_FLAGS.stream, ...METHOD_FLAGS.publish };
 
-const TRIGGER_FLAGS = {
-  message: { type: "string", short: "m" },
-  body: { type: "string", short: "b" },
-  json: { type: "boolean" },
-} as const;
-
-const STREAM_FLAGS = {
-  topic: { type: "string", short: "t", multiple: true },
-  "last-event-id": { type: "string" },
-  count: { type: "string", short: "n" },
-  json: { type: "boolean" },
-} as const;
-
-const PUBLISH_FLAGS = {
-  topic: { type: "string", short: "t", multiple: true },
-  event: { type: "string", short: "e" },
-  data: { type: "string", short: "d" },
-  json: { type: "boolean" },
-} as const;
-
-const METHOD_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  trigger: Object.keys(TRIGGER_FLAGS),
-  stream: Object.keys(STREAM_FLAGS),
-  publish: Object.keys(PUBLISH_FLAGS),
-};
-
+/** The commands as the usage errors list them. */
+const COMMAND_LIST = '"trigger", "stream", "publish" or "completion"';
 /** The methods of the `events` service, as the usage errors list them. */
-const METHODS = '"trigger", "stream" or "publish"';
-
-/** Environment variables the CLI reads (only these). */
-export interface CliEnv {
-  readonly EVENTS_URL?: string | undefined;
-  readonly EVENTS_TOKEN?: string | undefined;
-}
+const METHOD_LIST = '"trigger", "stream" or "publish"';
 
 /**
- * Reads a command line (without the program name) into a {@link Command}.
- * Global flags may appear anywhere; a method's flags only with that method.
- * Throws {@link UsageError} for anything that cannot be run.
+ * Reads a command line (without the program name) into a {@link Command}. The method may
+ * stand alone (`trigger`) or follow the Goa service word (`events trigger`). Global flags
+ * may appear anywhere; a method's flags only with that method. Throws {@link UsageError}
+ * for anything that cannot be run, with a "did you mean" for a near miss.
  *
  * @example
- * parseCommandLine(["events", "trigger", "--message", "hi"], {});
+ * parseCommandLine(["trigger", "--message", "hi"], {});
  */
 export function parseCommandLine(argv: readonly string[], env: CliEnv): Command {
   const topic = guessTopic(argv);
@@ -99,35 +45,37 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
   try {
     parsed = parseAll(argv);
   } catch (error) {
-    throw new UsageError(describeParseError(error), topic);
+    throw new UsageError(describeParseError(error, topic), topic);
   }
   const { values, positionals, tokens } = parsed;
   if (values.version === true) return { kind: "version" };
 
   const [first, ...rest] = positionals;
-  if (first === "help") return { kind: "help", topic: topicOf(rest, "help") };
-  if (values.help === true) return { kind: "help", topic: topicOf(positionals, "--help") };
+  if (first === "help") return { kind: "help", topic: readWords(rest, "help").topic };
+  if (values.help === true) return { kind: "help", topic: readWords(positionals, "--help").topic };
 
-  if (first === undefined) throw new UsageError("missing service: try \"events\"", "root");
-  const [method, ...extra] = rest;
-  const commandTopic = topicOf(positionals, "");
-  if (method === undefined) throw new UsageError(`missing method: ${METHODS}`, "events");
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`, commandTopic);
-
+  if (first === undefined) throw new UsageError(`missing command: try ${COMMAND_LIST}`, "root");
+  const words = readWords(positionals, "");
+  if (words.topic === "events") throw new UsageError(`missing method: ${METHOD_LIST}`, "events");
+  const flagsOf: FlagTable = words.method === undefined ? {} : METHOD_FLAGS[words.method];
   for (const token of tokens) {
-    if (token.kind !== "option" || token.name in GLOBAL_FLAGS) continue;
-    if (!(METHOD_FLAGS[method] ?? []).includes(token.name)) {
-      throw new UsageError(`unknown flag ${token.rawName} for "events ${method}"`, commandTopic);
-    }
+    if (token.kind !== "option" || token.name in GLOBAL_FLAGS || token.name in flagsOf) continue;
+    const command = words.method === undefined ? words.topic : `events ${words.method}`;
+    const hint = didYouMean(token.rawName, flagSpellings({ ...GLOBAL_FLAGS, ...flagsOf }));
+    throw new UsageError(`unknown flag ${token.rawName} for "${command}"${hint}`, words.topic);
   }
-  const global = globalOptions(values, env, commandTopic);
-  if (method === "trigger") {
+  if (words.topic === "completion") return completionCommand(words.extra);
+  if (words.method === undefined) throw new UsageError(`missing command: try ${COMMAND_LIST}`, "root");
+  if (words.extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(words.extra[0])}`, words.topic);
+
+  const global = resolveGlobalOptions(values, env, words.topic);
+  if (words.method === "trigger") {
     return { kind: "trigger", global, message: triggerMessage(values.message, values.body), json: values.json === true };
   }
-  if (method === "publish") {
+  if (words.method === "publish") {
     const topics = values.topic ?? [];
-    if (topics.length === 0) throw new UsageError("missing --topic: name the topic to publish to, e.g. --topic orders/42", commandTopic);
-    if (values.data === undefined) throw new UsageError("missing --data: the event's data as JSON, or - to read it from stdin", commandTopic);
+    if (topics.length === 0) throw new UsageError("missing --topic: name the topic to publish to, e.g. --topic orders/42", words.topic);
+    if (values.data === undefined) throw new UsageError("missing --data: the event's data as JSON, or - to read it from stdin", words.topic);
     return {
       kind: "publish",
       global,
@@ -139,8 +87,9 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
   }
   const lastEventId = values["last-event-id"];
   if (lastEventId !== undefined && /[\r\n\0]/.test(lastEventId)) {
-    throw new UsageError("--last-event-id must not contain CR, LF or NUL", commandTopic);
+    throw new UsageError("--last-event-id must not contain CR, LF or NUL", words.topic);
   }
+  if (values.raw === true && values.json === true) throw new UsageError("give --raw or --json, not both", words.topic);
   return {
     kind: "stream",
     global,
@@ -148,45 +97,77 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
     lastEventId,
     count: streamCount(values.count),
     json: values.json === true,
+    raw: values.raw === true,
   };
 }
 
 function parseAll(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    options: { ...GLOBAL_FLAGS, ...TRIGGER_FLAGS, ...STREAM_FLAGS, ...PUBLISH_FLAGS },
-    allowPositionals: true,
-    strict: true,
-    tokens: true,
-  });
+  return parseArgs({ args: [...argv], options: ALL_FLAGS, allowPositionals: true, strict: true, tokens: true });
 }
 
-/** The help topic the positionals name; throws for an unknown service or method. */
-function topicOf(positionals: readonly string[], context: string): HelpTopic {
-  const [service, method] = positionals;
+/** What the words of a command line name: its help topic, the method, and any words after it. */
+interface Words {
+  readonly topic: HelpTopic;
+  readonly method: Method | undefined;
+  readonly extra: readonly string[];
+}
+
+/**
+ * Reads the words (positionals): `METHOD ...`, Goa's `events METHOD ...`, or `completion ...`.
+ * Throws for an unknown command, service or method, suggesting the nearest one.
+ */
+function readWords(words: readonly string[], context: string): Words {
+  const [first, second, ...others] = words;
   const suffix = context === "" ? "" : ` (${context})`;
-  if (service === undefined) return "root";
-  if (service !== "events") throw new UsageError(`unknown service ${JSON.stringify(service)}${suffix}: try "events"`, "root");
-  if (method === undefined) return "events";
-  if (method === "trigger" || method === "stream" || method === "publish") return `events ${method}`;
-  throw new UsageError(`unknown method ${JSON.stringify(method)}${suffix}: try ${METHODS}`, "events");
+  if (first === undefined) return { topic: "root", method: undefined, extra: [] };
+  if (first === "completion") return { topic: "completion", method: undefined, extra: words.slice(1) };
+  if (isMethod(first)) return { topic: `events ${first}`, method: first, extra: words.slice(1) };
+  if (first === SERVICE) {
+    if (second === undefined) return { topic: "events", method: undefined, extra: [] };
+    if (isMethod(second)) return { topic: `events ${second}`, method: second, extra: others };
+    throw new UsageError(`unknown method ${JSON.stringify(second)}${suffix}${didYouMean(second, METHODS) || `: try ${METHOD_LIST}`}`, "events");
+  }
+  // `evnts trigger`: Goa's form with the service word mistyped.
+  if (isMethod(second)) {
+    throw new UsageError(`unknown service ${JSON.stringify(first)}${suffix}${didYouMean(first, [SERVICE]) || `: try "events", or leave it out`}`, "root");
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(first)}${suffix}${didYouMean(first, Object.keys(COMMANDS)) || `: try ${COMMAND_LIST}`}`, "root");
+}
+
+/** `: did you mean "x"?` for the nearest candidate, or "" when none is near. */
+function didYouMean(typed: string, candidates: readonly string[]): string {
+  const near = suggest(typed, candidates);
+  return near === undefined ? "" : `: did you mean ${near.startsWith("-") ? near : JSON.stringify(near)}?`;
+}
+
+function completionCommand(words: readonly string[]): CompletionCommand {
+  const [shell, extra] = words;
+  if (shell === undefined) throw new UsageError('missing shell: "bash", "zsh" or "fish"', "completion");
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`, "completion");
+  if (!(SHELLS as readonly string[]).includes(shell)) {
+    throw new UsageError(`unknown shell ${JSON.stringify(shell)}${didYouMean(shell, SHELLS) || ': try "bash", "zsh" or "fish"'}`, "completion");
+  }
+  return { kind: "completion", shell: shell as CompletionCommand["shell"] };
 }
 
 /** Best effort, before strict parsing: which usage to show when the flags themselves are wrong. */
 function guessTopic(argv: readonly string[]): HelpTopic {
   const words = argv.filter((arg) => !arg.startsWith("-"));
-  if (!words.includes("events")) return "root";
-  if (words.includes("trigger")) return "events trigger";
-  if (words.includes("stream")) return "events stream";
-  if (words.includes("publish")) return "events publish";
-  return "events";
+  const method = METHODS.find((name) => words.includes(name));
+  if (method !== undefined) return `events ${method}`;
+  if (words.includes("completion")) return "completion";
+  return words.includes(SERVICE) ? "events" : "root";
 }
 
-function describeParseError(error: unknown): string {
+function describeParseError(error: unknown, topic: HelpTopic): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
   const quoted = /'([^']+)'/.exec(message)?.[1];
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && quoted !== undefined) return `unknown flag ${quoted}`;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && quoted !== undefined) {
+    const method = METHODS.find((name) => topic === `events ${name}`);
+    const known = method === undefined ? ALL_FLAGS : { ...GLOBAL_FLAGS, ...METHOD_FLAGS[method] };
+    return `unknown flag ${quoted}${quoted.startsWith("--") ? didYouMean(quoted, flagSpellings(known)) : ""}`;
+  }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && quoted !== undefined) {
     const flag = /--[\w-]+/.exec(quoted)?.[0] ?? quoted;
     if (message.includes("ambiguous")) return `${flag} needs a value (write ${flag}=-VALUE for a value starting with "-")`;
@@ -196,42 +177,9 @@ function describeParseError(error: unknown): string {
   return (message.split("\n")[0] ?? message).replace(/\.$/, "");
 }
 
-function globalOptions(
-  values: { url?: string | undefined; token?: string | undefined; timeout?: string | undefined; verbose?: boolean | undefined },
-  env: CliEnv,
-  topic: HelpTopic,
-): GlobalOptions {
-  const url = values.url ?? nonEmpty(env.EVENTS_URL) ?? DEFAULT_URL;
-  let parsedUrl: URL | undefined;
-  try {
-    parsedUrl = new URL(url);
-  } catch {
-    parsedUrl = undefined;
-  }
-  const urlSource = values.url === undefined ? "EVENTS_URL" : "--url";
-  if (parsedUrl === undefined || (parsedUrl.protocol !== "http:" && parsedUrl.protocol !== "https:")) {
-    throw new UsageError(`${urlSource} must be an http:// or https:// URL (got ${JSON.stringify(url)})`, topic);
-  }
-  if (parsedUrl.search !== "" || parsedUrl.hash !== "") {
-    throw new UsageError(`${urlSource} must be the server's base URL, without ?query or #fragment (got ${JSON.stringify(url)})`, topic);
-  }
-  const token = nonEmpty(values.token) ?? (values.token === undefined ? nonEmpty(env.EVENTS_TOKEN) : undefined);
-  if (token !== undefined && /[\r\n\0]/.test(token)) {
-    throw new UsageError(`${values.token === undefined ? "EVENTS_TOKEN" : "--token"} must not contain CR, LF or NUL`, topic);
-  }
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (values.timeout !== undefined) {
-    const parsed = parseDuration(values.timeout);
-    if (parsed === undefined) {
-      throw new UsageError(`--timeout must be a duration like 500ms, 5s or 1m (got ${JSON.stringify(values.timeout)})`, topic);
-    }
-    timeoutMs = parsed;
-  }
-  return { url: url.replace(/\/+$/, ""), token, timeoutMs, verbose: values.verbose === true };
-}
-
-function triggerMessage(message: string | undefined, body: string | undefined): string {
+function triggerMessage(message: string | undefined, body: string | undefined): string | FromStdin {
   if (message !== undefined && body !== undefined) throw new UsageError("give --message or --body, not both", "events trigger");
+  if (message === "-") return { from: "stdin" };
   if (message !== undefined) return message;
   if (body === undefined) throw new UsageError("missing --message (or --body)", "events trigger");
   let payload: unknown;
@@ -269,6 +217,3 @@ function streamCount(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}

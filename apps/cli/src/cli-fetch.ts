@@ -1,5 +1,6 @@
 import { formatDuration } from "./duration.ts";
 import { TimeoutError } from "./failure.ts";
+import { SECRET_HEADERS } from "./headers.ts";
 
 /** Options of {@link createCliFetch}. */
 export interface CliFetchOptions {
@@ -9,6 +10,8 @@ export interface CliFetchOptions {
   readonly timeoutMs: number;
   /** Where `--verbose` lines go; undefined = quiet. */
   readonly log: ((line: string) => void) | undefined;
+  /** Names (lower case) of the `-H` headers `--verbose` shows, secrets as `***`. @default [] */
+  readonly headerNames?: readonly string[];
 }
 
 /** The fetch shape the SDK calls. */
@@ -19,11 +22,11 @@ export type CliFetch = (input: string, init: RequestInit) => Promise<Response>;
  * body, so a long stream is never cut) and, with `--verbose`, logs each request and answer.
  */
 export function createCliFetch(options: CliFetchOptions): CliFetch {
-  const { fetch: inner, timeoutMs, log } = options;
+  const { fetch: inner, timeoutMs, log, headerNames = [] } = options;
   return async (input, init) => {
     const request = new Request(input, init);
     const started = performance.now();
-    log?.(`> ${request.method} ${request.url}${describeHeaders(request.headers)}`);
+    log?.(`> ${request.method} ${request.url}${describeHeaders(request.headers, headerNames)}`);
     const controller = new AbortController();
     const callerSignal = request.signal;
     const onCallerAbort = (): void => controller.abort(callerSignal.reason);
@@ -52,11 +55,15 @@ export function createCliFetch(options: CliFetchOptions): CliFetch {
   };
 }
 
-/** The headers worth seeing in `--verbose`, with the token hidden. */
-function describeHeaders(headers: Headers): string {
+/** The headers worth seeing in `--verbose` (the user's own included), with secrets hidden. */
+function describeHeaders(headers: Headers, headerNames: readonly string[]): string {
   const shown: string[] = [];
   const lastEventId = headers.get("last-event-id");
   if (lastEventId !== null) shown.push(`Last-Event-ID: ${lastEventId}`);
-  if (headers.has("authorization")) shown.push("Authorization: Bearer ***");
+  if (headers.has("authorization") && !headerNames.includes("authorization")) shown.push("Authorization: Bearer ***");
+  for (const name of headerNames) {
+    const value = headers.get(name);
+    if (value !== null) shown.push(`${name}: ${SECRET_HEADERS.has(name) ? "***" : value}`);
+  }
   return shown.length === 0 ? "" : ` (${shown.join(", ")})`;
 }

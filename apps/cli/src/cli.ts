@@ -1,7 +1,9 @@
 import packageJson from "../package.json" with { type: "json" };
-import { parseCommandLine, UsageError } from "./args.ts";
+import { parseCommandLine } from "./args.ts";
+import { completionScript } from "./completion.ts";
 import { helpText, usageText } from "./help.ts";
 import type { CliIo } from "./io.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** The version `--version` prints: the package's. */
 export const CLI_VERSION: string = packageJson.version;
@@ -11,7 +13,7 @@ export const CLI_VERSION: string = packageJson.version;
  * 0 success, 1 the server failed or could not be reached, 2 usage error.
  *
  * @example
- * const status = await runCli(["events", "trigger", "-m", "hi"], processIo());
+ * const status = await runCli(["trigger", "-m", "hi"], processIo());
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let command: ReturnType<typeof parseCommandLine>;
@@ -27,6 +29,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (command.kind === "version") {
     await io.stdout.write(`events-cli ${CLI_VERSION}\n`);
+    return 0;
+  }
+  if (command.kind === "completion") {
+    await io.stdout.write(completionScript(command.shell));
     return 0;
   }
   try {

@@ -1,9 +1,12 @@
 /** Which page of help to show: the root, the `events` service, or one of its methods. */
-export type HelpTopic = "root" | "events" | "events trigger" | "events stream" | "events publish";
+export type HelpTopic = "root" | "events" | "events trigger" | "events stream" | "events publish" | "completion";
 
 const GLOBAL_FLAGS = `Global flags (anywhere on the line):
   --url URL          server base URL (default: $EVENTS_URL, else http://localhost:8080)
   --token TOKEN      bearer token sent with every request (default: $EVENTS_TOKEN)
+  -H, --header 'NAME: VALUE'
+                     add a request header to every request (repeat for several); an
+                     Authorization header replaces $EVENTS_TOKEN
   --timeout D        how long to wait for the server to answer a request (the trigger, each
                      stream connect; never an open stream), e.g. 500ms, 5s, 1m30s; 0 means
                      no limit (default: 10s)
@@ -14,32 +17,37 @@ const GLOBAL_FLAGS = `Global flags (anywhere on the line):
 const EXIT_STATUS = `Exit status:
   0  success (a stream stopped by --count, Ctrl-C or SIGTERM also exits 0)
   1  the server failed or could not be reached (one line on stderr says why)
-  2  usage error: unknown command or flag, missing --message, invalid --body, an
-     invalid --topic, missing --topic or --data, --data that is not JSON`;
+  2  usage error: unknown command or flag (with a "did you mean" for a near miss),
+     missing --message, invalid --body, an invalid --topic or --header, missing --topic
+     or --data, --data that is not JSON`;
 
 const PAGES: Readonly<Record<HelpTopic, string>> = {
   root: `events-cli: trigger and follow the events service's Server-Sent Events.
 
 Usage:
-  events-cli [global flags] SERVICE METHOD [flags]
+  events-cli [global flags] COMMAND [flags]
+  events-cli [global flags] SERVICE METHOD [flags]    (Goa's form: "events trigger")
 
-Services and methods:
-  events trigger     broadcast a message to every connected client
-  events stream      print events of one or more topics as they arrive, resuming after drops
-  events publish     publish an event (a name and any JSON data) to one or more topics
+Commands (each also as "events COMMAND", Goa's service and method):
+  trigger            broadcast a message to every connected client
+  stream             print events of one or more topics as they arrive, resuming after drops
+  publish            publish an event (a name and any JSON data) to one or more topics
+  completion SHELL   print the shell completion script for bash, zsh or fish
 
 ${GLOBAL_FLAGS}
 
 ${EXIT_STATUS}
 
 Examples:
-  events-cli events trigger --message "deploy finished"
-  events-cli --url http://events.internal:8080 events stream --json
-  events-cli events stream --count 1 --json    # wait for the next message
-  events-cli events stream --topic orders/42 --topic 'users/7/*'
-  events-cli events publish --topic orders/42 --event order.updated --data '{"total": 12}'
+  events-cli trigger --message "deploy finished"
+  events-cli events trigger --message "deploy finished"    # the same, Goa's form
+  events-cli --url http://events.internal:8080 stream --json
+  events-cli stream --count 1 --json    # wait for the next message
+  events-cli stream --topic orders/42 --topic 'users/7/*'
+  events-cli publish --topic orders/42 --event order.updated --data '{"total": 12}'
+  eval "$(events-cli completion bash)"
 
-Run "events-cli events METHOD --help" for a method's flags.`,
+Run "events-cli COMMAND --help" for a command's flags.`,
 
   events: `events: the events service (Goa's SSE example).
 
@@ -59,36 +67,41 @@ Examples:
   events-cli events stream --topic orders/42
   echo '{"total": 12}' | events-cli events publish --topic orders/42 --data -
 
-Run "events-cli events METHOD --help" for a method's flags.`,
+Run "events-cli events METHOD --help" (or "events-cli METHOD --help") for a method's flags.`,
 
   "events trigger": `events trigger: broadcast a message to every connected client (POST /events/trigger).
 
 Usage:
   events-cli [global flags] events trigger --message TEXT [--json]
+  events-cli [global flags] trigger --message TEXT [--json]
   events-cli [global flags] events trigger --body '{"message": "TEXT"}' [--json]
 
 Flags:
-  -m, --message TEXT   the message, sent as is (newlines, quotes and HTML included)
+  -m, --message TEXT   the message, sent as is (newlines, quotes and HTML included);
+                       - reads it from stdin (less one final line break)
   -b, --body JSON      the request body as JSON, Goa's form: {"message": "TEXT"}
       --json           print the server's answer as one JSON line instead of its status
 
 On success prints the server's status and the event's id, e.g.
   Event broadcast to 3 clients (id mi1x8k2p-42)
+  Event broadcast to 1 client (id mi1x8k2p-43)
 
 ${GLOBAL_FLAGS}
 
 ${EXIT_STATUS}
 
 Examples:
-  events-cli events trigger --message "build #42 passed"
+  events-cli trigger --message "build #42 passed"
   events-cli events trigger --body '{"message": "hello"}'
-  EVENTS_TOKEN=s3cret events-cli --url https://events.example.com events trigger -m hi
-  events-cli events trigger -m "-starts with a dash"   # or --message=-text`,
+  git log -1 --format=%B | events-cli trigger --message -
+  EVENTS_TOKEN=s3cret events-cli --url https://events.example.com trigger -m hi
+  events-cli trigger -m "-starts with a dash"   # or --message=-text`,
 
   "events stream": `events stream: print events as they arrive (GET /events/stream).
 
 Usage:
-  events-cli [global flags] events stream [--last-event-id ID] [--count N] [--json] [--topic T]...
+  events-cli [global flags] events stream [--last-event-id ID] [--count N] [--json] [--raw] [--topic T]...
+  events-cli [global flags] stream [--last-event-id ID] [--count N] [--json] [--raw] [--topic T]...
 
 Flags:
   -t, --topic T            follow this topic (repeat for several, over one connection); a
@@ -99,10 +112,13 @@ Flags:
   -n, --count N            exit 0 after N events other than "connected" and "gap" (those
                            are printed but not counted)
       --json               one JSON object per line (NDJSON): {"type","id","topic","data","time"}
+      --raw                the SSE frames as received (retry:, comments and keepalives too),
+                           byte for byte into a pipe, control characters escaped on a terminal
 
-Without --json each event is one line: local time, type, id, [topic] (only for topics other
-than the default topic) and message, or the data as JSON for published events; colour only
-when stdout is a terminal and NO_COLOR is unset. When the connection drops the stream resumes
+Without --json or --raw each event is one line: local time, type, id, "(replayed)" for an
+event replayed from history (the connected line says how many follow), [topic] (only for
+topics other than the default topic) and message, or the data as JSON for published events;
+colour only when stdout is a terminal and NO_COLOR is unset. When the connection drops the stream resumes
 by itself from the last event id it printed, saying so on stderr, so nothing is missed.
 Ctrl-C (SIGINT) and SIGTERM stop it with exit status 0.
 
@@ -111,16 +127,19 @@ ${GLOBAL_FLAGS}
 ${EXIT_STATUS}
 
 Examples:
-  events-cli events stream
-  events-cli events stream --json | jq -r 'select(.type == "message") | .data.message'
-  events-cli events stream --count 3 --json
-  events-cli events stream --last-event-id mi1x8k2p-42
-  events-cli events stream --topic orders/42 --topic 'users/7/*' --json`,
+  events-cli stream
+  events-cli stream --json | jq -r 'select(.type == "message") | .data.message'
+  events-cli stream --count 3 --json
+  events-cli stream --last-event-id mi1x8k2p-42
+  events-cli stream --raw --count 1
+  events-cli stream --topic orders/42 --topic 'users/7/*' --json
+  events-cli -H 'X-Request-Id: 42' events stream`,
 
   "events publish": `events publish: publish one event to one or more topics (POST /events/publish).
 
 Usage:
   events-cli [global flags] events publish --topic T [--topic U]... [--event NAME] --data JSON [--json]
+  events-cli [global flags] publish --topic T [--topic U]... [--event NAME] --data JSON [--json]
 
 Flags:
   -t, --topic T        a topic to publish to (a name, not a pattern); repeat for up to 8
@@ -139,9 +158,24 @@ ${GLOBAL_FLAGS}
 ${EXIT_STATUS}
 
 Examples:
-  events-cli events publish --topic orders/42 --event order.updated --data '{"total": 12}'
+  events-cli publish --topic orders/42 --event order.updated --data '{"total": 12}'
   events-cli events publish -t orders/42 -t users/7 --data '"shipped"'
-  jq -c . order.json | events-cli events publish --topic orders/42 --data -`,
+  jq -c . order.json | events-cli publish --topic orders/42 --data -`,
+
+  completion: `completion: print the shell completion script for bash, zsh or fish.
+
+Usage:
+  events-cli completion bash|zsh|fish
+
+The script completes commands (with or without "events"), each command's flags and the
+global flags; values (URLs, messages, topics) are left to you.
+
+Examples:
+  eval "$(events-cli completion bash)"                # this bash session; or install it:
+  events-cli completion bash > ~/.local/share/bash-completion/completions/events-cli
+  source <(events-cli completion zsh)                 # this zsh session; or install it:
+  events-cli completion zsh > "\${fpath[1]}/_events-cli"
+  events-cli completion fish > ~/.config/fish/completions/events-cli.fish`,
 };
 
 /** The help page for a topic, ending with a newline. */

@@ -22,7 +22,7 @@ export interface CliIo {
   now(): Date;
   /** The fetch the SDK uses. @default globalThis.fetch */
   readonly fetch: typeof fetch;
-  /** Reads all of stdin as UTF-8 text (`events publish --data -`). */
+  /** Reads all of stdin as UTF-8 text (`--message -`, `--data -`). */
   readStdin(): Promise<string>;
 }
 

@@ -5,6 +5,8 @@ export interface PrintableEvent {
   readonly data: unknown;
   /** The topic it came through; human lines show it unless it is the default topic. */
   readonly topic?: string;
+  /** Replayed from history (the `connected` event said so); human lines mark it. @default false */
+  readonly replayed?: boolean;
 }
 
 /** The topic human lines leave out: the server's default topic (what a plain stream follows). */
@@ -32,9 +34,12 @@ const TYPE_COLOR: Readonly<Record<string, string>> = { message: ANSI.green, conn
 
 const TYPE_WIDTH = "connected".length;
 
+/** What human lines write after the id of a replayed event. */
+export const REPLAYED_MARK = "(replayed)";
+
 /**
- * One human-readable line (local time, type, id, `[topic]` unless it is the default topic,
- * text) for an event. Multi-line messages
+ * One human-readable line (local time, type, id, {@link REPLAYED_MARK} for a replayed event,
+ * `[topic]` unless it is the default topic, text) for an event. Multi-line messages
  * continue on indented lines; control characters are shown escaped so a message can never
  * drive the terminal.
  */
@@ -46,11 +51,12 @@ export function formatEventLine(event: PrintableEvent, receivedAt: Date, color: 
   const id = escapeControl(event.id);
   // Topics are ASCII without brackets or spaces, so "[...]" never reads as part of the text.
   const topic = event.topic === undefined || event.topic === DEFAULT_TOPIC ? "" : `[${escapeControl(event.topic)}]`;
-  const prefix = `${time}  ${type}  ${id}  ${topic === "" ? "" : `${topic}  `}`;
+  const mark = event.replayed === true ? `${REPLAYED_MARK}  ` : "";
+  const prefix = `${time}  ${type}  ${id}  ${mark}${topic === "" ? "" : `${topic}  `}`;
   const lines = describeEvent(event).split("\n").map(escapeControl);
   const indent = " ".repeat(prefix.length);
   const body = lines.join(`\n${indent}`);
-  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, id)}  ${topic === "" ? "" : `${paint(ANSI.cyan, topic)}  `}${body}`;
+  return `${paint(ANSI.dim, time)}  ${paint(TYPE_COLOR[event.type], type)}  ${paint(ANSI.dim, id)}  ${mark === "" ? "" : paint(ANSI.dim, mark)}${topic === "" ? "" : `${paint(ANSI.cyan, topic)}  `}${body}`;
 }
 
 /**
@@ -66,7 +72,8 @@ function describeEvent(event: PrintableEvent): string {
   const data = (typeof event.data === "object" && event.data !== null ? event.data : {}) as Record<string, unknown>;
   if (event.type === "message" && typeof data.message === "string") return data.message;
   if (event.type === "connected" && typeof data.message === "string") {
-    return typeof data.clients === "number" ? `${data.message} (${data.clients} connected)` : data.message;
+    const replaying = typeof data.replayed === "number" && data.replayed > 0 ? `; ${data.replayed} replayed from history follow` : "";
+    return typeof data.clients === "number" ? `${data.message} (${data.clients} connected${replaying})` : data.message;
   }
   if (event.type === "gap") {
     const oldest = typeof data.oldestId === "string" ? data.oldestId : "none";
@@ -89,13 +96,31 @@ function formatClock(date: Date): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
-/** Writes the "events publish" answer the way a person reads it. */
-export function formatPublishResult(result: { readonly id: string; readonly topics: readonly string[]; readonly clients: number }): string {
-  const clients = `${result.clients} ${result.clients === 1 ? "client" : "clients"}`;
-  return escapeControl(`Published to ${result.topics.join(", ")} (id ${result.id}, ${clients})`);
+/**
+ * A `--raw` frame for a terminal: CRLF shown as LF (it looks the same), every other control
+ * character but TAB and LF escaped as in {@link escapeControl}, so a frame cannot drive the terminal.
+ */
+export function escapeFrameForTerminal(frame: string): string {
+  return frame.replace(/\r\n/g, "\n").split("\n").map(escapeControl).join("\n");
 }
 
-/** Writes the "events trigger" result the way a person reads it. */
-export function formatTriggerResult(result: { readonly status: string; readonly id: string }): string {
-  return escapeControl(`${result.status} (id ${result.id})`);
+/** `1 client`, `3 clients`. */
+function countClients(clients: number): string {
+  return `${clients} ${clients === 1 ? "client" : "clients"}`;
+}
+
+/** Writes the "events publish" answer the way a person reads it. */
+export function formatPublishResult(result: { readonly id: string; readonly topics: readonly string[]; readonly clients: number }): string {
+  return escapeControl(`Published to ${result.topics.join(", ")} (id ${result.id}, ${countClients(result.clients)})`);
+}
+
+/**
+ * Writes the "events trigger" result the way a person reads it. The server's status keeps
+ * Goa's wording ("Event broadcast to 1 clients", byte for byte on the wire); this line says
+ * "1 client". Any other status is shown as the server wrote it.
+ */
+export function formatTriggerResult(result: { readonly status: string; readonly id: string; readonly clients?: number }): string {
+  const { status, clients } = result;
+  const text = clients !== undefined && status === `Event broadcast to ${clients} clients` ? `Event broadcast to ${countClients(clients)}` : status;
+  return escapeControl(`${text} (id ${result.id})`);
 }

@@ -32,7 +32,7 @@ describe("events-cli help and version (compiled binary)", () => {
 
 describe("events-cli usage errors exit 2 with the usage (compiled binary)", () => {
   const cases: Array<[string, string[], string, string]> = [
-    ["no command", [], "missing service", "SERVICE METHOD"],
+    ["no command", [], "missing command", "SERVICE METHOD"],
     ["an unknown service", ["nope", "trigger"], 'unknown service "nope"', "SERVICE METHOD"],
     ["an unknown method", ["events", "subscribe"], 'unknown method "subscribe"', "events METHOD"],
     ["an unknown flag", ["events", "stream", "--frobnicate"], "unknown flag --frobnicate", "events stream [--last-event-id"],

@@ -1,6 +1,8 @@
-import { createEventsClient, EventsClientError } from "@events/client-sdk";
-import { parsePublishData, UsageError, type GlobalOptions } from "../args.ts";
-import { createCliFetch } from "../cli-fetch.ts";
+import { EventsClientError } from "@events/client-sdk";
+import { parsePublishData } from "../args.ts";
+import type { GlobalOptions } from "../global-options.ts";
+import { UsageError } from "../usage-error.ts";
+import { createCliClient } from "../cli-client.ts";
 import { describeFailure } from "../failure.ts";
 import type { CliIo } from "../io.ts";
 import { formatPublishResult } from "../output.ts";
@@ -28,11 +30,7 @@ export interface PublishCommand {
 export async function runPublish(command: PublishCommand, io: CliIo): Promise<number> {
   const { global } = command;
   const data = command.data.from === "flag" ? command.data.value : parsePublishData(await io.readStdin(), "stdin (--data -)");
-  const log = global.verbose ? (line: string): void => void io.stderr.write(`${line}\n`) : undefined;
-  const client = createEventsClient(global.url, {
-    ...(global.token === undefined ? {} : { token: global.token }),
-    fetch: createCliFetch({ fetch: io.fetch, timeoutMs: global.timeoutMs, log }),
-  });
+  const client = createCliClient(global, io);
   const [first, ...others] = command.topics;
   const target = others.length === 0 && first !== undefined ? { topic: first } : { topics: command.topics };
   try {

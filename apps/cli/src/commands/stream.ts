@@ -1,10 +1,13 @@
-import { createEventsClient, EventsClientError, type EventStream, type ReconnectReason, type StreamStatus } from "@events/client-sdk";
-import { UsageError, type GlobalOptions } from "../args.ts";
-import { createCliFetch } from "../cli-fetch.ts";
+import { EventsClientError, type EventStream, type ReconnectReason, type StreamStatus } from "@events/client-sdk";
+import type { GlobalOptions } from "../global-options.ts";
+import { UsageError } from "../usage-error.ts";
+import { createCliClient } from "../cli-client.ts";
 import { formatDuration } from "../duration.ts";
 import { describeFailure } from "../failure.ts";
 import type { CliIo } from "../io.ts";
-import { escapeControl, formatEventJson, formatEventLine, shouldUseColor } from "../output.ts";
+import { escapeControl, escapeFrameForTerminal, formatEventJson, formatEventLine, shouldUseColor } from "../output.ts";
+import { RawFramePrinter } from "../raw-frames.ts";
+import { ReplayTracker } from "../replay-tracker.ts";
 
 /** `events stream`: what the command line asked for. */
 export interface StreamCommand {
@@ -18,6 +21,8 @@ export interface StreamCommand {
   readonly count: number | undefined;
   /** NDJSON instead of human lines. */
   readonly json: boolean;
+  /** The SSE frames as received instead of human lines (not with `json`). @default false */
+  readonly raw?: boolean;
 }
 
 /**
@@ -35,6 +40,9 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
   const say = (line: string): void => void io.stderr.write(`events-cli: ${escapeControl(line)}\n`);
   const log = global.verbose ? (line: string): void => void io.stderr.write(`${line}\n`) : undefined;
   const color = !command.json && shouldUseColor(io.stdoutIsTty, io.env);
+  // Raw frames go out byte for byte to a pipe; on a terminal, controls are escaped like everything else.
+  const raw = command.raw === true ? new RawFramePrinter((text) => io.stdout.write(io.stdoutIsTty ? escapeFrameForTerminal(text) : text)) : undefined;
+  const replay = new ReplayTracker();
   // Aborting it ends the stream at once, also a pending read or a backoff wait.
   const controller = new AbortController();
   const stop = (): void => controller.abort();
@@ -60,11 +68,7 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
     }
   };
 
-  const client = createEventsClient(global.url, {
-    ...(global.token === undefined ? {} : { token: global.token }),
-    fetch: createCliFetch({ fetch: io.fetch, timeoutMs: global.timeoutMs, log }),
-    onStatus,
-  });
+  const client = createCliClient(global, io, { onStatus, ...(raw === undefined ? {} : { wrapFetch: (fetch) => raw.wrapFetch(fetch) }) });
   let stream: EventStream<{ readonly type: string; readonly id: string; readonly topic: string; readonly data: unknown }>;
   try {
     stream = client.stream({
@@ -86,7 +90,10 @@ export async function runStream(command: StreamCommand, io: CliIo): Promise<numb
     for await (const event of stream) {
       lastPrintedId = event.id;
       const receivedAt = io.now();
-      await io.stdout.write(`${command.json ? formatEventJson(event, receivedAt) : formatEventLine(event, receivedAt, color)}\n`);
+      const replayed = replay.next(event);
+      if (raw !== undefined) await raw.onEvent();
+      else if (command.json) await io.stdout.write(`${formatEventJson(event, receivedAt)}\n`);
+      else await io.stdout.write(`${formatEventLine({ ...event, replayed }, receivedAt, color)}\n`);
       if (event.type !== "connected" && event.type !== "gap" && command.count !== undefined && ++messages >= command.count) break;
     }
     if (!controller.signal.aborted && failure === undefined && (command.count === undefined || messages < command.count)) {

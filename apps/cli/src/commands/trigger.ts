@@ -1,7 +1,7 @@
-import { createEventsClient } from "@events/client-sdk";
-import type { GlobalOptions } from "../args.ts";
-import { createCliFetch } from "../cli-fetch.ts";
+import type { FromStdin } from "../args.ts";
+import { createCliClient } from "../cli-client.ts";
 import { describeFailure } from "../failure.ts";
+import type { GlobalOptions } from "../global-options.ts";
 import type { CliIo } from "../io.ts";
 import { formatTriggerResult } from "../output.ts";
 
@@ -9,24 +9,23 @@ import { formatTriggerResult } from "../output.ts";
 export interface TriggerCommand {
   readonly kind: "trigger";
   readonly global: GlobalOptions;
-  readonly message: string;
+  /** The message, or `--message -` (read from stdin when the command runs). */
+  readonly message: string | FromStdin;
   /** Print the answer as one JSON line. */
   readonly json: boolean;
 }
 
 /**
  * `events trigger`: POST the message, print the server's status (or its JSON answer).
+ * `--message -` sends stdin, less one final line break (what `echo` adds).
  * Returns the exit status: 0 on success, 1 when the server fails or cannot be reached.
  */
 export async function runTrigger(command: TriggerCommand, io: CliIo): Promise<number> {
   const { global } = command;
-  const log = global.verbose ? (line: string): void => void io.stderr.write(`${line}\n`) : undefined;
-  const client = createEventsClient(global.url, {
-    ...(global.token === undefined ? {} : { token: global.token }),
-    fetch: createCliFetch({ fetch: io.fetch, timeoutMs: global.timeoutMs, log }),
-  });
+  const message = typeof command.message === "string" ? command.message : (await io.readStdin()).replace(/\r?\n$/, "");
+  const client = createCliClient(global, io);
   try {
-    const result = await client.trigger(command.message);
+    const result = await client.trigger(message);
     await io.stdout.write(`${command.json ? JSON.stringify(result) : formatTriggerResult(result)}\n`);
     return 0;
   } catch (error) {
