@@ -28,12 +28,14 @@ describe("loadServerOptions", () => {
       "--cors-origin", "https://a.example, http://b.example:8080", "--broker", "redis", "--redis-url", "redis://r:6380/1",
       "--redis-stream-key", "app1:events", "--web-root", "/srv/web", "--history-bytes", "65536", "--history-ttl", "10m",
       "--max-retained-topics", "500", "--default-topic", "news/all", "--max-topics", "4",
+      "--log-level", "warn", "--log-format", "json",
     ]);
     expect(options).toEqual({
       httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
       maxBodyBytes: 2048, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
       broker: "redis", redisUrl: "redis://r:6380/1", redisStreamKey: "app1:events", webRoot: "/srv/web",
       historyBytes: 65_536, historyTtlMs: 600_000, maxRetainedTopics: 500, defaultTopic: "news/all", maxTopics: 4,
+      logLevel: "warn", logFormat: "json",
     });
   });
 
@@ -72,6 +74,8 @@ describe("loadServerOptions", () => {
     [["--redis-url", "http://x"], "--redis-url must be a redis:// or rediss:// URL"],
     [["--redis-stream-key", "a b"], "--redis-stream-key must be 1-256 printable ASCII characters"],
     [["--history-ttl", "10"], "--history-ttl must be a duration like 500ms, 90s, 10m, 24h or 7d"],
+    [["--log-level", "verbose"], "--log-level must be one of debug, info, warn, error, silent (got \"verbose\")"],
+    [["--log-format", "xml"], "--log-format must be text or json (got \"xml\")"],
     [["--history-ttl", "400d"], "--history-ttl must be a duration"],
     [["--history-ttl", "-1s"], "--history-ttl must be a duration"],
     [["--max-retained-topics", "0"], "--max-retained-topics must be an integer from 1"],
