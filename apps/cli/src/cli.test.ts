@@ -204,3 +204,74 @@ describe("runCli: topics", () => {
     expect(io.err.join("")).toBe('events-cli: events publish failed: HTTP 400 INVALID_EVENT_NAME: "gap" is reserved\n');
   });
 });
+
+describe("runCli: papercuts (issue 18)", () => {
+  const triggerAnswer = (clients: number): Response => Response.json({ status: `Event broadcast to ${clients} clients`, id: "a-1", clients });
+
+  test("triggers without the service word, sending stdin for --message - and saying 1 client", async () => {
+    const io = fakeIo(() => triggerAnswer(1), {}, "line 1\nline 2\n");
+    expect(await runCli(["--url", "http://events.test", "trigger", "--message", "-"], io)).toBe(0);
+    expect(await io.requests[0]?.json()).toEqual({ message: "line 1\nline 2" });
+    expect(io.out.join("")).toBe("Event broadcast to 1 client (id a-1)\n");
+  });
+
+  test("sends -H headers with a trigger, a publish and every stream attempt", async () => {
+    const io = fakeIo((request) => (request.url.endsWith("/stream") ? sseBody('id: a-1\ndata: {"message":"x"}\n\n') : triggerAnswer(0)));
+    const headers = ["-H", "X-Request-Id: 42", "--header", "Authorization: Basic YTpi"];
+    expect(await runCli(["--url", "http://events.test", ...headers, "trigger", "-m", "x"], io)).toBe(0);
+    expect(await runCli(["--url", "http://events.test", ...headers, "stream", "--count", "1"], io)).toBe(0);
+    for (const request of io.requests) {
+      expect(request.headers.get("x-request-id")).toBe("42");
+      expect(request.headers.get("authorization")).toBe("Basic YTpi");
+    }
+    expect(io.requests).toHaveLength(2);
+  });
+
+  test("shows -H headers in --verbose with secrets hidden", async () => {
+    const io = fakeIo(() => triggerAnswer(0));
+    expect(await runCli(["--url", "http://events.test", "-v", "-H", "X-Trace: t1", "-H", "Cookie: s=secret", "trigger", "-m", "x"], io)).toBe(0);
+    const log = io.err.join("");
+    expect(log).toContain("> POST http://events.test/events/trigger (x-trace: t1, cookie: ***)");
+    expect(log).not.toContain("secret");
+  });
+
+  test("prints the frames as received with --raw, stopping after --count events", async () => {
+    const frames =
+      'retry: 1000\n\nevent: connected\nid: a-0\ndata: {"message":"Connected","clients":1,"replayed":0}\n\n' +
+      ': keepalive\n\nid: a-1\r\ndata: {"message":"one"}\r\n\r\nid: a-2\ndata: {"message":"two"}\n\n';
+    const io = fakeIo(() => sseBody(frames));
+    expect(await runCli(["--url", "http://events.test", "stream", "--raw", "--count", "1"], io)).toBe(0);
+    expect(io.out.join("")).toBe(frames.slice(0, frames.indexOf("id: a-2")));
+  });
+
+  test("escapes control characters in --raw frames on a terminal", async () => {
+    const io: FakeIo = { ...fakeIo(() => sseBody(': \u001b]0;owned\u0007\r\n\r\nid: a-1\ndata: {"message":"x"}\n\n')), stdoutIsTty: true };
+    expect(await runCli(["--url", "http://events.test", "stream", "--raw", "--count", "1"], io)).toBe(0);
+    expect(io.out.join("")).toBe(': \\u001b]0;owned\\u0007\n\nid: a-1\ndata: {"message":"x"}\n\n');
+  });
+
+  test("marks the replayed events in human lines", async () => {
+    const frames =
+      'event: connected\nid: a-0\ndata: {"message":"Connected","clients":1,"replayed":1}\n\n' +
+      'id: a-1\ndata: {"message":"old"}\n\nid: a-2\ndata: {"message":"new"}\n\n';
+    const io = fakeIo(() => sseBody(frames));
+    expect(await runCli(["--url", "http://events.test", "stream", "--count", "2", "--last-event-id", "a-0"], io)).toBe(0);
+    expect(io.out).toEqual([
+      "12:00:00.000  connected  a-0  Connected (1 connected; 1 replayed from history follow)\n",
+      "12:00:00.000  message    a-1  (replayed)  old\n",
+      "12:00:00.000  message    a-2  new\n",
+    ]);
+  });
+
+  test("exits 2 with a did-you-mean for a mistyped command, without a request", async () => {
+    const io = fakeIo(unreachable);
+    expect(await runCli(["strem"], io)).toBe(2);
+    expect(io.err.join("")).toMatch(/^events-cli: unknown command "strem": did you mean "stream"\?\n\nUsage:\n/);
+  });
+
+  test("prints a completion script", async () => {
+    const io = fakeIo(unreachable);
+    expect(await runCli(["completion", "bash"], io)).toBe(0);
+    expect(io.out.join("")).toContain("complete -F _events_cli events-cli");
+  });
+});

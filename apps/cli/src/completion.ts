@@ -1,4 +1,4 @@
-import { COMMANDS, GLOBAL_FLAGS, METHOD_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Shell } from "./flags.ts";
+import { COMMANDS, flagSpellings, GLOBAL_FLAGS, METHOD_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Shell } from "./flags.ts";
 
 /** `events-cli completion SHELL`: print the completion script for a shell. */
 export interface CompletionCommand {
@@ -26,14 +26,8 @@ export function completionScript(shell: Shell): string {
 /** Every flag spelling that takes a separate value (`--url URL`, `-m TEXT`). */
 function valueFlags(): string[] {
   const tables: FlagTable[] = [GLOBAL_FLAGS, ...Object.values(METHOD_FLAGS)];
-  const spellings = tables.flatMap((table) =>
-    Object.entries(table).flatMap(([name, spec]) => (spec.type !== "string" ? [] : spec.short === undefined ? [`--${name}`] : [`--${name}`, `-${spec.short}`])),
-  );
+  const spellings = tables.flatMap((table) => flagSpellings(Object.fromEntries(Object.entries(table).filter(([, spec]) => spec.type === "string"))));
   return [...new Set(spellings)];
-}
-
-function longFlags(table: FlagTable): string[] {
-  return Object.entries(table).flatMap(([name, spec]) => (spec.short === undefined ? [`--${name}`] : [`--${name}`, `-${spec.short}`]));
 }
 
 /** `text` inside single quotes for sh, bash, zsh and fish. */
@@ -42,9 +36,9 @@ function quote(text: string): string {
 }
 
 function bashScript(): string {
-  const global = longFlags(GLOBAL_FLAGS).join(" ");
+  const global = flagSpellings(GLOBAL_FLAGS).join(" ");
   const cases = Object.entries(METHOD_FLAGS)
-    .map(([method, table]) => `    ${method}) flags="${global} ${longFlags(table).join(" ")}" ;;`)
+    .map(([method, table]) => `    ${method}) flags="${global} ${flagSpellings(table).join(" ")}" ;;`)
     .join("\n");
   return `# events-cli completion for bash. Load it with: eval "$(events-cli completion bash)"
 # or install it: events-cli completion bash > ~/.local/share/bash-completion/completions/events-cli
@@ -85,7 +79,7 @@ complete -F _events_cli events-cli
 
 function zshDescribed(table: FlagTable): string {
   return Object.entries(table)
-    .flatMap(([name, spec]) => (spec.short === undefined ? [`--${name}`] : [`--${name}`, `-${spec.short}`]).map((flag) => quote(`${flag}:${spec.description}`)))
+    .flatMap(([name, spec]) => flagSpellings({ [name]: spec }).map((flag) => quote(`${flag}:${spec.description}`)))
     .join(" ");
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatEventJson, formatEventLine, formatPublishResult, formatTriggerResult, shouldUseColor } from "./output.ts";
+import { escapeFrameForTerminal, formatEventJson, formatEventLine, formatPublishResult, formatTriggerResult, shouldUseColor } from "./output.ts";
 
 const AT = new Date(2026, 0, 2, 3, 4, 5, 6);
 
@@ -103,5 +103,35 @@ describe("formatTriggerResult", () => {
 
   test("shows control characters a server put in its answer escaped", () => {
     expect(formatTriggerResult({ status: "ok\u001b[2J", id: "4\u00072" })).toBe("ok\\u001b[2J (id 4\\u00072)");
+  });
+});
+
+describe("formatTriggerResult: one client", () => {
+  test("says 1 client in the singular, keeping the server's wording otherwise", () => {
+    expect(formatTriggerResult({ status: "Event broadcast to 1 clients", id: "7", clients: 1 })).toBe("Event broadcast to 1 client (id 7)");
+    expect(formatTriggerResult({ status: "Event broadcast to 0 clients", id: "8", clients: 0 })).toBe("Event broadcast to 0 clients (id 8)");
+    expect(formatTriggerResult({ status: "Sent to 1 clients", id: "9", clients: 1 })).toBe("Sent to 1 clients (id 9)");
+  });
+});
+
+describe("formatEventLine: replayed events", () => {
+  test("marks a replayed event after its id, before its topic", () => {
+    expect(formatEventLine({ type: "message", id: "7", data: { message: "hi" }, replayed: true }, AT, false)).toBe("03:04:05.006  message    7  (replayed)  hi");
+    const topical = formatEventLine({ type: "message", id: "8", topic: "a", data: { message: "x\ny" }, replayed: true }, AT, false);
+    expect(topical).toBe(`03:04:05.006  message    8  (replayed)  [a]  x\n${" ".repeat(45)}y`);
+  });
+
+  test("says on the connected line how many replayed events follow", () => {
+    const line = formatEventLine({ type: "connected", id: "3", data: { message: "Connected", clients: 1, replayed: 2 } }, AT, false);
+    expect(line).toBe("03:04:05.006  connected  3  Connected (1 connected; 2 replayed from history follow)");
+    expect(formatEventLine({ type: "connected", id: "3", data: { message: "Connected", clients: 1, replayed: 0 } }, AT, false)).toBe(
+      "03:04:05.006  connected  3  Connected (1 connected)",
+    );
+  });
+});
+
+describe("escapeFrameForTerminal", () => {
+  test("keeps line breaks (CRLF shown as LF) and escapes every other control character", () => {
+    expect(escapeFrameForTerminal("data: a\u001b[2J\r\ndata: b\tc\r\r\n")).toBe("data: a\\u001b[2J\ndata: b\tc\\u000d\n");
   });
 });

@@ -25,7 +25,7 @@ export function suggest(typed: string, candidates: readonly string[]): string | 
   }
   if (best !== undefined && bestDistance <= limit && !tie) return best;
   // `--last` for `--last-event-id`, `pub` for `publish`: a prefix of exactly one candidate.
-  const prefixed = [...new Set(candidates)].filter((candidate) => typed.length >= 3 && candidate.startsWith(typed));
+  const prefixed = [...new Set(candidates)].filter((candidate) => typed.length >= 3 && candidate !== typed && candidate.startsWith(typed));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 

@@ -1,0 +1,30 @@
+import { describe, expect, test } from "vitest";
+import { completionScript } from "./completion.ts";
+import { flagSpellings, GLOBAL_FLAGS, METHOD_FLAGS, SHELLS } from "./flags.ts";
+
+describe("completionScript", () => {
+  test("names every command and every flag in each shell's script", () => {
+    const flags = [GLOBAL_FLAGS, ...Object.values(METHOD_FLAGS)].flatMap((table) => Object.keys(table));
+    for (const shell of SHELLS) {
+      const script = completionScript(shell);
+      for (const word of ["trigger", "stream", "publish", "events", "completion"]) expect(script).toContain(word);
+      for (const flag of flags) expect(script).toContain(shell === "fish" ? `-l ${flag}` : `--${flag}`);
+    }
+  });
+
+  test("registers itself for events-cli", () => {
+    expect(completionScript("bash")).toContain("complete -F _events_cli events-cli");
+    expect(completionScript("zsh").startsWith("#compdef events-cli\n")).toBe(true);
+    expect(completionScript("fish")).toContain("complete -c events-cli -f");
+  });
+
+  test("quotes descriptions with an apostrophe for the shell", () => {
+    expect(completionScript("fish")).toContain(`-d 'the event'\\''s type'`);
+    expect(completionScript("zsh")).toContain(`'--event:the event'\\''s type'`);
+  });
+
+  test("gives bash each method's own flags after the global ones", () => {
+    const global = flagSpellings(GLOBAL_FLAGS).join(" ");
+    expect(completionScript("bash")).toContain(`stream) flags="${global} ${flagSpellings(METHOD_FLAGS.stream).join(" ")}" ;;`);
+  });
+});
