@@ -9,7 +9,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { type AnyEventsContract, goaEvents } from "@events/contract";
 import { createKeepAliveHub, MemoryBroker } from "@events/sse-core";
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import { memoryBrokerOptions } from "../create-broker.ts";
 import { logInternalError } from "../logging/error-log.ts";
 import { createStreamLog } from "../logging/stream-log.ts";
@@ -27,9 +27,9 @@ import { DEFAULT_EVENTS_PLUGIN_OPTIONS, type EventsPluginOptions, resolvePrefix 
 /** Tells plugin instances apart: Elysia skips a second `.use()` of the same name and seed. */
 let instances = 0;
 
-function pluginRoutes<Contract extends AnyEventsContract, Prefix extends string>(
+function pluginRoutes<Contract extends AnyEventsContract, Routes extends AnyElysia>(
   publisher: EventsPublisher<Contract>,
-  routes: EventsRoutes<Contract, Prefix>,
+  routes: Routes,
   onInternalError: (error: unknown) => void,
 ) {
   return (
@@ -46,7 +46,7 @@ function pluginRoutes<Contract extends AnyEventsContract, Prefix extends string>
 }
 
 /** What {@link eventsPlugin} returns: the Elysia plugin, with the publisher for code outside a request. */
-export type EventsPlugin<Contract extends AnyEventsContract, Prefix extends string> = ReturnType<typeof pluginRoutes<Contract, Prefix>> & {
+export type EventsPlugin<Contract extends AnyEventsContract, Prefix extends string> = ReturnType<typeof pluginRoutes<Contract, EventsRoutes<Contract, Prefix>>> & {
   /** Publishes from anywhere in the app (a job, a queue consumer): the same publisher as the context's `events`. */
   readonly publisher: EventsPublisher<Contract>;
   /** The metrics the plugin counts (what its `/metrics` serves), for an app that serves them itself. */
