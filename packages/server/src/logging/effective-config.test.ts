@@ -11,8 +11,8 @@ describe("describeServerOptions", () => {
 
   test("masks the trigger token and the Redis URL's password", () => {
     const fields = describeServerOptions(resolveServerOptions({ triggerToken: "tok-123", redisUrl: "redis://app:hunter2@redis:6379/0" }));
-    expect(fields["triggerToken"]).toBe("***");
-    expect(fields["redisUrl"]).toBe("redis://app:***@redis:6379/0");
+    expect(fields["triggerToken"]).toBe("[redacted]");
+    expect(fields["redisUrl"]).toBe("redis://app:[redacted]@redis:6379/0");
     expect(JSON.stringify(fields)).not.toMatch(/tok-123|hunter2/);
   });
 });
@@ -20,6 +20,6 @@ describe("describeServerOptions", () => {
 describe("maskUrlPassword", () => {
   test("leaves a URL without a password as it is", () => {
     expect(maskUrlPassword("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
-    expect(maskUrlPassword("redis://:pw@h:1")).toBe("redis://:***@h:1");
+    expect(maskUrlPassword("redis://:pw@h:1")).toBe("redis://:[redacted]@h:1");
   });
 });

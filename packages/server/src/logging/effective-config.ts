@@ -4,22 +4,21 @@
  */
 import type { ServerOptions } from "../options.ts";
 import type { LogFields } from "./logger.ts";
+import { REDACTED } from "./scrub.ts";
 
-/** What a masked secret shows: that one is set, never what it is. */
-export const MASKED = "***";
+/** What a masked secret shows: that one is set, never what it is (the scrubber's mark, so every line reads alike). */
+export const MASKED: string = REDACTED;
 
-/** `redis://user:password@host` → `redis://user:***@host`; a URL without a password as it is. */
+/** `redis://user:password@host` → `redis://user:[redacted]@host`; a URL without a password as it is. */
 export function maskUrlPassword(url: string): string {
-  if (!URL.canParse(url)) return url.replace(/(\/\/[^/@]*:)[^/@]*@/, `$1${MASKED}@`);
-  const parsed = new URL(url);
-  if (parsed.password === "") return url;
-  parsed.password = MASKED;
-  return parsed.href;
+  if (URL.canParse(url) && new URL(url).password === "") return url;
+  // Not through `URL.password`, which would percent-encode the brackets.
+  return url.replace(/(\/\/[^/@]*:)[^/@]*@/, `$1${MASKED}@`);
 }
 
 /**
  * Every option as a log field: `false` as `off`, lists joined with commas, the trigger token
- * as `***` when one is set, the Redis URL's password as `***`.
+ * as `[redacted]` when one is set, the Redis URL's password as `[redacted]`.
  * @example
  * logger.info("configuration", describeServerOptions(options));
  */
