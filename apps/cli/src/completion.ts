@@ -151,6 +151,7 @@ function fishScript(): string {
   const commands = Object.entries(COMMANDS).map(
     ([name, description]) => `complete -c events-cli -n '__events_cli_needs_command' -a ${name} -d ${quote(description)}`,
   );
+  const methods = METHODS.map((name) => `complete -c events-cli -n '__events_cli_needs_method' -a ${name} -d ${quote(COMMANDS[name] ?? "")}`);
   return `# events-cli completion for fish. Load it with: events-cli completion fish | source
 # or install it: events-cli completion fish > ~/.config/fish/completions/events-cli.fish
 function __events_cli_method
@@ -176,11 +177,19 @@ function __events_cli_method_is
     set -l method (__events_cli_method)
     test "$method" = "$argv[1]"
 end
+function __events_cli_has_service
+    set -l tokens (commandline -opc)
+    contains -- ${SERVICE} $tokens[2..-1]
+end
 function __events_cli_needs_command
-    not __events_cli_method >/dev/null
+    not __events_cli_method >/dev/null; and not __events_cli_has_service
+end
+function __events_cli_needs_method
+    not __events_cli_method >/dev/null; and __events_cli_has_service
 end
 complete -c events-cli -f
 ${commands.join("\n")}
+${methods.join("\n")}
 complete -c events-cli -n '__events_cli_method_is completion' -a ${quote(SHELLS.join(" "))}
 ${fishFlags(GLOBAL_FLAGS, undefined).join("\n")}
 ${methodFlags.join("\n")}

@@ -59,3 +59,33 @@ describe("events-cli usage errors exit 2 with the usage (compiled binary)", () =
     });
   }
 });
+
+describe("events-cli did you mean (compiled binary)", () => {
+  const cases: Array<[string[], string, string]> = [
+    [["trgger", "-m", "x"], 'unknown command "trgger": did you mean "trigger"?', "SERVICE METHOD"],
+    [["events", "stram"], 'unknown method "stram": did you mean "stream"?', "events METHOD"],
+    [["stream", "--cuont", "3"], "unknown flag --cuont: did you mean --count?", "[--count N]"],
+    [["completion", "fihs"], 'unknown shell "fihs": did you mean "fish"?', "completion bash|zsh|fish"],
+  ];
+  for (const [args, reason, usage] of cases) {
+    test(`suggests for ${args.join(" ")} and exits 2`, async () => {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr.split("\n")[0]).toBe(`events-cli: ${reason}`);
+      expect(result.stderr).toContain(usage);
+    });
+  }
+
+  test("shows a method's help without the service word, and the completion help", async () => {
+    for (const [args, usage] of [
+      [["trigger", "--help"], "events-cli [global flags] trigger --message TEXT"],
+      [["help", "stream"], "--raw"],
+      [["completion", "--help"], "events-cli completion bash|zsh|fish"],
+    ] as const) {
+      const result = await runCli(args);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(usage);
+    }
+  });
+});
