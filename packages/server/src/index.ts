@@ -29,6 +29,18 @@ export {
   type EventsPublisher,
   type PublishEventOptions,
 } from "./modules/events/publisher.ts";
+export {
+  createLogger,
+  DEFAULT_LOGGER_OPTIONS,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogLevelSetting,
+} from "./logging/logger.ts";
+export { type FetchHandler, type RequestLogOptions, withRequestLog } from "./logging/request-log.ts";
+export type { ServerMetrics } from "./modules/metrics/index.ts";
 export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
 export { ServerOptionsError, type ServerOptionsErrorCode } from "./server-options-error.ts";
 export {

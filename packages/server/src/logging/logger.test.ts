@@ -5,7 +5,7 @@ const TIME = new Date("2026-01-02T03:04:05.678Z");
 
 function capture(options: LoggerOptions = {}): { lines: [string, LogLevel][]; logger: ReturnType<typeof createLogger> } {
   const lines: [string, LogLevel][] = [];
-  const logger = createLogger({ now: () => TIME, write: (line, level) => lines.push([line, level]), ...options });
+  const logger = createLogger({ now: () => TIME.getTime(), write: (line, level) => lines.push([line, level]), ...options });
   return { lines, logger };
 }
 
