@@ -25,7 +25,10 @@ export function checkBrowserBundle(dir: string, entry: string): BrowserBundle {
   runOrThrow(["bun", "build", entry, "--minify", "--target", "browser", `--outfile=${file}`, `--metafile=${metafile}`], { cwd: dir });
   const inputs = Object.keys((JSON.parse(readFileSync(metafile, "utf8")) as { inputs: Record<string, unknown> }).inputs);
   const leaked = inputs.filter((input) => SERVER_SIDE.test(input));
-  if (leaked.length > 0) throw new Error(`the browser bundle holds server-side code: ${leaked.join(", ")}`);
+  if (leaked.length > 0) {
+    const shown = leaked.slice(0, 5).join(", ");
+    throw new Error(`the browser bundle holds server-side code (${leaked.length} modules): ${shown}${leaked.length > 5 ? ", ..." : ""}`);
+  }
   const code = readFileSync(file);
   // Belt and braces: markers of the libraries' runtime code, whatever path they came by.
   for (const marker of ["TypeCompiler", "TypeBoxError", "ElysiaCustomStatusResponse"]) {
