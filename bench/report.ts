@@ -34,7 +34,7 @@ function serversHead(info: RunInfo): string[] {
     `- Machine: ${machine.nproc} cores (${machine.cpu}), ${machine.memory} RAM, ${machine.kernel}; load average ${machine.loadBefore} before, ${machine.loadAfter} after`,
     "  (the cores are shared with the load generator and publisher, and with any other job running at the time).",
     `- Versions: Bun ${versions.bun}, Node ${versions.node}, nginx ${versions.nginx}, Nchan (libnginx-mod-nchan) ${versions.nchan}, Elysia ${versions.elysia}, better-sse ${versions.betterSse}.`,
-    "- Peers: ours = `bun packages/server/src/runtime/bun.ts --host 127.0.0.1 --max-clients N` (defaults otherwise: history 1,000,",
+    "- Peers: ours = `bun packages/server/src/runtime/bun.ts --host 127.0.0.1 --max-clients N --log-level warn` (no request lines, as no peer writes any; defaults otherwise: history 1,000,",
     "  keepalive 15 s, 1 MiB per-client buffer); minimal Bun.serve broadcaster (bench/peers/minimal-bun.ts); Elysia's `sse()` generator,",
     "  one async generator per client (bench/peers/elysia-generator.ts); better-sse channel on Node http (bench/peers/better-sse-node.mjs);",
     "  Nchan, nginx with one worker (bench/peers/nchan.ts). Every peer sends the same `data: {\"message\":\"...\"}` frames (64-character messages).",

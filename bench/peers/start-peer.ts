@@ -80,6 +80,10 @@ function command(name: PeerName, port: number, maxConnections: number, nginx: st
         "127.0.0.1",
         "--max-clients",
         String(maxConnections),
+        // No peer writes a line per request; ours would by default (info). Its cost is measured
+        // on its own in bench/NOTES.md ("Request logs").
+        "--log-level",
+        "warn",
       ];
     case "minimal-bun":
       return ["bun", peer("minimal-bun.ts"), "--port", String(port)];
