@@ -158,7 +158,7 @@ export class ClientStream {
       if (reason === "slow-consumer" || reason === "error") controller.error(this.options.quietErrors === true ? undefined : error);
       else controller.close();
     }
-    this.options.onClose?.(reason);
+    this.options.onClose?.(reason, { bytes: this.#enqueuedBytes });
   }
 
   #onEvent(event: StoredEvent, topic: string): void {

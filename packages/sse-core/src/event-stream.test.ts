@@ -49,6 +49,21 @@ const connected: EventStreamOptions["openingEvent"] = ({ subscriberCount }) => (
   data: JSON.stringify({ clients: subscriberCount }),
 });
 
+describe("createEventStream close summary", () => {
+  test("tells onClose how many bytes the stream wrote: exactly what a reader that read everything got", async () => {
+    const broker = await brokerWith(3);
+    const summaries: Array<{ reason: EventStreamCloseReason; bytes: number }> = [];
+    const reader = createEventStream(broker, {
+      lastEventId: id(0),
+      openingEvent: connected,
+      onClose: (reason, { bytes }) => summaries.push({ reason, bytes }),
+    }).getReader();
+    const read = await readFrames(reader, 5);
+    await reader.cancel();
+    expect(summaries).toEqual([{ reason: "cancelled", bytes: new TextEncoder().encode(read.text).byteLength }]);
+  });
+});
+
 describe("createEventStream wire order", () => {
   test("writes retry, the opening event with the cursor as id, the gap, the replay, then live events", async () => {
     const broker = await brokerWith(6, 3);

@@ -24,6 +24,15 @@ export type EventStreamCloseReason =
   /** Subscribing failed (other than `BROKER_UNAVAILABLE`) or `openingEvent` threw: the stream errors with that error. */
   | "error";
 
+/** What a stream did, told to `onClose` (e.g. for a request log line). */
+export interface EventStreamSummary {
+  /**
+   * Bytes the stream handed to its reader (the runtime writing the response): every frame,
+   * comment and `retry:` enqueued. A stream cut as a slow consumer drops what was still queued.
+   */
+  readonly bytes: number;
+}
+
 /** Shared, mutable counters a server exposes as metrics. Create with {@link createEventStreamCounters}. */
 export interface EventStreamCounters {
   /** Events (replayed and live) handed to clients. */
@@ -83,8 +92,8 @@ export interface EventStreamOptions {
   readonly counters?: EventStreamCounters | undefined;
   /** Aborting it ends the stream cleanly (queued bytes are still delivered). @default none */
   readonly signal?: AbortSignal | undefined;
-  /** Called once when the stream ends, with the reason. @default none */
-  readonly onClose?: ((reason: EventStreamCloseReason) => void) | undefined;
+  /** Called once when the stream ends, with the reason and what it wrote. @default none */
+  readonly onClose?: ((reason: EventStreamCloseReason, summary: EventStreamSummary) => void) | undefined;
   /**
    * Error the stream with no reason (`controller.error(undefined)`) when it ends on a slow
    * consumer or an error; `onClose` still says why. For a Response body on Bun 1.4.5, which

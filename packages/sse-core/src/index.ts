@@ -38,6 +38,7 @@ export {
   type EventStreamCloseReason,
   type EventStreamCounters,
   type EventStreamOptions,
+  type EventStreamSummary,
   type OpeningEventContext,
 } from "./event-stream.ts";
 export { createParser, type ParserCallbacks, type SseParser } from "./parse.ts";

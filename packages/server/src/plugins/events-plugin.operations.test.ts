@@ -21,18 +21,21 @@ function sample(text: string, name: string): number | undefined {
 }
 
 describe("eventsPlugin's logger", () => {
-  test("gets one line per stream when it ends: method, path without the query, status, lifetime and close reason", async () => {
+  test("gets one line per stream when it ends: method, path without the query, status, lifetime, bytes and close reason", async () => {
     const { entries, logger } = recordingLogger();
     const shutdown = new AbortController();
     const app = new Elysia().use(eventsPlugin({ logger, broker: new MemoryBroker(), signal: shutdown.signal, keepAliveMs: false }));
     const response = await request(app, "/events/stream?topic=a&topic=b/*&access_token=secret-query-token");
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    await reader.read();
+    const first = await reader.read();
     expect(entries).toEqual([]);
     await reader.cancel();
     expect(entries.length).toBe(1);
     const { time: _time, ms, ...line } = entries[0] as Record<string, unknown>;
-    expect(line).toEqual({ level: "info", msg: "request", method: "GET", path: "/events/stream", status: 200, reason: "cancelled", topics: 2 });
+    // The bytes the stream wrote: at least the opening frames the reader got.
+    const written = line["bytes"] as number;
+    expect(written).toBeGreaterThanOrEqual(first.value?.byteLength ?? 1);
+    expect(line).toEqual({ level: "info", msg: "request", method: "GET", path: "/events/stream", status: 200, bytes: written, reason: "cancelled", topics: 2 });
     expect(typeof ms).toBe("number");
     expect(ms as number).toBeGreaterThanOrEqual(0);
     expect(JSON.stringify(entries)).not.toContain("secret-query-token");

@@ -8,6 +8,7 @@ import {
   createEventStream,
   DEFAULT_TOPIC,
   type EventStreamCloseReason,
+  type EventStreamSummary,
   type KeepAliveHub,
   type PublishInput,
   resolveSubscribeTopics,
@@ -28,6 +29,9 @@ export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "cache-control": "no-cache",
   "x-accel-buffering": "no",
 });
+
+/** The summary of a stream that ended before it wrote anything (it was never handed out). */
+const NOTHING_WRITTEN: EventStreamSummary = Object.freeze({ bytes: 0 });
 
 /** What {@link EventsService} is built from. */
 export interface EventsServiceOptions {
@@ -80,7 +84,7 @@ export interface OpenStreamInput {
    */
   readonly topics?: readonly string[] | undefined;
   /** Called once when a stream this call returned ends, with why (not when the call throws). @default none */
-  readonly onClose?: ((reason: EventStreamCloseReason) => void) | undefined;
+  readonly onClose?: ((reason: EventStreamCloseReason, summary: EventStreamSummary) => void) | undefined;
 }
 
 /** A broker's refusal as the trigger's HTTP error (503 with Retry-After), anything else as it is. */
@@ -163,13 +167,13 @@ export class EventsService {
     local.add(stream, subscription);
     let counted = true;
     // Set once the stream is handed out: a stream that never was has no end to report.
-    let onClose: ((reason: EventStreamCloseReason) => void) | undefined;
-    const release = (reason: EventStreamCloseReason): void => {
+    let onClose: ((reason: EventStreamCloseReason, summary: EventStreamSummary) => void) | undefined;
+    const release = (reason: EventStreamCloseReason, summary: EventStreamSummary = NOTHING_WRITTEN): void => {
       if (!counted) return;
       counted = false;
       local.remove(stream);
       stats.streamClosed(reason);
-      onClose?.(reason);
+      onClose?.(reason, summary);
     };
     const { lastEventId } = input;
     try {
