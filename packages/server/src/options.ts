@@ -262,7 +262,7 @@ const FLAGS: readonly FlagSpec[] = [
 function defaultText(spec: FlagSpec): string {
   const value = DEFAULT_SERVER_OPTIONS[spec.key];
   if (value === false || value === undefined) return "off";
-  if (spec.key === "webRoot") return "packages/web/dist";
+  if (spec.key === "webRoot") return "the built page (inside events-server; packages/web/dist from a checkout)";
   if (spec.flag === "keepalive" && typeof value === "number") return String(value / 1000);
   return String(value);
 }
@@ -275,7 +275,7 @@ export function serverHelpText(): string {
     `  ${row[0].padEnd(width(0))}  ${row[1].padEnd(width(1))}  ${row[2].padEnd(width(2))}  ${row[3]}`
   );
   return [
-    "Usage: bun run server [flags]       (or: deno task server [flags])",
+    "Usage: events-server [flags]   (from a checkout: bun run server [flags], or deno task server [flags])",
     "",
     "Serves GET /events/stream (SSE), POST /events/trigger, POST /events/publish, the web client at /, /openapi.json,",
     "/healthz and /metrics. Every flag has an environment twin; a flag wins over its twin.",
