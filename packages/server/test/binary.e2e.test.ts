@@ -6,14 +6,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { openStream, trigger } from "./support/server.ts";
 import { repoRoot, within } from "./support/server-process.ts";
+import { REDIS_URL, skipWithoutRedis } from "./support/redis.ts";
 
-const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const webDist = join(repoRoot(), "packages", "web", "dist");
 
 /** A started binary: its URL once it listens, its exit, its output. */
@@ -69,23 +68,7 @@ async function stopBinary(server: BinaryProcess, signal: NodeJS.Signals = "SIGKI
   }
 }
 
-async function redisReachable(): Promise<boolean> {
-  const url = new URL(REDIS_URL);
-  return await new Promise<boolean>((resolve) => {
-    const socket = connect(Number(url.port || 6379), url.hostname);
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on("connect", () => done(true));
-    socket.on("error", () => done(false));
-  });
-}
-
-const redisMissing = !(await redisReachable());
-if (redisMissing && process.env["REQUIRE_REDIS"] === "1") throw new Error(`REQUIRE_REDIS=1 but Redis is not reachable at ${REDIS_URL}`);
-if (redisMissing) console.warn(`skipping the compiled server's Redis test: no Redis at ${REDIS_URL} (set REQUIRE_REDIS=1 to fail instead)`);
+const redisMissing = await skipWithoutRedis("the compiled server's Redis test");
 
 // Compiles only when a source is newer than the binary: a second run costs nothing.
 const build = spawnSync(process.execPath, [join(repoRoot(), "packages/server/scripts/build-binary.ts"), "--if-stale"], {

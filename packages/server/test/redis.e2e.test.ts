@@ -1,28 +1,11 @@
-import { connect } from "node:net";
 import { RedisBroker } from "@events/redis-broker";
 import { describe, expect, test } from "vitest";
 import { createBroker } from "../src/create-broker.ts";
 import { openStream, trigger, withServer } from "./support/server.ts";
+import { REDIS_URL, skipWithoutRedis } from "./support/redis.ts";
 
-const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
 
-async function redisReachable(): Promise<boolean> {
-  const url = new URL(REDIS_URL);
-  return await new Promise<boolean>((resolve) => {
-    const socket = connect(Number(url.port || 6379), url.hostname);
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on("connect", () => done(true));
-    socket.on("error", () => done(false));
-  });
-}
-
-const redisMissing = !(await redisReachable());
-if (redisMissing && process.env["REQUIRE_REDIS"] === "1") throw new Error(`REQUIRE_REDIS=1 but Redis is not reachable at ${REDIS_URL}`);
-if (redisMissing) console.warn(`skipping the Redis server tests: no Redis at ${REDIS_URL} (set REQUIRE_REDIS=1 to fail instead)`);
+const redisMissing = await skipWithoutRedis("the Redis server tests");
 
 describe("--broker redis", () => {
   test.skipIf(redisMissing)("builds a RedisBroker on the stream key the flags name", async () => {
