@@ -121,8 +121,10 @@ describe("the request log", () => {
     ]);
     expect(requests[0]).toEqual({ time: expect.any(String), level: "info", msg: "request", method: "POST", path: "/events/trigger", status: 200, ms: expect.any(Number), bytes: expect.any(Number) });
     expect(requests[0]?.["bytes"]).toBeGreaterThan(20);
+    // Read before toMatchObject: with expect.any() Bun 1.4.5's toMatchObject leaves the matcher in the received object.
+    const streamBytes = requests[2]?.["bytes"];
     expect(requests[2]).toMatchObject({ reason: "cancelled", topics: 1, ms: expect.any(Number), bytes: expect.any(Number) });
-    expect(requests[2]?.["bytes"]).toBeGreaterThan(20);
+    expect(streamBytes).toBeGreaterThan(20);
   }, 30_000);
 
   test("--log-level silent prints nothing, from start to shutdown", async () => {
