@@ -46,3 +46,65 @@ describe("createBroker", () => {
     );
   });
 });
+
+describe("createBroker with --broker postgres", () => {
+  const postgres = { ...selection, broker: "postgres", postgresUrl: "postgres://app:hunter2@db:5432/shop", postgresTable: "app_events" } as const;
+
+  /** A PostgresBroker stand-in: a MemoryBroker that records its options and whose start-up succeeds or fails. */
+  function fakeModule(ready: () => Promise<void>, seen: unknown[], closed: string[] = []) {
+    class PostgresBroker extends MemoryBroker {
+      constructor(options: unknown) {
+        super();
+        seen.push(options);
+      }
+      ready(): Promise<void> {
+        return ready();
+      }
+      override close(): Promise<void> {
+        closed.push("closed");
+        return super.close();
+      }
+    }
+    return () => Promise.resolve({ PostgresBroker });
+  }
+
+  test("hands the Postgres broker its URL, table and history bounds, and starts it before answering", async () => {
+    const seen: unknown[] = [];
+    let started = false;
+    const broker = await createBroker(
+      { ...postgres, historyTtlMs: 60_000, maxRetainedTopics: 7 },
+      { loadPostgresBroker: fakeModule(() => Promise.resolve(void (started = true)), seen) },
+    );
+    expect(started).toBe(true);
+    expect(seen).toEqual([{ url: postgres.postgresUrl, table: "app_events", historySize: 10, historyTtlMs: 60_000, maxRetainedTopics: 7 }]);
+    await broker.close();
+  });
+
+  test("throws BROKER_UNREACHABLE with the URL's password masked, and closes the broker, when Postgres cannot be used", async () => {
+    const closed: string[] = [];
+    const unreachable = (): Promise<void> => Promise.reject(new Error("connect ECONNREFUSED 10.0.0.9:5432\n  at connect"));
+    const error = await createBroker(postgres, { loadPostgresBroker: fakeModule(unreachable, [], closed) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ServerOptionsError);
+    expect(error).toMatchObject({ code: "BROKER_UNREACHABLE" });
+    expect((error as Error).message).toBe(
+      '--broker postgres cannot use Postgres at postgres://app:[redacted]@db:5432/shop to set up table "app_events" (connect ECONNREFUSED 10.0.0.9:5432); check that it runs and that --postgres-url or DATABASE_URL names a database this user may create tables in',
+    );
+    expect(closed).toEqual(["closed"]);
+  });
+
+  test("gives up on a start-up that does not answer within startTimeoutMs", async () => {
+    const silent = (): Promise<void> => new Promise<void>(() => {});
+    const error = await createBroker(postgres, { loadPostgresBroker: fakeModule(silent, []), startTimeoutMs: 20 }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BROKER_UNREACHABLE" });
+    expect((error as Error).message).toContain("(no answer within 20 ms)");
+  });
+
+  test("throws BROKER_NOT_INSTALLED naming the package when it cannot be loaded", async () => {
+    const loadPostgresBroker = (): Promise<never> => Promise.reject(new Error("Cannot find package '@events/postgres-broker'"));
+    const error = await createBroker(postgres, { loadPostgresBroker }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BROKER_NOT_INSTALLED" });
+    expect((error as Error).message).toBe(
+      "--broker postgres needs the @events/postgres-broker package, which could not be loaded (Cannot find package '@events/postgres-broker'); run bun install at the repo root",
+    );
+  });
+});

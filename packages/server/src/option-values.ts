@@ -1,8 +1,9 @@
 /**
  * Checks and converts the text of one server flag or environment variable: integers in a
- * range, durations, topic names, origins. Each returns a reason when the value is bad.
+ * range, durations, topic names, origins, Postgres URLs and table names. Each returns a reason when the value is bad.
  */
 import { SseError, assertValidTopic } from "@events/sse-core";
+import { maskUrlPassword } from "./logging/effective-config.ts";
 
 /** Sets an integer from `min` to `max`, or returns why `raw` is not one. */
 export function integer(raw: string, min: number, max: number, set: (value: number) => void): string | undefined {
@@ -49,4 +50,19 @@ export function isOrigin(value: string): boolean {
 export function quote(value: string): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * Why `raw` is not a Postgres URL (`postgres://` or `postgresql://`), or undefined. The value
+ * in the reason has its password masked: this text is printed.
+ */
+export function postgresUrlProblem(raw: string): string | undefined {
+  if (/^postgres(ql)?:\/\/[^\s]+$/.test(raw) && URL.canParse(raw)) return undefined;
+  return `must be a postgres:// or postgresql:// URL (got ${quote(maskUrlPassword(raw))})`;
+}
+
+/** Why `raw` is not a table name the Postgres broker takes (`name` or `schema.name`, unquoted identifiers), or undefined. */
+export function postgresTableProblem(raw: string): string | undefined {
+  if (/^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/.test(raw)) return undefined;
+  return `must be a lowercase identifier (letters, digits, _; up to 63), optionally schema-qualified, e.g. events_history or app.events (got ${quote(raw)})`;
 }

@@ -28,15 +28,49 @@ describe("loadServerOptions", () => {
       "--cors-origin", "https://a.example, http://b.example:8080", "--broker", "redis", "--redis-url", "redis://r:6380/1",
       "--redis-stream-key", "app1:events", "--web-root", "/srv/web", "--history-bytes", "65536", "--history-ttl", "10m",
       "--max-retained-topics", "500", "--default-topic", "news/all", "--max-topics", "4",
-      "--log-level", "warn", "--log-format", "json",
+      "--log-level", "warn", "--log-format", "json", "--postgres-url", "postgres://app@db:5432/shop", "--postgres-table", "app.events",
     ]);
     expect(options).toEqual({
       httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
       maxBodyBytes: 2048, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
       broker: "redis", redisUrl: "redis://r:6380/1", redisStreamKey: "app1:events", webRoot: "/srv/web",
       historyBytes: 65_536, historyTtlMs: 600_000, maxRetainedTopics: 500, defaultTopic: "news/all", maxTopics: 4,
-      logLevel: "warn", logFormat: "json",
+      logLevel: "warn", logFormat: "json", postgresUrl: "postgres://app@db:5432/shop", postgresTable: "app.events",
     });
+  });
+
+  test("reads --broker postgres with --postgres-url, or their twins EVENTS_BROKER=postgres, DATABASE_URL and EVENTS_POSTGRES_TABLE", () => {
+    expect(run(["--broker", "postgres", "--postgres-url", "postgresql://u:pw@h/db"])).toMatchObject({
+      broker: "postgres", postgresUrl: "postgresql://u:pw@h/db", postgresTable: "events_history",
+    });
+    const env = { EVENTS_BROKER: "postgres", DATABASE_URL: "postgres://127.0.0.1:5432/test", EVENTS_POSTGRES_TABLE: "my_events" };
+    expect(run([], env)).toMatchObject({ broker: "postgres", postgresUrl: "postgres://127.0.0.1:5432/test", postgresTable: "my_events" });
+    expect(run(["--postgres-url", "postgres://other/db"], env).postgresUrl).toBe("postgres://other/db");
+  });
+
+  test("exits 2 when --broker postgres has no URL, naming both ways to give one", () => {
+    expect(exit(["--broker", "postgres"]).output).toBe(
+      "events-server: --broker postgres needs --postgres-url URL or DATABASE_URL (e.g. postgres://user@127.0.0.1:5432/app)",
+    );
+  });
+
+  test("ignores a DATABASE_URL of another kind unless the broker is postgres", () => {
+    const env = { DATABASE_URL: "mysql://root:pw@db/shop" };
+    expect(run([], env).broker).toBe("memory");
+    expect(() => resolveServerOptions(run([], env))).not.toThrow();
+    expect(exit(["--broker", "postgres"], env).output).toBe(
+      'events-server: DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://root:[redacted]@db/shop")',
+    );
+  });
+
+  test("never prints the Postgres URL's password, in a bad-value reason or in --help", () => {
+    const bad = exit(["--postgres-url", "http://app:hunter2@db/x"]).output;
+    expect(bad).toBe('events-server: --postgres-url must be a postgres:// or postgresql:// URL (got "http://app:[redacted]@db/x")');
+    const help = exit(["--help"], { DATABASE_URL: "postgres://app:hunter2@db/x" }).output;
+    expect(help).toMatch(/--postgres-url URL\s+DATABASE_URL\s+off\s/);
+    expect(help).toMatch(/--postgres-table TABLE\s+EVENTS_POSTGRES_TABLE\s+events_history\s/);
+    expect(help).toMatch(/--broker memory\|redis\|postgres\s/);
+    expect(help).not.toContain("hunter2");
   });
 
   test("reads environment twins, and a flag wins over its twin", () => {
@@ -70,7 +104,9 @@ describe("loadServerOptions", () => {
     [["--max-clients", "1.5"], "--max-clients must be an integer"],
     [["--trigger-token", "has space"], "--trigger-token must be printable ASCII without spaces"],
     [["--cors-origin", "https://a.example/path"], "--cors-origin must be \"*\" or origins like https://example.com"],
-    [["--broker", "kafka"], "--broker must be memory or redis (got \"kafka\")"],
+    [["--broker", "kafka"], "--broker must be memory, redis or postgres (got \"kafka\")"],
+    [["--postgres-table", "Events;drop"], "--postgres-table must be a lowercase identifier"],
+    [["--postgres-table", "a.b.c"], "--postgres-table must be a lowercase identifier"],
     [["--redis-url", "http://x"], "--redis-url must be a redis:// or rediss:// URL"],
     [["--redis-stream-key", "a b"], "--redis-stream-key must be 1-256 printable ASCII characters"],
     [["--history-ttl", "10"], "--history-ttl must be a duration like 500ms, 90s, 10m, 24h or 7d"],
@@ -132,6 +168,9 @@ describe("resolveServerOptions", () => {
     expect(() => resolveServerOptions({ maxTopics: 0 })).toThrow("server option maxTopics must be an integer >= 1 (got 0)");
     expect(() => resolveServerOptions({ historyTtlMs: 0 })).toThrow("server option historyTtlMs must be an integer >= 1 (got 0)");
     expect(() => resolveServerOptions({ defaultTopic: "a/*" })).toThrow("server option defaultTopic: topic must contain only");
+    expect(() => resolveServerOptions({ broker: "postgres" })).toThrow("server option postgresUrl is required with broker postgres");
+    expect(() => resolveServerOptions({ broker: "postgres", postgresUrl: "redis://x" })).toThrow("server option postgresUrl must be a postgres://");
+    expect(() => resolveServerOptions({ postgresTable: "drop table" })).toThrow("server option postgresTable must be a lowercase identifier");
   });
 
   test("refuses a trigger token no Authorization header could carry", () => {

@@ -3,12 +3,12 @@
  * that reads command-line flags and environment variables.
  */
 import { DEFAULT_MEMORY_BROKER_OPTIONS, DEFAULT_TOPIC, describeValue } from "@events/sse-core";
-import { integer, isOrigin, parseDuration, quote, topicProblem } from "./option-values.ts";
+import { integer, isOrigin, parseDuration, postgresTableProblem, postgresUrlProblem, quote, topicProblem } from "./option-values.ts";
 import { ServerOptionsError } from "./server-options-error.ts";
 import { isLogLevelSetting, LOG_LEVELS, type LogFormat, type LogLevelSetting } from "./logging/logger.ts";
 
 /** Which broker stores and fans out events. */
-export type BrokerKind = "memory" | "redis";
+export type BrokerKind = "memory" | "redis" | "postgres";
 
 /** Everything `bun run server` can be told. Every field has a default. */
 export interface ServerOptions {
@@ -48,6 +48,13 @@ export interface ServerOptions {
   readonly redisUrl: string;
   /** Redis stream key holding the history, so several apps can share one Redis. @default "events:stream" */
   readonly redisStreamKey: string;
+  /**
+   * Postgres connection URL (`postgres://user:password@host:5432/db`), required when `broker` is
+   * `"postgres"`; its password is never logged. @default false (none)
+   */
+  readonly postgresUrl: string | false;
+  /** The table holding the history (`name` or `schema.name`), so several apps can share one database. @default "events_history" */
+  readonly postgresTable: string;
   /** Folder holding the built web client served at `/`; `false` serves none. @default packages/web/dist */
   readonly webRoot: string | false;
   /**
@@ -83,6 +90,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   broker: "memory",
   redisUrl: "redis://127.0.0.1:6379",
   redisStreamKey: "events:stream",
+  postgresUrl: false,
+  postgresTable: "events_history",
   webRoot: defaultWebRoot(),
   logLevel: "info",
   logFormat: "text",
@@ -207,9 +216,9 @@ const FLAGS: readonly FlagSpec[] = [
     },
   },
   {
-    flag: "broker", key: "broker", env: "EVENTS_BROKER", value: "memory|redis", help: "where events are stored",
+    flag: "broker", key: "broker", env: "EVENTS_BROKER", value: "memory|redis|postgres", help: "where events are stored",
     apply: (raw, into) => {
-      if (raw !== "memory" && raw !== "redis") return `must be memory or redis (got ${quote(raw)})`;
+      if (raw !== "memory" && raw !== "redis" && raw !== "postgres") return `must be memory, redis or postgres (got ${quote(raw)})`;
       into.broker = raw;
       return undefined;
     },
@@ -232,6 +241,16 @@ const FLAGS: readonly FlagSpec[] = [
       into.redisStreamKey = raw;
       return undefined;
     },
+  },
+  {
+    // Checked after every flag is read (see loadServerOptions): DATABASE_URL is often set for
+    // other tools, and only matters with --broker postgres.
+    flag: "postgres-url", key: "postgresUrl", env: "DATABASE_URL", value: "URL", help: "Postgres URL for --broker postgres",
+    apply: (raw, into) => void (into.postgresUrl = raw),
+  },
+  {
+    flag: "postgres-table", key: "postgresTable", env: "EVENTS_POSTGRES_TABLE", value: "TABLE", help: "history table for --broker postgres",
+    apply: (raw, into) => postgresTableProblem(raw) ?? void (into.postgresTable = raw),
   },
   {
     flag: "web-root", key: "webRoot", env: "EVENTS_WEB_ROOT", value: "DIR", help: "built web client served at /",
@@ -346,7 +365,21 @@ export function loadServerOptions(
       return { kind: "exit", exitCode: 2, output: `events-server: ${source} ${reason}` };
     }
   }
+  const postgresReason = postgresUrlCheck(options, values.has("postgres-url"));
+  if (postgresReason !== undefined) return { kind: "exit", exitCode: 2, output: `events-server: ${postgresReason}` };
   return { kind: "run", options };
+}
+
+/**
+ * Why the Postgres URL cannot be used, prefixed with where it came from, or undefined. Only
+ * with `--broker postgres` or an explicit `--postgres-url`: a `DATABASE_URL` another tool reads
+ * (a MySQL URL, say) must not stop a server that never uses it.
+ */
+function postgresUrlCheck(options: ServerOptions, fromFlag: boolean): string | undefined {
+  if (options.broker !== "postgres" && !fromFlag) return undefined;
+  if (options.postgresUrl === false) return "--broker postgres needs --postgres-url URL or DATABASE_URL (e.g. postgres://user@127.0.0.1:5432/app)";
+  const reason = postgresUrlProblem(options.postgresUrl);
+  return reason === undefined ? undefined : `${fromFlag ? "--postgres-url" : "DATABASE_URL"} ${reason}`;
 }
 
 /**
@@ -382,6 +415,13 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   if (options.logFormat !== "text" && options.logFormat !== "json") {
     throw new ServerOptionsError("INVALID_OPTION", `server option logFormat must be text or json (got ${describeValue(options.logFormat)})`);
   }
+  if (options.broker === "postgres") {
+    // Only then: a DATABASE_URL read for another tool must not stop a server that never uses it.
+    const urlReason = options.postgresUrl === false ? "is required with broker postgres" : postgresUrlProblem(options.postgresUrl);
+    if (urlReason !== undefined) throw new ServerOptionsError("INVALID_OPTION", `server option postgresUrl ${urlReason}`);
+  }
+  const tableReason = postgresTableProblem(options.postgresTable);
+  if (tableReason !== undefined) throw new ServerOptionsError("INVALID_OPTION", `server option postgresTable ${tableReason}`);
   if (options.triggerToken === "") {
     throw new ServerOptionsError("INVALID_OPTION", "server option triggerToken must not be empty (use false for none)");
   }

@@ -7,8 +7,10 @@
 export type ServerOptionsErrorCode =
   /** An option is out of range or malformed. */
   | "INVALID_OPTION"
-  /** `--broker redis` was chosen and `@events/redis-broker` cannot be loaded. */
-  | "BROKER_NOT_INSTALLED";
+  /** `--broker redis` or `postgres` was chosen and its package (`@events/redis-broker`, `@events/postgres-broker`) cannot be loaded. */
+  | "BROKER_NOT_INSTALLED"
+  /** `--broker postgres` was chosen and Postgres cannot be reached, or the broker's table cannot be created there. */
+  | "BROKER_UNREACHABLE";
 
 /** A server that cannot start with its options; the message names the option and the fix. */
 export class ServerOptionsError extends Error {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { DEFAULT_SERVER_OPTIONS, resolveServerOptions } from "../options.ts";
-import { describeServerOptions, maskUrlPassword } from "./effective-config.ts";
+import { describeServerOptions, maskUrlPassword, serverSecrets } from "./effective-config.ts";
 
 describe("describeServerOptions", () => {
   test("lists every option, false as off and lists joined", () => {
@@ -15,11 +15,34 @@ describe("describeServerOptions", () => {
     expect(fields["redisUrl"]).toBe("redis://app:[redacted]@redis:6379/0");
     expect(JSON.stringify(fields)).not.toMatch(/tok-123|hunter2/);
   });
+
+  test("masks the Postgres URL's password, in the authority or as a password= parameter", () => {
+    const fields = describeServerOptions(resolveServerOptions({ broker: "postgres", postgresUrl: "postgres://app:hunter2@db:5432/shop" }));
+    expect(fields).toMatchObject({ broker: "postgres", postgresUrl: "postgres://app:[redacted]@db:5432/shop", postgresTable: "events_history" });
+    expect(describeServerOptions(resolveServerOptions({}))["postgresUrl"]).toBe("off");
+    expect(maskUrlPassword("postgres://db/shop?user=app&password=hunter2&sslmode=require")).toBe(
+      "postgres://db/shop?user=app&password=[redacted]&sslmode=require",
+    );
+  });
+});
+
+describe("serverSecrets", () => {
+  test("lists the trigger token and the URLs' passwords, as written and decoded", () => {
+    expect(serverSecrets({ triggerToken: "tok", redisUrl: "redis://:r%40pw@h:1", postgresUrl: "postgres://u:p%2Fw@h/db?password=q" })).toEqual([
+      "tok", "r%40pw", "r@pw", "p%2Fw", "p/w", "q",
+    ]);
+    expect(serverSecrets({ triggerToken: false, redisUrl: "redis://127.0.0.1:6379", postgresUrl: false })).toEqual([]);
+  });
 });
 
 describe("maskUrlPassword", () => {
   test("leaves a URL without a password as it is", () => {
     expect(maskUrlPassword("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
     expect(maskUrlPassword("redis://:pw@h:1")).toBe("redis://:[redacted]@h:1");
+    expect(maskUrlPassword("postgres://app@db/x")).toBe("postgres://app@db/x");
+  });
+
+  test("masks a password holding an unencoded @ up to the host", () => {
+    expect(maskUrlPassword("postgres://app:p@ss@db:5432/x")).toBe("postgres://app:[redacted]@db:5432/x");
   });
 });

@@ -9,16 +9,46 @@ import { REDACTED } from "./scrub.ts";
 /** What a masked secret shows: that one is set, never what it is (the scrubber's mark, so every line reads alike). */
 export const MASKED: string = REDACTED;
 
-/** `redis://user:password@host` → `redis://user:[redacted]@host`; a URL without a password as it is. */
+/**
+ * `redis://user:password@host` → `redis://user:[redacted]@host`, and a `password=` query
+ * parameter (libpq's form, `postgres://host/db?password=...`) likewise; a URL without a
+ * password as it is.
+ */
 export function maskUrlPassword(url: string): string {
-  if (URL.canParse(url) && new URL(url).password === "") return url;
-  // Not through `URL.password`, which would percent-encode the brackets.
-  return url.replace(/(\/\/[^/@]*:)[^/@]*@/, `$1${MASKED}@`);
+  // Not through `URL.password`, which would percent-encode the brackets. The password runs to
+  // the authority's last "@" (an unencoded "@" in it must not leave its tail in the line).
+  return url
+    .replace(/(\/\/[^/@:]*:)[^/]*@/, `$1${MASKED}@`)
+    .replace(/([?&]password=)[^&#]*/gi, `$1${MASKED}`);
+}
+
+/**
+ * The secrets in `options` a log line must never carry (the logger's `secrets`): the trigger
+ * token, and the passwords of the Redis and Postgres URLs, as written and decoded.
+ * @example
+ * createConsoleLogger({ ..., secrets: serverSecrets(options) });
+ */
+export function serverSecrets(options: Pick<ServerOptions, "triggerToken" | "redisUrl" | "postgresUrl">): string[] {
+  const secrets: string[] = options.triggerToken === false ? [] : [options.triggerToken];
+  for (const url of [options.redisUrl, options.postgresUrl]) {
+    if (url === false || !URL.canParse(url)) continue;
+    const parsed = new URL(url);
+    for (const password of [parsed.password, parsed.searchParams.get("password") ?? ""]) {
+      if (password === "") continue;
+      secrets.push(password);
+      try {
+        secrets.push(decodeURIComponent(password));
+      } catch {
+        // A malformed escape: the password as written is already listed.
+      }
+    }
+  }
+  return [...new Set(secrets)];
 }
 
 /**
  * Every option as a log field: `false` as `off`, lists joined with commas, the trigger token
- * as `[redacted]` when one is set, the Redis URL's password as `[redacted]`.
+ * as `[redacted]` when one is set, the Redis and Postgres URLs' passwords as `[redacted]`.
  * @example
  * logger.info("configuration", describeServerOptions(options));
  */
@@ -28,7 +58,7 @@ export function describeServerOptions(options: ServerOptions): LogFields {
     const value = options[key];
     if (value === undefined) continue;
     if (key === "triggerToken") fields[key] = value === false ? "off" : MASKED;
-    else if (key === "redisUrl") fields[key] = maskUrlPassword(String(value));
+    else if ((key === "redisUrl" || key === "postgresUrl") && typeof value === "string") fields[key] = maskUrlPassword(value);
     else if (value === false) fields[key] = "off";
     else if (Array.isArray(value)) fields[key] = value.join(",");
     else fields[key] = typeof value === "number" ? value : String(value);

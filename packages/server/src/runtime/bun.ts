@@ -7,7 +7,7 @@ import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
 import { errorResponse, HttpError } from "../errors.ts";
 import { loadContract } from "../load-contract.ts";
-import { describeServerOptions } from "../logging/effective-config.ts";
+import { describeServerOptions, serverSecrets } from "../logging/effective-config.ts";
 import { errorSummary, logBackgroundError, logInternalError } from "../logging/error-log.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { withRequestLog } from "../logging/request-log.ts";
@@ -136,7 +136,7 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
     process.exit(loaded.exitCode);
   }
   const options = loaded.options;
-  const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: [options.triggerToken] });
+  const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: serverSecrets(options) });
   let running: RunningBunServer | undefined;
   let signals = 0;
   const onSignal = (signal: string): void => {

@@ -8,7 +8,7 @@ import { createBroker } from "../create-broker.ts";
 import { loadContract } from "../load-contract.ts";
 import { loadServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
-import { describeServerOptions } from "../logging/effective-config.ts";
+import { describeServerOptions, serverSecrets } from "../logging/effective-config.ts";
 import { errorSummary, logBackgroundError } from "../logging/error-log.ts";
 import { withRequestLog } from "../logging/request-log.ts";
 import { createConsoleLogger } from "./console-logger.ts";
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     Deno.exit(loaded.exitCode);
   }
   const options = loaded.options;
-  const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: [options.triggerToken] });
+  const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: serverSecrets(options) });
   logger.info("configuration", describeServerOptions(options));
   const controller = new AbortController();
   let app: Awaited<ReturnType<typeof createApp>>;
