@@ -61,8 +61,12 @@ export function postgresUrlProblem(raw: string): string | undefined {
   return `must be a postgres:// or postgresql:// URL (got ${quote(maskUrlPassword(raw))})`;
 }
 
-/** Why `raw` is not a table name the Postgres broker takes (`name` or `schema.name`, unquoted identifiers), or undefined. */
+/**
+ * Why `raw` is not a table name the Postgres broker takes, or undefined: its own rule (a
+ * lower-case SQL name of up to 41 characters, optionally `schema.name`; its companion tables
+ * and NOTIFY channel are named after it), checked here so a bad flag exits 2 before connecting.
+ */
 export function postgresTableProblem(raw: string): string | undefined {
-  if (/^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/.test(raw)) return undefined;
-  return `must be a lowercase identifier (letters, digits, _; up to 63), optionally schema-qualified, e.g. events_history or app.events (got ${quote(raw)})`;
+  if (/^(?:[a-z_][a-z0-9_]{0,40}\.)?[a-z_][a-z0-9_]{0,40}$/.test(raw)) return undefined;
+  return `must be a lower-case SQL name (letters, digits, _; up to 41), optionally schema.name, e.g. events_history or app.events (got ${quote(raw)})`;
 }

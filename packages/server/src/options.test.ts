@@ -105,8 +105,9 @@ describe("loadServerOptions", () => {
     [["--trigger-token", "has space"], "--trigger-token must be printable ASCII without spaces"],
     [["--cors-origin", "https://a.example/path"], "--cors-origin must be \"*\" or origins like https://example.com"],
     [["--broker", "kafka"], "--broker must be memory, redis or postgres (got \"kafka\")"],
-    [["--postgres-table", "Events;drop"], "--postgres-table must be a lowercase identifier"],
-    [["--postgres-table", "a.b.c"], "--postgres-table must be a lowercase identifier"],
+    [["--postgres-table", "Events;drop"], "--postgres-table must be a lower-case SQL name"],
+    [["--postgres-table", "a.b.c"], "--postgres-table must be a lower-case SQL name"],
+    [["--postgres-table", "t".repeat(42)], "--postgres-table must be a lower-case SQL name"],
     [["--redis-url", "http://x"], "--redis-url must be a redis:// or rediss:// URL"],
     [["--redis-stream-key", "a b"], "--redis-stream-key must be 1-256 printable ASCII characters"],
     [["--history-ttl", "10"], "--history-ttl must be a duration like 500ms, 90s, 10m, 24h or 7d"],
@@ -170,7 +171,7 @@ describe("resolveServerOptions", () => {
     expect(() => resolveServerOptions({ defaultTopic: "a/*" })).toThrow("server option defaultTopic: topic must contain only");
     expect(() => resolveServerOptions({ broker: "postgres" })).toThrow("server option postgresUrl is required with broker postgres");
     expect(() => resolveServerOptions({ broker: "postgres", postgresUrl: "redis://x" })).toThrow("server option postgresUrl must be a postgres://");
-    expect(() => resolveServerOptions({ postgresTable: "drop table" })).toThrow("server option postgresTable must be a lowercase identifier");
+    expect(() => resolveServerOptions({ postgresTable: "drop table" })).toThrow("server option postgresTable must be a lower-case SQL name");
   });
 
   test("refuses a trigger token no Authorization header could carry", () => {

@@ -53,7 +53,7 @@ export interface ServerOptions {
    * `"postgres"`; its password is never logged. @default false (none)
    */
   readonly postgresUrl: string | false;
-  /** The table holding the history (`name` or `schema.name`), so several apps can share one database. @default "events_history" */
+  /** The Postgres broker's history table (`name` or `schema.name`), so several apps can share one database. @default "events_history" */
   readonly postgresTable: string;
   /** Folder holding the built web client served at `/`; `false` serves none. @default packages/web/dist */
   readonly webRoot: string | false;

@@ -44,7 +44,7 @@ describe("bun run server (the Bun entry as a process)", () => {
 
   const badStarts: [string, string[], Record<string, string>, RegExp][] = [
     ["a non-numeric port", ["--http-port", "abc"], {}, /^events-server: --http-port must be an integer from 0 to 65535 \(got "abc"\)$/],
-    ["an unknown broker", ["--broker", "kafka"], {}, /--broker must be memory or redis/],
+    ["an unknown broker", ["--broker", "kafka"], {}, /--broker must be memory, redis or postgres/],
     ["an unknown flag", ["--nope"], {}, /^events-server: unknown flag --nope \(see --help\)$/],
     ["a bad environment twin", [], { EVENTS_MAX_CLIENTS: "0" }, /^events-server: EVENTS_MAX_CLIENTS must be an integer from 1/],
   ];
