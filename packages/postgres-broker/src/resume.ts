@@ -115,9 +115,9 @@ async function readRows(
   const filter = topicFilter(subscribed.map(({ pattern }) => pattern), 4);
   const fresh = historyTtlMs === false ? "" : ` and created_at >= now() - make_interval(secs => ${historyTtlMs / 1000})`;
   const rows = await sql.unsafe(
-    `select distinct on (txid, seq) txid::text as txid, seq::text as seq, event, data, topics from ${names.table}
-     where (txid, seq) > ($1::xid8, $2::int8) and txid < $3::xid8 and ${filter.sql}${fresh}
-     order by txid, seq`,
+    `select distinct on (h.txid, h.seq) h.txid::text as txid, h.seq::text as seq, event, data, topics from ${names.table} h
+     where (h.txid, h.seq) > ($1::xid8, $2::int8) and h.txid < $3::xid8 and ${filter.sql}${fresh}
+     order by h.txid, h.seq`,
     [String(after.txid), String(after.seq), String(xmin), ...filter.params] as never[],
   );
   return rows as unknown as EventRow[];
@@ -172,8 +172,8 @@ async function oldestHeld(
   const filter = topicFilter(affected.map(({ pattern }) => pattern), 2);
   const fresh = historyTtlMs === false ? "" : ` and created_at >= now() - make_interval(secs => ${historyTtlMs / 1000})`;
   const rows = await sql.unsafe(
-    `select txid::text as txid, seq::text as seq from ${names.table} where txid < $1::xid8 and ${filter.sql}${fresh}
-     order by txid, seq limit 1`,
+    `select h.txid::text as txid, h.seq::text as seq from ${names.table} h where h.txid < $1::xid8 and ${filter.sql}${fresh}
+     order by h.txid, h.seq limit 1`,
     [String(xmin), ...filter.params] as never[],
   );
   const row = rows[0] as { txid: string; seq: string } | undefined;

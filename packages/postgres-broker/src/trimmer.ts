@@ -94,7 +94,7 @@ export class Trimmer {
   async #trimCount(topic: string): Promise<void> {
     const { table } = this.#names;
     const cutoff = await this.#sql.unsafe(
-      `select txid::text as txid, seq::text as seq from ${table} where topic = $1 order by txid desc, seq desc offset $2 limit 1`,
+      `select h.txid::text as txid, h.seq::text as seq from ${table} h where topic = $1 order by h.txid desc, h.seq desc offset $2 limit 1`,
       [topic, this.#options.historySize],
     );
     const row = cutoff[0] as { txid: string; seq: string } | undefined;
