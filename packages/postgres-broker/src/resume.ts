@@ -176,7 +176,7 @@ async function oldestHeld(
      order by h.txid, h.seq limit 1`,
     [String(xmin), ...filter.params] as never[],
   );
-  const row = rows[0] as { txid: string; seq: string } | undefined;
+  const row = rows[0] as unknown as { txid: string; seq: string } | undefined;
   return row === undefined ? undefined : { txid: BigInt(row.txid), seq: BigInt(row.seq) };
 }
 

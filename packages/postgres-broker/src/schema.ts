@@ -102,7 +102,7 @@ export async function checkIdentity(sql: PostgresSql, names: SchemaNames): Promi
     const rows = await sql.unsafe(
       "select (select system_identifier::text from pg_control_system()) as system_identifier, (select timeline_id from pg_control_checkpoint()) as timeline",
     );
-    identity = rows[0] as { system_identifier: string; timeline: number } | undefined;
+    identity = rows[0] as unknown as { system_identifier: string; timeline: number } | undefined;
   } catch {
     // pg_control_* need superuser or pg_monitor: without them, only TRUNCATE renews the epoch (README).
     return;

@@ -97,7 +97,7 @@ export class Trimmer {
       `select h.txid::text as txid, h.seq::text as seq from ${table} h where topic = $1 order by h.txid desc, h.seq desc offset $2 limit 1`,
       [topic, this.#options.historySize],
     );
-    const row = cutoff[0] as { txid: string; seq: string } | undefined;
+    const row = cutoff[0] as unknown as { txid: string; seq: string } | undefined;
     if (row === undefined) return;
     await this.#deleteBatches(`topic = $1 and (txid, seq) <= ($2::xid8, $3::int8)`, [topic, row.txid, row.seq]);
   }
