@@ -23,6 +23,14 @@ export interface BenchConfig {
   topicsPublishMs: number;
   /** Events of other topics in history when the topics scenario times a resume of a quiet one. */
   topicsResumeHistory: number;
+  /** Publishes of each publish measurement of the brokers scenario (sequential, then concurrent). */
+  brokersPublishes: number;
+  /** Publishes in flight in the brokers scenario's concurrent publish and fan-out. */
+  brokersConcurrency: number;
+  /** Subscribers on one node in the brokers scenario's fan-out. */
+  brokersSubscribers: number;
+  /** Events published in the brokers scenario's fan-out. */
+  brokersFanoutEvents: number;
 }
 
 /** `bun run bench`: about 15 minutes on 2 cores. */
@@ -44,6 +52,10 @@ export const FULL_CONFIG: Readonly<BenchConfig> = Object.freeze({
   topicsCrowd: 10_000,
   topicsPublishMs: 3000,
   topicsResumeHistory: 100_000,
+  brokersPublishes: 5000,
+  brokersConcurrency: 50,
+  brokersSubscribers: 1000,
+  brokersFanoutEvents: 1000,
 });
 
 /** `bun run bench --quick`: every scenario, small, well under two minutes. */
@@ -65,4 +77,8 @@ export const QUICK_CONFIG: Readonly<BenchConfig> = Object.freeze({
   topicsCrowd: 1000,
   topicsPublishMs: 1000,
   topicsResumeHistory: 10_000,
+  brokersPublishes: 300,
+  brokersConcurrency: 50,
+  brokersSubscribers: 100,
+  brokersFanoutEvents: 100,
 });

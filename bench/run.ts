@@ -5,7 +5,7 @@
  * scenarios against the peers in interleaved rounds (each round visits every peer, in a
  * rotated order), then the parser and CLI scenarios once. Prints Markdown, and (full runs, or
  * with `--write`) replaces the generated sections of bench/RESULTS.md, or of `--out FILE`, that
- * this run measured. Scenarios: fanout, big, idle, trigger, resume, topics, parser, cli. `--quick`
+ * this run measured. Scenarios: fanout, big, idle, trigger, resume, topics, brokers, parser, cli. `--quick`
  * runs each small (CI's end-to-end check, well under two minutes) and writes nothing unless
  * told to: quick figures must not replace a full run's.
  *
@@ -21,6 +21,7 @@ import { nchanVersions } from "./peers/nchan.ts";
 import { PEER_LABELS, type PeerName, type RunningPeer, startPeer } from "./peers/start-peer.ts";
 import { renderSection, type RunInfo } from "./report.ts";
 import { BigFanoutScenario } from "./scenarios/big.ts";
+import { BrokersScenario } from "./scenarios/brokers.ts";
 import { CliScenario } from "./scenarios/cli.ts";
 import { FanoutScenario } from "./scenarios/fanout.ts";
 import { IdleScenario } from "./scenarios/idle.ts";
@@ -33,7 +34,7 @@ import { TriggerScenario } from "./scenarios/trigger.ts";
 const BENCH_DIR = import.meta.dir;
 const REPO = resolve(BENCH_DIR, "..");
 const STREAM_PEERS: readonly PeerName[] = ["ours", "minimal-bun", "elysia-generator", "better-sse", "nchan"];
-const SECTIONS: readonly SectionName[] = ["servers", "topics", "parser", "cli"];
+const SECTIONS: readonly SectionName[] = ["servers", "topics", "brokers", "parser", "cli"];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -149,6 +150,7 @@ const scenarios: Scenario[] = [
   new TriggerScenario(),
   new ResumeScenario(),
   new TopicsScenario(),
+  new BrokersScenario(),
   new ParserScenario(),
   new CliScenario(),
 ].filter((scenario) => only.includes(scenario.name));
