@@ -17,7 +17,7 @@ const outfileAt = process.argv.indexOf("--outfile");
 const outfile = outfileAt === -1 ? join(repoDir, "dist", "events-server") : resolve(process.argv[outfileAt + 1] ?? "");
 
 /** What the binary is built from: the server and the packages it bundles, and the page's sources. */
-const SOURCES: readonly string[] = ["server", "sse-core", "contract", "redis-broker", "web"].flatMap((name) => [
+const SOURCES: readonly string[] = ["server", "sse-core", "contract", "redis-broker", "postgres-broker", "web"].flatMap((name) => [
   `packages/${name}/package.json`,
   `packages/${name}/src/**/*.ts`,
   `packages/${name}/src/**/*.css`,
