@@ -56,19 +56,59 @@ export function whenReady(connection: RedisConnection, timeoutMs: number, failFa
     return Promise.reject(new Error(`connection is ${connection.status}`));
   }
   return new Promise<void>((resolve, reject) => {
-    const settle = (error: Error | undefined): void => {
-      clearTimeout(timer);
-      connection.off("ready", onReady);
-      connection.off("close", onClose);
-      if (error === undefined) resolve();
-      else reject(error);
+    const waiter: Waiter = {
+      failFast,
+      settle: (error) => {
+        clearTimeout(timer);
+        removeWaiter(connection, waiter);
+        if (error === undefined) resolve();
+        else reject(error);
+      },
     };
-    const onReady = (): void => settle(undefined);
-    const onClose = (): void => settle(new Error("connection closed while connecting"));
-    const timer = setTimeout(() => settle(new Error(`not connected within ${timeoutMs} ms`)), timeoutMs);
-    connection.once("ready", onReady);
-    if (failFast) connection.once("close", onClose);
+    const timer = setTimeout(() => waiter.settle(new Error(`not connected within ${timeoutMs} ms`)), timeoutMs);
+    addWaiter(connection, waiter);
   });
+}
+
+/** One caller of {@link whenReady} waiting on a connection. */
+interface Waiter {
+  readonly failFast: boolean;
+  settle(error: Error | undefined): void;
+}
+
+/**
+ * The callers waiting on each connection, behind ONE `ready` and one `close` listener per
+ * connection: a storm of subscribes (hundreds of clients reconnecting at once) would otherwise
+ * add a listener pair each and trip Node's MaxListenersExceededWarning.
+ */
+const waiting = new WeakMap<RedisConnection, { waiters: Set<Waiter>; onReady: () => void; onClose: () => void }>();
+
+function addWaiter(connection: RedisConnection, waiter: Waiter): void {
+  let entry = waiting.get(connection);
+  if (entry === undefined) {
+    const waiters = new Set<Waiter>();
+    const onReady = (): void => {
+      for (const each of [...waiters]) each.settle(undefined);
+    };
+    const onClose = (): void => {
+      for (const each of [...waiters]) if (each.failFast) each.settle(new Error("connection closed while connecting"));
+    };
+    entry = { waiters, onReady, onClose };
+    waiting.set(connection, entry);
+    connection.on("ready", onReady);
+    connection.on("close", onClose);
+  }
+  entry.waiters.add(waiter);
+}
+
+function removeWaiter(connection: RedisConnection, waiter: Waiter): void {
+  const entry = waiting.get(connection);
+  if (entry === undefined) return;
+  entry.waiters.delete(waiter);
+  if (entry.waiters.size > 0) return;
+  connection.off("ready", entry.onReady);
+  connection.off("close", entry.onClose);
+  waiting.delete(connection);
 }
 
 /** Wraps a Redis failure into the broker's `BROKER_UNAVAILABLE` error. */
