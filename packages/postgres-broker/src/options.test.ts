@@ -24,6 +24,9 @@ describe("resolvePostgresBrokerOptions", () => {
     expect(() => resolvePostgresBrokerOptions({ url: "postgres://x@y/z", historySize: 0 })).toThrow(/historySize/);
     expect(() => resolvePostgresBrokerOptions({ url: "postgres://x@y/z", historyTtlMs: -1 })).toThrow(/historyTtlMs/);
     expect(resolvePostgresBrokerOptions({ url: "postgres://x@y/z", historyTtlMs: false }).historyTtlMs).toBe(false);
+    expect(() => resolvePostgresBrokerOptions({ url: "postgres://x@y/z", idempotencyWindowMs: 0 })).toThrow(/idempotencyWindowMs/);
+    expect(() => resolvePostgresBrokerOptions({ url: "postgres://x@y/z", maxIdempotencyKeys: 1.5 })).toThrow(/maxIdempotencyKeys/);
+    expect(resolvePostgresBrokerOptions({ url: "postgres://x@y/z" })).toMatchObject({ idempotencyWindowMs: 600_000, maxIdempotencyKeys: 100_000 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { describeValue, positiveInteger, SseError } from "@events/sse-core";
+import { DEFAULT_IDEMPOTENCY_OPTIONS, describeValue, type IdempotencyOptions, positiveInteger, SseError } from "@events/sse-core";
 import type postgres from "postgres";
 
 /** A `postgres` (porsager) connection pool, as `postgres(url)` returns it. */
@@ -9,9 +9,11 @@ export type PostgresTransaction = postgres.TransactionSql;
 
 /**
  * Options of {@link PostgresBroker}. Give `url` (the broker opens its own pool) or `sql` (the
- * app's own pool, which the broker never ends); one of them is required.
+ * app's own pool, which the broker never ends); one of them is required. `idempotencyWindowMs`
+ * (default 600000 ms) and `maxIdempotencyKeys` (default 100000) bound the idempotency keys kept
+ * in `<table>_idempotency` (expired by the trimming job).
  */
-export interface PostgresBrokerOptions {
+export interface PostgresBrokerOptions extends IdempotencyOptions {
   /**
    * The database to connect to: `postgres://user:password@host:port/database`. Ignored when
    * `sql` is given. @default none (required without `sql`)
@@ -86,6 +88,8 @@ export interface ResolvedPostgresBrokerOptions {
   readonly readBatchSize: number;
   readonly poolSize: number;
   readonly connectTimeoutMs: number;
+  readonly idempotencyWindowMs: number;
+  readonly maxIdempotencyKeys: number;
   readonly onError: (error: unknown) => void;
 }
 
@@ -101,6 +105,8 @@ export const DEFAULT_POSTGRES_BROKER_OPTIONS: Readonly<Omit<ResolvedPostgresBrok
   readBatchSize: 500,
   poolSize: 4,
   connectTimeoutMs: 5000,
+  idempotencyWindowMs: DEFAULT_IDEMPOTENCY_OPTIONS.idempotencyWindowMs,
+  maxIdempotencyKeys: DEFAULT_IDEMPOTENCY_OPTIONS.maxIdempotencyKeys,
 });
 
 const TABLE_NAME = /^(?:[a-z_][a-z0-9_]{0,40}\.)?[a-z_][a-z0-9_]{0,40}$/;
@@ -133,6 +139,8 @@ export function resolvePostgresBrokerOptions(options: PostgresBrokerOptions): Re
     readBatchSize: positive("readBatchSize", options.readBatchSize, defaults.readBatchSize),
     poolSize: positive("poolSize", options.poolSize, defaults.poolSize),
     connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, defaults.connectTimeoutMs),
+    idempotencyWindowMs: positive("idempotencyWindowMs", options.idempotencyWindowMs, defaults.idempotencyWindowMs),
+    maxIdempotencyKeys: positive("maxIdempotencyKeys", options.maxIdempotencyKeys, defaults.maxIdempotencyKeys),
     onError: options.onError ?? ignore,
   });
 }

@@ -25,6 +25,7 @@ import {
   type ResolvedPostgresBrokerOptions,
   resolvePostgresBrokerOptions,
 } from "./options.ts";
+import { keyedPublishStatement, readFirst, type StoredRow } from "./idempotent-publish.ts";
 import { positionOf, readPlan, type ResumeRequest } from "./resume.ts";
 import { ensureSchema, schemaNames, type SchemaNames } from "./schema.ts";
 import { type EventRow, TableReader } from "./table-reader.ts";
@@ -92,6 +93,7 @@ export class PostgresBroker implements Broker {
   readonly #names: SchemaNames;
   readonly #where: string;
   readonly #publishStatement: string;
+  readonly #keyedPublishStatement: string;
   readonly #reader: TableReader;
   readonly #trimmer: Trimmer;
   readonly #subscribers = new Set<Subscriber>();
@@ -125,6 +127,7 @@ export class PostgresBroker implements Broker {
       )
       select (select epoch from ${meta}) as epoch, ins.txid::text as txid, ins.seq::text as seq
       from ins cross join (select pg_notify('${channel}', '')) as doorbell limit 1`;
+    this.#keyedPublishStatement = keyedPublishStatement(this.#names);
     this.#reader = new TableReader(this.#sql, this.#names, this.options, {
       onRows: (rows, epoch) => this.#fanOut(rows, epoch),
       onEpochChange: (epoch) => {
@@ -177,8 +180,12 @@ export class PostgresBroker implements Broker {
    * and is delivered when (and only if) it commits.
    * Rejects with `BROKER_UNAVAILABLE` when it was surely not stored, `PUBLISH_UNCONFIRMED` when
    * the connection dropped before the commit was confirmed, `BROKER_CLOSED` after
-   * {@link close}, `INVALID_EVENT_NAME` and `INVALID_TOPIC` for bad input. `idempotencyKey`
-   * is not supported yet: it is ignored (see the README).
+   * {@link close}, `INVALID_EVENT_NAME` and `INVALID_TOPIC` for bad input.
+   * With an `idempotencyKey` stored within `idempotencyWindowMs` it stores and delivers nothing
+   * and resolves with the first event (its id always; its fields while history holds it, else
+   * this input's). The key is claimed in the same statement (and transaction) as the event: a
+   * publish whose transaction rolls back frees it, and a repeat waits while the first's
+   * transaction is still open.
    */
   async publish(input: PublishInput, options: PostgresPublishOptions = {}): Promise<StoredEvent> {
     if (this.#closed) throw closedError();
@@ -187,15 +194,40 @@ export class PostgresBroker implements Broker {
     assertValidEventName(event);
     await this.ready();
     const db = (options.tx ?? this.#sql) as PostgresSql;
-    let row: { epoch: string; txid: string; seq: string };
+    const key = input.idempotencyKey;
+    let stored: StoredEvent;
     try {
-      const rows = await db.unsafe(this.#publishStatement, [event, input.data, topics as string[]] as never[]);
-      row = rows[0] as unknown as { epoch: string; txid: string; seq: string };
+      stored = key === undefined ? await this.#store(db, event, input.data, topics) : await this.#storeOnce(db, key, event, input.data, topics);
     } catch (error) {
       throw publishFailure(this.#where, error);
     }
     this.#lastError = undefined;
-    return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, input.data, topics);
+    return stored;
+  }
+
+  async #store(db: PostgresSql, event: string, data: string, topics: readonly string[]): Promise<StoredEvent> {
+    const rows = await db.unsafe(this.#publishStatement, [event, data, topics as string[]] as never[]);
+    const row = rows[0] as unknown as StoredRow;
+    return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, data, topics);
+  }
+
+  /** A keyed publish: stores the event, or answers the first event of the key. */
+  async #storeOnce(db: PostgresSql, key: string, event: string, data: string, topics: readonly string[]): Promise<StoredEvent> {
+    const windowMs = this.options.idempotencyWindowMs;
+    // A key expired (deleted) between the two statements is claimed again by the next round.
+    for (let attempt = 0; ; attempt += 1) {
+      const rows = await db.unsafe(this.#keyedPublishStatement, [event, data, topics as string[], key, windowMs] as never[]);
+      const row = rows[0] as unknown as StoredRow | undefined;
+      if (row !== undefined) return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, data, topics);
+      const first = await readFirst(db, this.#names, key, windowMs);
+      if (first === undefined && attempt < 3) continue;
+      if (first === undefined) throw new Error(`idempotency key ${JSON.stringify(key)} is held but its row cannot be read`);
+      const id = formatPostgresEventId(first.epoch, positionOf(first));
+      const known = this.#recent.get(id);
+      if (known !== undefined) return known;
+      if (first.event === null || first.data === null || first.topics === null) return createStoredEvent(id, event, data, topics);
+      return createStoredEvent(id, first.event, first.data, first.topics);
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ export interface SchemaNames {
   readonly meta: string;
   /** One row per topic the trimmer knows: its newest position and what trimming deleted. */
   readonly topics: string;
+  /** One row per idempotency key: the position of the event its first publish stored, and when. */
+  readonly idempotency: string;
   /** The `NOTIFY` channel (the doorbell). */
   readonly channel: string;
   /** The advisory lock key (`hashtext`) for schema changes and trimming. */
@@ -23,6 +25,7 @@ export function schemaNames(table: string): SchemaNames {
     seq: `${table}_seq`,
     meta: `${table}_meta`,
     topics: `${table}_topics`,
+    idempotency: `${table}_idempotency`,
     channel: table,
     lockKey: `events-broker:${table}`,
   };
@@ -36,7 +39,7 @@ const NEW_EPOCH = "substr(md5(random()::text || clock_timestamp()::text), 1, 10)
  * replace`). Run under an advisory lock, so nodes starting together do not race.
  */
 export function schemaStatements(names: SchemaNames): string[] {
-  const { table, seq, meta, topics } = names;
+  const { table, seq, meta, topics, idempotency } = names;
   const base = table.slice(table.lastIndexOf(".") + 1);
   return [
     `create sequence if not exists ${seq}`,
@@ -69,11 +72,19 @@ export function schemaStatements(names: SchemaNames): string[] {
       trimmed_txid xid8,
       trimmed_seq bigint
     )`,
+    `create table if not exists ${idempotency} (
+      key text collate "C" primary key,
+      txid xid8 not null,
+      seq bigint not null,
+      stored_at timestamptz not null default now()
+    )`,
+    `create index if not exists ${base}_idempotency_stored_at on ${idempotency} (stored_at)`,
     `insert into ${meta} (epoch) values (${NEW_EPOCH}) on conflict do nothing`,
     `create or replace function ${table}_new_epoch() returns trigger language plpgsql as $$
     begin
       update ${meta} set epoch = ${NEW_EPOCH}, trim_txid = '0', trim_seq = 0, forgotten_txid = null, forgotten_seq = null;
       delete from ${topics};
+      delete from ${idempotency};
       return null;
     end $$`,
     `create or replace trigger ${base}_truncated after truncate on ${table} for each statement execute function ${table}_new_epoch()`,

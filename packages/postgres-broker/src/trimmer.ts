@@ -36,13 +36,49 @@ export class Trimmer {
     await this.#running;
   }
 
-  /** One pass: learn new topics, trim by count and age, evict topics past the limit. */
+  /**
+   * One pass: learn new topics, trim by count and age, evict topics past the limit, forget
+   * idempotency keys past the window and beyond `maxIdempotencyKeys`.
+   */
   async runOnce(): Promise<void> {
     const touched = await this.#scan();
     if (touched === undefined) return;
     for (const topic of touched) await this.#trimCount(topic);
     if (this.#options.historyTtlMs !== false) await this.#trimAge(this.#options.historyTtlMs);
     await this.#evict();
+    await this.#expireKeys();
+  }
+
+  /**
+   * Deletes idempotency keys stored before the window, then the oldest beyond
+   * `maxIdempotencyKeys`, in batches. Rows a publisher has locked (taking over an expired key)
+   * are skipped, so neither waits for the other beyond one short statement.
+   */
+  async #expireKeys(): Promise<void> {
+    const { idempotency } = this.#names;
+    const { idempotencyWindowMs, maxIdempotencyKeys } = this.#options;
+    await this.#deleteKeys(`stored_at < now() - make_interval(secs => $1::float8 / 1000)`, [idempotencyWindowMs]);
+    // The newest key beyond the count: it and every older key go (ties with it too: a few more).
+    const cutoff = await this.#sql.unsafe(`select stored_at::text as at from ${idempotency} order by stored_at desc offset $1 limit 1`, [
+      maxIdempotencyKeys,
+    ]);
+    const row = cutoff[0] as unknown as { at: string } | undefined;
+    // Sent as text: the driver would send a timestamptz parameter as a Date, losing microseconds.
+    if (row !== undefined) await this.#deleteKeys("stored_at <= $1::text::timestamptz", [row.at]);
+  }
+
+  async #deleteKeys(condition: string, params: readonly (string | number)[]): Promise<void> {
+    const { idempotency } = this.#names;
+    const limit = `$${params.length + 1}`;
+    const statement = `
+      with doomed as (select key from ${idempotency} where ${condition} limit ${limit} for update skip locked),
+      deleted as (delete from ${idempotency} where key in (select key from doomed) returning 1)
+      select count(*)::int as deleted from deleted`;
+    for (;;) {
+      if (this.#stopped) return;
+      const [row] = await this.#sql.unsafe(statement, [...params, this.#options.trimBatchSize]);
+      if ((row as unknown as { deleted: number }).deleted < this.#options.trimBatchSize) return;
+    }
   }
 
   #schedule(): void {
