@@ -50,7 +50,7 @@ export function uniqueTable(): string {
 export async function dropTable(table: string): Promise<void> {
   const sql = openSql(1);
   try {
-    await sql.unsafe(`drop table if exists ${table}, ${table}_meta, ${table}_topics cascade`);
+    await sql.unsafe(`drop table if exists ${table}, ${table}_meta, ${table}_topics, ${table}_idempotency cascade`);
     await sql.unsafe(`drop sequence if exists ${table}_seq`);
     await sql.unsafe(`drop function if exists ${table}_new_epoch() cascade`);
   } finally {
