@@ -6,6 +6,7 @@ import type { Broker, GapNotice, SubscribeOptions, SubscriberHandlers, Subscript
 import { encodeEventBytes } from "./encode.ts";
 import { SseError } from "./errors.ts";
 import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.ts";
+import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
@@ -27,6 +28,7 @@ export class ClientStream {
   #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
   #removeKeepAlive: (() => void) | undefined;
+  #removeDeadline: (() => void) | undefined;
   /** Replayed events still to come from the broker (announced by onOpen): they go to the backlog, not counted as lag. */
   #replayLeft = 0;
   /** Frames waiting to be fed as the client reads: the replay, then live events that came behind it. */
@@ -85,6 +87,8 @@ export class ClientStream {
     const topics = this.options.topics ?? (this.options.defaultTopic === undefined ? undefined : [this.defaultTopic]);
     if (signal?.aborted === true) return this.finish("aborted");
     signal?.addEventListener("abort", this.#onAbort, { once: true });
+    const { endsAt } = this.options;
+    if (endsAt !== undefined) this.#removeDeadline = (this.options.deadlines ?? sharedDeadlineScheduler()).add(endsAt, () => this.#end());
     let subscription: Subscription;
     try {
       const subscribeOptions: SubscribeOptions = topics === undefined ? { lastEventId } : { lastEventId, topics };
@@ -147,6 +151,8 @@ export class ClientStream {
     this.#subscription = undefined;
     this.#removeKeepAlive?.();
     this.#removeKeepAlive = undefined;
+    this.#removeDeadline?.();
+    this.#removeDeadline = undefined;
     this.#removeFeeder?.();
     this.#removeFeeder = undefined;
     this.#backlog = [];
@@ -159,6 +165,15 @@ export class ClientStream {
       else controller.close();
     }
     this.options.onClose?.(reason, { bytes: this.#enqueuedBytes });
+  }
+
+  /** `endsAt` came: the end event goes after what is queued (a replay still waiting is left to the resume). */
+  #end(): void {
+    this.#removeDeadline = undefined;
+    if (this.#state === "done") return;
+    const endEvent = this.options.endEvent;
+    if (endEvent !== undefined && this.#state !== "starting") this.#write(encodeEventBytes(endEvent.event === undefined ? { data: endEvent.data } : { event: endEvent.event, data: endEvent.data }));
+    this.finish("deadline");
   }
 
   #onEvent(event: StoredEvent, topic: string): void {

@@ -3,6 +3,7 @@ import { ClientStream } from "./client-stream.ts";
 import { assertValidEventName, encodeRetry } from "./encode.ts";
 import type { KeepAliveHub } from "./keep-alive.ts";
 import { positiveInteger } from "./options.ts";
+import type { DeadlineScheduler } from "./deadline-scheduler.ts";
 import type { SharedTicker } from "./shared-ticker.ts";
 import type { EventId } from "./types.ts";
 
@@ -21,6 +22,8 @@ export type EventStreamCloseReason =
   | "broker-unavailable"
   /** `signal` was aborted (server shutdown). */
   | "aborted"
+  /** `endsAt` came (e.g. the client's token expired): the stream wrote `endEvent` and ended cleanly. */
+  | "deadline"
   /** Subscribing failed (other than `BROKER_UNAVAILABLE`) or `openingEvent` threw: the stream errors with that error. */
   | "error";
 
@@ -101,6 +104,17 @@ export interface EventStreamOptions {
    * @default false (the stream errors with the `SseError` or the broker's error)
    */
   readonly quietErrors?: boolean | undefined;
+  /**
+   * When the stream ends by itself, in epoch milliseconds (e.g. the expiry of the token that
+   * opened it): it writes `endEvent` after what is queued and closes cleanly
+   * (`onClose("deadline")`), so the client reconnects (with a fresh token) and resumes by its
+   * Last-Event-ID. Timed by `deadlines`, not by a timer per stream. @default never
+   */
+  readonly endsAt?: number | undefined;
+  /** The event written when `endsAt` comes (no `id`, so the client's Last-Event-ID stays). @default none */
+  readonly endEvent?: { readonly event?: string; readonly data: string } | undefined;
+  /** Times `endsAt`. Injectable for tests. @default the process's shared deadline scheduler */
+  readonly deadlines?: DeadlineScheduler | undefined;
   /**
    * The one timer that feeds replays (and live events queued behind them) to every stream as
    * its client reads. Injectable for tests. @default a shared ticker every 10 ms, running only

@@ -30,6 +30,12 @@ export {
   type KeepAliveHubOptions,
   type KeepAliveWrite,
 } from "./keep-alive.ts";
+export {
+  createDeadlineScheduler,
+  sharedDeadlineScheduler,
+  type DeadlineScheduler,
+  type DeadlineSchedulerOptions,
+} from "./deadline-scheduler.ts";
 export { createSharedTicker, type SharedTicker, type SharedTickerOptions } from "./shared-ticker.ts";
 export {
   DEFAULT_EVENT_STREAM_OPTIONS,
