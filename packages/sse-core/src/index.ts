@@ -57,6 +57,7 @@ export {
   formatTopicPattern,
   matchesTopic,
   parseTopicPattern,
+  patternCovers,
   resolvePublishTopics,
   resolveSubscribeTopics,
   type SubscribedTopic,

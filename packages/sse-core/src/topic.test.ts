@@ -7,6 +7,7 @@ import {
   formatTopicPattern,
   matchesTopic,
   parseTopicPattern,
+  patternCovers,
   type TopicPattern,
 } from "./topic.ts";
 
@@ -145,5 +146,55 @@ describe("matchesTopic", () => {
 
   test("matches * to every topic", () => {
     for (const topic of ["a", "orders/42", "x/y/z"]) expect(matchesTopic(all, topic)).toBe(true);
+  });
+});
+
+describe("patternCovers", () => {
+  const COVERAGE: ReadonlyArray<readonly [grant: string, requested: string, covers: boolean]> = [
+    ["*", "*", true],
+    ["*", "orders", true],
+    ["*", "orders/*", true],
+    ["*", "a/b/c/*", true],
+    ["orders/*", "orders/42", true],
+    ["orders/*", "orders/42/lines", true],
+    ["orders/*", "orders/42/*", true],
+    ["orders/*", "orders/*", true],
+    ["orders/*", "orders", false],
+    ["orders/*", "ordersx/1", false],
+    ["orders/*", "ordersx/*", false],
+    ["orders/*", "order/*", false],
+    ["orders/*", "users/orders/1", false],
+    ["orders/*", "*", false],
+    ["orders/42/*", "orders/*", false],
+    ["orders/42/*", "orders/42", false],
+    ["orders/42/*", "orders/42/lines", true],
+    ["orders/42", "orders/42", true],
+    ["orders/42", "orders/42/*", false],
+    ["orders/42", "orders/*", false],
+    ["orders/42", "orders/421", false],
+    ["orders/42", "orders/4", false],
+    ["orders/42", "*", false],
+    ["orders", "orders/*", false],
+    ["orders", "orders/42", false],
+  ];
+
+  test("covers a request only when every topic it can match is matched by the grant", () => {
+    for (const [grant, requested, covers] of COVERAGE) {
+      expect({ grant, requested, covers: patternCovers(parseTopicPattern(grant), parseTopicPattern(requested)) }).toEqual({
+        grant,
+        requested,
+        covers,
+      });
+    }
+  });
+
+  test("agrees with matchesTopic on every sample topic a covered request can match", () => {
+    const samples = ["orders", "orders/42", "orders/42/lines", "ordersx/1", "users/7", "a/b/c/d"];
+    for (const [grant, requested, covers] of COVERAGE) {
+      if (!covers) continue;
+      const granted = parseTopicPattern(grant);
+      const asked = parseTopicPattern(requested);
+      for (const topic of samples) if (matchesTopic(asked, topic)) expect({ grant, topic, ok: matchesTopic(granted, topic) }).toEqual({ grant, topic, ok: true });
+    }
   });
 });

@@ -169,6 +169,33 @@ export function matchesTopic(pattern: TopicPattern, topic: string): boolean {
   }
 }
 
+/**
+ * Whether `grant` covers `requested` entirely: every topic `requested` can match is matched by
+ * `grant` ({@link matchesTopic} semantics). Permission checks call this, so a pattern is allowed
+ * only when nothing it could ever deliver lies outside the grant: `orders/*` covers `orders/42`,
+ * `orders/42/*` and `orders/*`, but not `orders`, `ordersx/1` or `*`; only `*` covers `*`.
+ * @example
+ * ```ts
+ * patternCovers(parseTopicPattern("users/7/*"), parseTopicPattern("users/7/orders/*")); // true
+ * patternCovers(parseTopicPattern("users/7/*"), parseTopicPattern("*")); // false
+ * ```
+ */
+export function patternCovers(grant: TopicPattern, requested: TopicPattern): boolean {
+  switch (requested.kind) {
+    case "exact":
+      return matchesTopic(grant, requested.topic);
+    case "prefix":
+      // `q/*` asks for exactly the topics strictly under `q`: covered by `*`, by the same
+      // prefix, or by a prefix that matches `q` itself (then everything under `q` too).
+      return (
+        grant.kind === "all" ||
+        (grant.kind === "prefix" && (grant.prefix === requested.prefix || matchesTopic(grant, requested.prefix)))
+      );
+    case "all":
+      return grant.kind === "all";
+  }
+}
+
 /** The most topics one publish may name. */
 export const MAX_PUBLISH_TOPICS = 8;
 
