@@ -131,6 +131,20 @@ export interface Broker {
    */
   publishSync?(input: PublishInput): StoredEvent;
   /**
+   * Stores several events atomically, all or none, and resolves with them in input order:
+   * every input is checked first (a bad one rejects with what {@link Broker.publish} would
+   * throw for it, and nothing is stored), then all are stored in one step, with consecutive
+   * ids (no other publish between them, on any node), and delivered to each subscriber in
+   * order. An input may not carry an `idempotencyKey` (rejects with `INVALID_OPTION`): a key
+   * names one event. An empty list stores nothing and resolves with `[]`. Rejects like
+   * `publish` when the broker cannot store them (`BROKER_UNAVAILABLE`: none stored;
+   * `PUBLISH_UNCONFIRMED`: all or none may be stored). Optional: a broker written before it
+   * still compiles; the server then refuses a batch instead of storing it piecemeal.
+   */
+  publishBatch?(inputs: readonly PublishInput[]): Promise<StoredEvent[]>;
+  /** {@link Broker.publishBatch} without the promise, for a broker that stores at once (see `publishSync`). */
+  publishBatchSync?(inputs: readonly PublishInput[]): StoredEvent[];
+  /**
    * Subscribes to `options.topics` from an optional last event id. `onOpen`, then the replay
    * (every missed event of every subscribed topic, in id order, once) are delivered through
    * `handlers` before this resolves; live events follow with no hole and no duplicate between

@@ -18,6 +18,7 @@ export {
 } from "./broker.ts";
 export { assertValidEventName, encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
 export { createStoredEvent } from "./stored-event.ts";
+export { resolvePublishBatch, type ResolvedPublish } from "./publish-batch.ts";
 export { positiveInteger } from "./options.ts";
 export { DEFAULT_IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from "./idempotency-keys.ts";
 export { compareEventIds, formatEventId, parseEventId, type EventIdParts } from "./event-id.ts";

@@ -13,6 +13,7 @@ import { formatEventId, parseEventId } from "./event-id.ts";
 import { DEFAULT_EVENT_HISTORY_OPTIONS } from "./history.ts";
 import { IdempotencyKeys, type IdempotencyOptions } from "./idempotency-keys.ts";
 import { positiveInteger } from "./options.ts";
+import { resolvePublishBatch } from "./publish-batch.ts";
 import { createStoredEvent } from "./stored-event.ts";
 import { matchesTopic, resolvePublishTopics, resolveSubscribeTopics, type SubscribedTopic } from "./topic.ts";
 import { TopicIndex } from "./topic-index.ts";
@@ -226,6 +227,39 @@ export class MemoryBroker implements Broker {
     this.#store.append(sequence, stored, this.#store.ttlMs === undefined ? 0 : this.#clock());
     if (key !== undefined) this.#keys.remember(key, { sequence, topic: topics[0] as string });
     this.#fanOut(stored, sequence);
+    return stored;
+  }
+
+  /**
+   * Stores several events atomically and delivers them, in order (see {@link publishBatchSync}).
+   * Rejects as `publishBatchSync` throws.
+   */
+  publishBatch(inputs: readonly PublishInput[]): Promise<StoredEvent[]> {
+    try {
+      return Promise.resolve(this.publishBatchSync(inputs));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Stores several events in one synchronous step, all or none, with consecutive ids, then
+   * delivers them to every subscriber of their topics in order, and returns them in input
+   * order. Every input is checked before anything is stored; delivery starts once all are
+   * stored, so a subscriber's handler publishing meanwhile gets an id after the whole batch.
+   * @throws {SseError} `BROKER_CLOSED` after {@link close}; `INVALID_TOPIC`, `INVALID_EVENT_NAME`
+   *   (the message names the input's index) or `INVALID_OPTION` (an input with an
+   *   `idempotencyKey`) with nothing stored.
+   */
+  publishBatchSync(inputs: readonly PublishInput[]): StoredEvent[] {
+    if (this.#closed) throw closedError();
+    const resolved = resolvePublishBatch(inputs);
+    const first = this.#sequence + 1;
+    const stored = resolved.map(({ event, data, topics }, index) => createStoredEvent(this.#idPrefix + (first + index), event, data, topics));
+    const now = this.#store.ttlMs === undefined ? 0 : this.#clock();
+    this.#sequence = first + stored.length - 1;
+    for (let index = 0; index < stored.length; index++) this.#store.append(first + index, stored[index] as StoredEvent, now);
+    for (let index = 0; index < stored.length; index++) this.#fanOut(stored[index] as StoredEvent, first + index);
     return stored;
   }
 
