@@ -3,16 +3,11 @@
  * `Authorization: Bearer <token>` when one is set. Checked by those routes themselves, first,
  * before the body is read; no other route, of ours or of an app we are mounted in, is guarded by it.
  */
+import { parseBearerHeader } from "../../auth/bearer-header.ts";
+import { sameBytes } from "../../auth/same-bytes.ts";
 import { HttpError } from "../../errors.ts";
 
 const encoder = new TextEncoder();
-
-/** Compares in time that depends only on the lengths, so the token cannot be guessed byte by byte. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) difference |= (a[i % Math.max(a.length, 1)] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
-}
 
 /**
  * Returns the check for a request's bearer token: it throws 401 `UNAUTHORIZED` (with
@@ -31,11 +26,11 @@ export function createTriggerTokenCheck(token: string | false): ((request: Reque
     if (header === null) {
       throw new HttpError("UNAUTHORIZED", "missing Authorization header; send Authorization: Bearer <token>", challenge);
     }
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (match?.[1] === undefined) {
+    const token = parseBearerHeader(header);
+    if (token === undefined) {
       throw new HttpError("UNAUTHORIZED", "Authorization header must be Bearer <token>", challenge);
     }
-    if (!sameBytes(encoder.encode(match[1]), expected)) {
+    if (!sameBytes(encoder.encode(token), expected)) {
       throw new HttpError("UNAUTHORIZED", "wrong trigger token", challenge);
     }
   };
