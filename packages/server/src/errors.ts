@@ -22,7 +22,14 @@ export type HttpErrorCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "VALIDATION_FAILED"
   | "PAYLOAD_TOO_LARGE"
+  /** No credentials where a token is needed (`WWW-Authenticate: Bearer realm="events"`), a malformed Authorization header, a query token while query tokens are off, or a wrong trigger token. */
   | "UNAUTHORIZED"
+  /** A token that fails verification (expired, bad signature, wrong issuer, ...): `WWW-Authenticate: Bearer ... error="invalid_token"` and the reason. */
+  | "INVALID_TOKEN"
+  /** A valid token (or `authorize` answer) that does not cover a requested topic or pattern; the message names it. */
+  | "FORBIDDEN_TOPIC"
+  /** The JWKS (`--jwks-url`) could not be fetched, so no token can be checked now (`Retry-After`). */
+  | "AUTH_UNAVAILABLE"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "TOO_MANY_CLIENTS"
@@ -44,6 +51,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Obje
   VALIDATION_FAILED: 422,
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHORIZED: 401,
+  INVALID_TOKEN: 401,
+  FORBIDDEN_TOPIC: 403,
+  AUTH_UNAVAILABLE: 503,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   TOO_MANY_CLIENTS: 503,
