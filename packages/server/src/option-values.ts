@@ -1,8 +1,9 @@
 /**
  * Checks and converts the text of one server flag or environment variable: integers in a
- * range, durations, topic names, origins, Postgres URLs and table names. Each returns a reason when the value is bad.
+ * range, durations, topic names and patterns, origins, URLs, Postgres URLs and table names,
+ * JWT secrets and key files, cookie names, switches. Each returns a reason when the value is bad.
  */
-import { SseError, assertValidTopic } from "@events/sse-core";
+import { SseError, assertValidTopic, parseTopicPattern } from "@events/sse-core";
 import { maskUrlPassword } from "./logging/effective-config.ts";
 
 /** Sets an integer from `min` to `max`, or returns why `raw` is not one. */
@@ -37,6 +38,65 @@ export function topicProblem(name: string): string | undefined {
     if (error instanceof SseError) return error.message;
     throw error;
   }
+}
+
+/** Why `pattern` is not a topic, `<topic>/*` or `*` (sse-core's rule and message), or undefined when it is one. */
+export function topicPatternProblem(pattern: string): string | undefined {
+  try {
+    parseTopicPattern(pattern);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SseError) return error.message;
+    throw error;
+  }
+}
+
+/** The shortest HS256 secret taken, in bytes: RFC 7518 §3.2 asks for a key as long as the hash (256 bits). */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+/** Why `raw` cannot be an HS256 secret, or undefined. Never quotes the value: it is a secret. */
+export function jwtSecretProblem(raw: string): string | undefined {
+  const bytes = new TextEncoder().encode(raw).length;
+  if (bytes >= MIN_JWT_SECRET_BYTES) return undefined;
+  return `must be at least ${MIN_JWT_SECRET_BYTES} bytes (got ${bytes}); generate one with: openssl rand -base64 48`;
+}
+
+/**
+ * The PEM text of a public key file, or why it cannot be used (never its content: a private
+ * key given by mistake must not reach a terminal or a log).
+ */
+export function readPublicKeyFile(path: string, read: ((path: string) => string) | undefined): { text: string; problem?: undefined } | { problem: string } {
+  if (path.trim() === "") return { problem: "must name a PEM file" };
+  if (read === undefined) return { problem: "cannot be read here (no file access); pass jwtPublicKey as PEM text" };
+  let text: string;
+  try {
+    text = read(path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { problem: `cannot read ${quote(path)}${typeof code === "string" ? ` (${code})` : ""}; give a readable PEM public key file` };
+  }
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return { problem: `${quote(path)} holds a private key; give its public key (openssl pkey -in key.pem -pubout)` };
+  if (!/-----BEGIN PUBLIC KEY-----/.test(text)) return { problem: `${quote(path)} is not a PEM public key (-----BEGIN PUBLIC KEY-----)` };
+  return { text };
+}
+
+/** Whether `value` is an http:// or https:// URL. */
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\/[^\s]+$/.test(value) || !URL.canParse(value)) return false;
+  return true;
+}
+
+/** Whether `value` is a cookie name (an RFC 6265 token). */
+export function isCookieName(value: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/.test(value);
+}
+
+/** A switch's value: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`; undefined for anything else. */
+export function switchValue(raw: string): boolean | undefined {
+  const value = raw.trim().toLowerCase();
+  if (value === "true" || value === "1" || value === "yes" || value === "on") return true;
+  if (value === "false" || value === "0" || value === "no" || value === "off") return false;
+  return undefined;
 }
 
 /** Whether `value` is exactly an http(s) origin, e.g. `https://example.com` (no path, no trailing slash). */

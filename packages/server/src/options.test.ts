@@ -29,6 +29,8 @@ describe("loadServerOptions", () => {
       "--redis-stream-key", "app1:events", "--web-root", "/srv/web", "--history-bytes", "65536", "--history-ttl", "10m",
       "--max-retained-topics", "500", "--default-topic", "news/all", "--max-topics", "4",
       "--log-level", "warn", "--log-format", "json", "--postgres-url", "postgres://app@db:5432/shop", "--postgres-table", "app.events",
+      "--jwt-secret", "s".repeat(32), "--jwks-url", "https://id.example/jwks.json", "--jwt-issuer", "https://id.example/",
+      "--jwt-audience", "events", "--jwt-claim", "perms", "--public-topics", "news/*, status", "--auth-cookie", "sid", "--allow-query-token",
     ]);
     expect(options).toEqual({
       httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
@@ -36,6 +38,8 @@ describe("loadServerOptions", () => {
       broker: "redis", redisUrl: "redis://r:6380/1", redisStreamKey: "app1:events", webRoot: "/srv/web",
       historyBytes: 65_536, historyTtlMs: 600_000, maxRetainedTopics: 500, defaultTopic: "news/all", maxTopics: 4,
       logLevel: "warn", logFormat: "json", postgresUrl: "postgres://app@db:5432/shop", postgresTable: "app.events",
+      jwtSecret: "s".repeat(32), jwtPublicKey: false, jwksUrl: "https://id.example/jwks.json", jwtIssuer: "https://id.example/",
+      jwtAudience: "events", jwtClaim: "perms", publicTopics: ["news/*", "status"], authCookie: "sid", allowQueryToken: true,
     });
   });
 

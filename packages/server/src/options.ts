@@ -3,7 +3,21 @@
  * that reads command-line flags and environment variables.
  */
 import { DEFAULT_MEMORY_BROKER_OPTIONS, DEFAULT_TOPIC, describeValue } from "@events/sse-core";
-import { integer, isOrigin, parseDuration, postgresTableProblem, postgresUrlProblem, quote, topicProblem } from "./option-values.ts";
+import {
+  integer,
+  isCookieName,
+  isHttpUrl,
+  isOrigin,
+  jwtSecretProblem,
+  parseDuration,
+  postgresTableProblem,
+  postgresUrlProblem,
+  quote,
+  readPublicKeyFile,
+  switchValue,
+  topicPatternProblem,
+  topicProblem,
+} from "./option-values.ts";
 import { ServerOptionsError } from "./server-options-error.ts";
 import { isLogLevelSetting, LOG_LEVELS, type LogFormat, type LogLevelSetting } from "./logging/logger.ts";
 
@@ -40,8 +54,30 @@ export interface ServerOptions {
   readonly maxBufferBytes: number;
   /** Bearer token required by `POST /events/trigger` and `POST /events/publish`; `false` requires none. @default false */
   readonly triggerToken: string | false;
-  /** Origins allowed by CORS (exact match, or `"*"`); `false` sends no CORS headers. @default false */
+  /**
+   * Origins allowed by CORS (exact match, or `"*"`); `false` sends no CORS headers. With auth on,
+   * the listed origins (never `"*"`) also get `Access-Control-Allow-Credentials: true` and may
+   * publish with the auth cookie (the CSRF check). @default false
+   */
   readonly corsOrigins: readonly string[] | false;
+  /** HS256 secret verifying tokens (turns JWT auth on); never printed or logged. @default false */
+  readonly jwtSecret: string | false;
+  /** PEM public key (RS256, ES256 or EdDSA) verifying tokens; `--jwt-public-key FILE` reads it at start. @default false */
+  readonly jwtPublicKey: string | false;
+  /** JWKS URL whose keys verify tokens (cached, refreshed on an unknown `kid`). @default false */
+  readonly jwksUrl: string | false;
+  /** The `iss` a token must carry; `false` checks none. @default false */
+  readonly jwtIssuer: string | false;
+  /** The `aud` a token must carry; `false` checks none. @default false */
+  readonly jwtAudience: string | false;
+  /** The token claim listing the topics a holder may follow and publish to. @default "events" */
+  readonly jwtClaim: string;
+  /** Topic names and patterns anyone may follow without a token (with auth on). @default [] */
+  readonly publicTopics: readonly string[];
+  /** The cookie a browser's token comes in (`EventSource` sends no headers). @default "events_token" */
+  readonly authCookie: string;
+  /** Accept a token as `?access_token=` (never logged). @default false */
+  readonly allowQueryToken: boolean;
   /** The broker. @default "memory" */
   readonly broker: BrokerKind;
   /** Redis connection URL, used when `broker` is `"redis"`. @default "redis://127.0.0.1:6379" */
@@ -87,6 +123,15 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxBufferBytes: 1024 * 1024,
   triggerToken: false,
   corsOrigins: false,
+  jwtSecret: false,
+  jwtPublicKey: false,
+  jwksUrl: false,
+  jwtIssuer: false,
+  jwtAudience: false,
+  jwtClaim: "events",
+  publicTopics: Object.freeze([]) as readonly string[],
+  authCookie: "events_token",
+  allowQueryToken: false,
   broker: "memory",
   redisUrl: "redis://127.0.0.1:6379",
   redisStreamKey: "events:stream",
@@ -107,13 +152,21 @@ export type LoadedServerOptions =
   | { readonly kind: "run"; readonly options: ServerOptions }
   | { readonly kind: "exit"; readonly exitCode: 0 | 2; readonly output: string };
 
+/** What loading the options may do besides reading `argv` and `env`. */
+export interface ServerOptionsIo {
+  /** Reads a text file (`--jwt-public-key FILE`); throws when it cannot. @default none: such a flag exits 2 */
+  readonly readTextFile?: (path: string) => string;
+}
+
 interface FlagSpec {
   readonly flag: string;
   readonly key: keyof ServerOptions;
   readonly env: string;
   readonly value: string;
   readonly help: string;
-  readonly apply: (raw: string, into: Mutable<ServerOptions>) => string | undefined;
+  /** A switch: `--flag` alone means `true`; `--flag=false` and its twin `false`/`0` turn it off. */
+  readonly switch?: true;
+  readonly apply: (raw: string, into: Mutable<ServerOptions>, io: ServerOptionsIo) => string | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -216,6 +269,62 @@ const FLAGS: readonly FlagSpec[] = [
     },
   },
   {
+    // The reasons never quote the value: it is a secret.
+    flag: "jwt-secret", key: "jwtSecret", env: "EVENTS_JWT_SECRET", value: "SECRET", help: "HS256 secret verifying tokens (turns auth on)",
+    apply: (raw, into) => jwtSecretProblem(raw) ?? void (into.jwtSecret = raw),
+  },
+  {
+    flag: "jwt-public-key", key: "jwtPublicKey", env: "EVENTS_JWT_PUBLIC_KEY", value: "FILE", help: "PEM public key file verifying tokens (RS256, ES256, EdDSA)",
+    apply: (raw, into, io) => {
+      const pem = readPublicKeyFile(raw, io.readTextFile);
+      if (pem.problem !== undefined) return pem.problem;
+      into.jwtPublicKey = pem.text;
+      return undefined;
+    },
+  },
+  {
+    flag: "jwks-url", key: "jwksUrl", env: "EVENTS_JWKS_URL", value: "URL", help: "JWKS whose keys verify tokens",
+    apply: (raw, into) => (isHttpUrl(raw) ? void (into.jwksUrl = raw) : `must be an http:// or https:// URL (got ${quote(raw)})`),
+  },
+  {
+    flag: "jwt-issuer", key: "jwtIssuer", env: "EVENTS_JWT_ISSUER", value: "ISS", help: "the iss a token must carry",
+    apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.jwtIssuer = raw)),
+  },
+  {
+    flag: "jwt-audience", key: "jwtAudience", env: "EVENTS_JWT_AUDIENCE", value: "AUD", help: "the aud a token must carry",
+    apply: (raw, into) => (raw.trim() === "" ? "must not be empty" : void (into.jwtAudience = raw)),
+  },
+  {
+    flag: "jwt-claim", key: "jwtClaim", env: "EVENTS_JWT_CLAIM", value: "NAME", help: "token claim listing { subscribe, publish } topics",
+    apply: (raw, into) => (/^[\x21-\x7e]{1,100}$/.test(raw) ? void (into.jwtClaim = raw) : `must be 1-100 printable ASCII characters without spaces (got ${quote(raw)})`),
+  },
+  {
+    flag: "public-topics", key: "publicTopics", env: "EVENTS_PUBLIC_TOPICS", value: "PATTERNS", help: "comma-separated topics and patterns anyone may follow",
+    apply: (raw, into) => {
+      const patterns = raw.split(",").map((pattern) => pattern.trim()).filter((pattern) => pattern !== "");
+      if (patterns.length === 0) return "must name at least one topic or pattern, e.g. news/*";
+      for (const pattern of patterns) {
+        const reason = topicPatternProblem(pattern);
+        if (reason !== undefined) return reason;
+      }
+      into.publicTopics = patterns;
+      return undefined;
+    },
+  },
+  {
+    flag: "auth-cookie", key: "authCookie", env: "EVENTS_AUTH_COOKIE", value: "NAME", help: "cookie a browser's token comes in",
+    apply: (raw, into) => (isCookieName(raw) ? void (into.authCookie = raw) : `must be a cookie name (letters, digits and !#$%&'*+-.^_\`|~; got ${quote(raw)})`),
+  },
+  {
+    flag: "allow-query-token", key: "allowQueryToken", env: "EVENTS_ALLOW_QUERY_TOKEN", value: "", switch: true, help: "accept ?access_token= (never logged)",
+    apply: (raw, into) => {
+      const on = switchValue(raw);
+      if (on === undefined) return `must be true or false (got ${quote(raw)})`;
+      into.allowQueryToken = on;
+      return undefined;
+    },
+  },
+  {
     flag: "broker", key: "broker", env: "EVENTS_BROKER", value: "memory|redis|postgres", help: "where events are stored",
     apply: (raw, into) => {
       if (raw !== "memory" && raw !== "redis" && raw !== "postgres") return `must be memory, redis or postgres (got ${quote(raw)})`;
@@ -283,12 +392,13 @@ function defaultText(spec: FlagSpec): string {
   if (value === false || value === undefined) return "off";
   if (spec.key === "webRoot") return "the built page (inside events-server; packages/web/dist from a checkout)";
   if (spec.flag === "keepalive" && typeof value === "number") return String(value / 1000);
+  if (Array.isArray(value)) return value.length === 0 ? "none" : value.join(",");
   return String(value);
 }
 
 /** The `--help` text: every flag, its environment twin and its default. */
 export function serverHelpText(): string {
-  const rows = FLAGS.map((spec) => [`--${spec.flag} ${spec.value}`, spec.env, defaultText(spec), spec.help] as const);
+  const rows = FLAGS.map((spec) => [`--${spec.flag}${spec.value === "" ? "" : ` ${spec.value}`}`, spec.env, defaultText(spec), spec.help] as const);
   const width = (column: 0 | 1 | 2): number => Math.max(...rows.map((row) => row[column].length));
   const lines = rows.map((row) =>
     `  ${row[0].padEnd(width(0))}  ${row[1].padEnd(width(1))}  ${row[2].padEnd(width(2))}  ${row[3]}`
@@ -303,11 +413,13 @@ export function serverHelpText(): string {
     ...lines,
     `  ${"--help".padEnd(width(0))}  ${"".padEnd(width(1))}  ${"".padEnd(width(2))}  print this and exit`,
     "",
+    "Auth is on when --jwt-secret, --jwt-public-key or --jwks-url is set; without it every topic is open.",
     "Exit status: 0 after a clean shutdown (SIGINT/SIGTERM), 2 on a bad flag value.",
   ].join("\n");
 }
 
 const KNOWN_FLAGS = new Set(FLAGS.map((spec) => spec.flag));
+const SWITCHES = new Set(FLAGS.filter((spec) => spec.switch === true).map((spec) => spec.flag));
 
 /**
  * Splits `--name value`, `--name=value` and `--help` into a map; a string is the reason
@@ -327,6 +439,7 @@ function parseFlags(argv: readonly string[]): Map<string, string> | string {
     const name = arg.slice(2, equals === -1 ? undefined : equals);
     if (!KNOWN_FLAGS.has(name)) return `unknown flag --${name}`;
     let value: string | undefined = equals === -1 ? undefined : arg.slice(equals + 1);
+    if (value === undefined && SWITCHES.has(name)) value = "true";
     if (value === undefined) {
       const next = argv[i + 1];
       if (next === undefined || next.startsWith("--")) return `--${name} needs a value`;
@@ -341,14 +454,16 @@ function parseFlags(argv: readonly string[]): Map<string, string> | string {
 /**
  * Reads flags (`argv` without the runtime and script) and their environment twins, flags
  * winning. Never throws and never exits: a bad value or `--help` comes back as text to
- * print with an exit status, so the runtime entry decides how to leave.
+ * print with an exit status, so the runtime entry decides how to leave. `io.readTextFile`
+ * reads `--jwt-public-key FILE` now, so an unreadable key stops the start with its reason.
  * @example
- * const loaded = loadServerOptions(Bun.argv.slice(2), process.env);
+ * const loaded = loadServerOptions(Bun.argv.slice(2), process.env, { readTextFile: (path) => readFileSync(path, "utf8") });
  * if (loaded.kind === "exit") { console.error(loaded.output); process.exit(loaded.exitCode); }
  */
 export function loadServerOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  io: ServerOptionsIo = {},
 ): LoadedServerOptions {
   const values = parseFlags(argv);
   if (typeof values === "string") return { kind: "exit", exitCode: 2, output: `events-server: ${values} (see --help)` };
@@ -359,7 +474,7 @@ export function loadServerOptions(
     const fromFlag = values.get(spec.flag);
     const raw = typeof fromFlag === "string" ? fromFlag : env[spec.env];
     if (raw === undefined) continue;
-    const reason = spec.apply(raw, options);
+    const reason = spec.apply(raw, options, io);
     if (reason !== undefined) {
       const source = typeof fromFlag === "string" ? `--${spec.flag}` : spec.env;
       return { kind: "exit", exitCode: 2, output: `events-server: ${source} ${reason}` };

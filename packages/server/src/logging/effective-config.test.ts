@@ -16,6 +16,14 @@ describe("describeServerOptions", () => {
     expect(JSON.stringify(fields)).not.toMatch(/tok-123|hunter2/);
   });
 
+  test("masks the JWT secret, shows the public key as PEM and an empty topic list as none", () => {
+    const secret = "jwt-secret-0123456789-0123456789-abc";
+    const fields = describeServerOptions(resolveServerOptions({ jwtSecret: secret, jwtPublicKey: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" }));
+    expect(fields).toMatchObject({ jwtSecret: "[redacted]", jwtPublicKey: "PEM", publicTopics: "none", authCookie: "events_token", allowQueryToken: "off" });
+    expect(JSON.stringify(fields)).not.toContain(secret);
+    expect(serverSecrets({ triggerToken: false, redisUrl: "redis://h:1", postgresUrl: false, jwtSecret: secret })).toEqual([secret]);
+  });
+
   test("masks the Postgres URL's password, in the authority or as a password= parameter", () => {
     const fields = describeServerOptions(resolveServerOptions({ broker: "postgres", postgresUrl: "postgres://app:hunter2@db:5432/shop" }));
     expect(fields).toMatchObject({ broker: "postgres", postgresUrl: "postgres://app:[redacted]@db:5432/shop", postgresTable: "events_history" });

@@ -24,12 +24,13 @@ export function maskUrlPassword(url: string): string {
 
 /**
  * The secrets in `options` a log line must never carry (the logger's `secrets`): the trigger
- * token, and the passwords of the Redis and Postgres URLs, as written and decoded.
+ * token, the JWT secret, and the passwords of the Redis and Postgres URLs, as written and decoded.
  * @example
  * createConsoleLogger({ ..., secrets: serverSecrets(options) });
  */
-export function serverSecrets(options: Pick<ServerOptions, "triggerToken" | "redisUrl" | "postgresUrl">): string[] {
-  const secrets: string[] = options.triggerToken === false ? [] : [options.triggerToken];
+export function serverSecrets(options: Pick<ServerOptions, "triggerToken" | "redisUrl" | "postgresUrl"> & Partial<Pick<ServerOptions, "jwtSecret">>): string[] {
+  const secrets: string[] = [];
+  for (const secret of [options.triggerToken, options.jwtSecret]) if (typeof secret === "string" && secret !== "") secrets.push(secret);
   for (const url of [options.redisUrl, options.postgresUrl]) {
     if (url === false || !URL.canParse(url)) continue;
     const parsed = new URL(url);
@@ -47,8 +48,10 @@ export function serverSecrets(options: Pick<ServerOptions, "triggerToken" | "red
 }
 
 /**
- * Every option as a log field: `false` as `off`, lists joined with commas, the trigger token
- * as `[redacted]` when one is set, the Redis and Postgres URLs' passwords as `[redacted]`.
+ * Every option as a log field: `false` as `off`, lists joined with commas (an empty one as
+ * `none`), the trigger token and the JWT secret as `[redacted]` when set, the public key as
+ * `PEM` (its text is long, and says nothing an operator checks here), the Redis and Postgres
+ * URLs' passwords as `[redacted]`.
  * @example
  * logger.info("configuration", describeServerOptions(options));
  */
@@ -57,10 +60,11 @@ export function describeServerOptions(options: ServerOptions): LogFields {
   for (const key of Object.keys(options).sort() as (keyof ServerOptions)[]) {
     const value = options[key];
     if (value === undefined) continue;
-    if (key === "triggerToken") fields[key] = value === false ? "off" : MASKED;
+    if (key === "triggerToken" || key === "jwtSecret") fields[key] = value === false ? "off" : MASKED;
+    else if (key === "jwtPublicKey") fields[key] = value === false ? "off" : "PEM";
     else if ((key === "redisUrl" || key === "postgresUrl") && typeof value === "string") fields[key] = maskUrlPassword(value);
     else if (value === false) fields[key] = "off";
-    else if (Array.isArray(value)) fields[key] = value.join(",");
+    else if (Array.isArray(value)) fields[key] = value.length === 0 ? "none" : value.join(",");
     else fields[key] = typeof value === "number" ? value : String(value);
   }
   return fields;
