@@ -28,6 +28,8 @@ export type HttpErrorCode =
   | "INVALID_TOKEN"
   /** A valid token (or `authorize` answer) that does not cover a requested topic or pattern; the message names it. */
   | "FORBIDDEN_TOPIC"
+  /** A publish or trigger authenticated by the auth cookie from an `Origin` that is neither the server's own nor allow-listed (CSRF). */
+  | "CSRF_REJECTED"
   /** The JWKS (`--jwks-url`) could not be fetched, so no token can be checked now (`Retry-After`). */
   | "AUTH_UNAVAILABLE"
   | "NOT_FOUND"
@@ -53,6 +55,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Obje
   UNAUTHORIZED: 401,
   INVALID_TOKEN: 401,
   FORBIDDEN_TOPIC: 403,
+  CSRF_REJECTED: 403,
   AUTH_UNAVAILABLE: 503,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
