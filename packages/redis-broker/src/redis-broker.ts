@@ -5,6 +5,7 @@ import {
   createStoredEvent,
   normalizeLastEventId,
   type PublishInput,
+  resolvePublishBatch,
   resolvePublishTopics,
   resolveSubscribeTopics,
   SseError,
@@ -143,17 +144,38 @@ export class RedisBroker implements Broker {
     }
     let reply: PublishReply;
     try {
-      reply = await runPublishScript(this.#commands, this.#keys, this.options, {
-        event,
-        data: input.data,
-        topics,
-        idempotencyKey: input.idempotencyKey,
-      });
+      reply = await runPublishScript(this.#commands, this.#keys, this.options, [{ event, data: input.data, topics }], input);
     } catch (error) {
       throw publishFailure(url, error);
     }
     if (!reply.stored && reply.fields !== undefined) return this.#recent.get(reply.id) ?? entryToStoredEvent(reply.id, reply.fields);
     return createStoredEvent(reply.id, event, input.data, topics);
+  }
+
+  /**
+   * Stores several events in one script call, all or none, with consecutive ids (no other
+   * node's publish between them), and resolves with them in input order; every node's reader
+   * delivers them in that order. Every input is checked first (`INVALID_TOPIC`,
+   * `INVALID_EVENT_NAME` naming its index, `INVALID_OPTION` for an `idempotencyKey`); a script
+   * that fails stores nothing. Rejects as {@link publish} otherwise.
+   */
+  async publishBatch(inputs: readonly PublishInput[]): Promise<StoredEvent[]> {
+    if (this.#closed) throw closedError();
+    const events = resolvePublishBatch(inputs);
+    if (events.length === 0) return [];
+    const { commandTimeoutMs, url } = this.options;
+    try {
+      await whenReady(this.#commands, commandTimeoutMs);
+    } catch (error) {
+      throw unavailable("store the events", url, error);
+    }
+    let ids: readonly string[];
+    try {
+      ({ ids } = await runPublishScript(this.#commands, this.#keys, this.options, events));
+    } catch (error) {
+      throw publishFailure(url, error);
+    }
+    return events.map(({ event, data, topics }, index) => createStoredEvent(ids[index] as string, event, data, topics));
   }
 
   /**
