@@ -35,6 +35,7 @@ describe("defineEvents", () => {
       ["empty", () => defineEvents({})],
       ["connected", () => defineEvents({ connected: Type.Object({}) })],
       ["gap", () => defineEvents({ gap: Type.Object({}) })],
+      ["auth-expired", () => defineEvents({ "auth-expired": Type.Object({}) })],
       ["empty name", () => defineEvents({ "": Type.Object({}) })],
       ["line break", () => defineEvents({ "a\nb": Type.Object({}) })],
       ["not a schema", () => defineEvents({ a: { text: "x" } as never })],

@@ -80,7 +80,7 @@ export type ContractStreamEvent<Contract extends AnyEventsContract> =
     }[EventName<Contract>];
 
 /** Names the stream writes itself; an app's event type cannot take them. */
-export const RESERVED_EVENT_NAMES: readonly string[] = Object.freeze(["connected", "gap"]);
+export const RESERVED_EVENT_NAMES: readonly string[] = Object.freeze(["connected", "gap", "auth-expired"]);
 
 /** Thrown by {@link defineEvents} for a definition that cannot work. */
 export class ContractError extends Error {
@@ -95,7 +95,7 @@ function isSchema(value: unknown): value is TSchema {
 /**
  * Defines an app's event types: name → TypeBox schema of its `data`, or `{ data, topics }`
  * to also name the topic patterns it may be published to. Names are SSE event names (one line,
- * not empty) other than `connected` and `gap`, which the stream sends itself. Topic patterns are
+ * not empty) other than `connected`, `gap` and `auth-expired`, which the stream sends itself. Topic patterns are
  * checked by the server that serves the contract (the topic rules live in `@events/sse-core`).
  *
  * @throws {ContractError} `INVALID_CONTRACT` for an empty definition, a bad or reserved name, or

@@ -10,6 +10,7 @@ export { MAX_MESSAGE_LENGTH, TriggerRequest, TriggerResponse } from "./trigger.t
 export { PublishRequest, PublishResponse } from "./publish.ts";
 export { ErrorResponse } from "./error-response.ts";
 export {
+  AuthExpiredEventData,
   ConnectedEventData,
   GapEventData,
   MessageEventData,

@@ -1,6 +1,6 @@
 import { Value } from "@sinclair/typebox/value";
 import { describe, expect, test } from "vitest";
-import { ConnectedEventData, GapEventData, MessageEventData } from "./stream-events.ts";
+import { AuthExpiredEventData, ConnectedEventData, GapEventData, MessageEventData } from "./stream-events.ts";
 
 describe("stream event payloads", () => {
   test("a connected event counts clients and replayed events as non-negative integers", () => {
@@ -18,6 +18,11 @@ describe("stream event payloads", () => {
     expect(Value.Check(GapEventData, { requestedId: "1-5", oldestId: null, reason: "too-old" })).toBe(true);
     expect(Value.Check(GapEventData, { requestedId: "x", oldestId: "2-1", reason: "other-epoch" })).toBe(true);
     expect(Value.Check(GapEventData, { requestedId: "x", oldestId: "2-1", reason: "lost" })).toBe(false);
+  });
+
+  test("an auth-expired event says why the stream ends and when the token expired", () => {
+    expect(Value.Check(AuthExpiredEventData, { message: "token expired; reconnect with a fresh token", expiredAt: "2026-12-06T04:00:00.000Z" })).toBe(true);
+    expect(Value.Check(AuthExpiredEventData, { message: "m" })).toBe(false);
   });
 
   test("a gap event may name the subscribed topics it affects", () => {

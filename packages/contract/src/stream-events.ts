@@ -55,6 +55,17 @@ export const GapEventData: TObject<{
 export type GapEventData = Static<typeof GapEventData>;
 
 /**
+ * `data` of the `auth-expired` event: the last event of a stream whose token (or `authorize`
+ * answer) expired. It carries no `id`, so the client's Last-Event-ID still names the last event
+ * it got: reconnect with a fresh token and that id, and nothing is lost.
+ */
+export const AuthExpiredEventData: TObject<{ message: TString; expiredAt: TString }> = Type.Object({
+  message: Type.String(),
+  expiredAt: Type.String({ format: "date-time", description: "When the token expired (ISO 8601, UTC)." }),
+});
+export type AuthExpiredEventData = Static<typeof AuthExpiredEventData>;
+
+/**
  * The event types on `GET /events/stream`, with the payload each carries. Events of
  * `POST /events/publish` carry the publisher's event name and JSON `data` (any value).
  *
@@ -66,9 +77,10 @@ export interface StreamEventPayloads {
   connected: ConnectedEventData;
   message: MessageEventData;
   gap: GapEventData;
+  "auth-expired": AuthExpiredEventData;
 }
 
-/** `"connected" | "message" | "gap"`. */
+/** `"connected" | "message" | "gap" | "auth-expired"`. */
 export type StreamEventType = keyof StreamEventPayloads;
 
 /**

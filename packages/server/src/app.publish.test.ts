@@ -99,7 +99,7 @@ describe("POST /events/publish refuses a bad request", () => {
 
   test("400 INVALID_EVENT_NAME for an empty name, a line break, or a name the stream itself sends", async () => {
     const { app, broker } = await createTestApp();
-    for (const event of ["", "a\nb", "a\rb", "connected", "gap"]) {
+    for (const event of ["", "a\nb", "a\rb", "connected", "gap", "auth-expired"]) {
       const answer = await errorOf(await postPublish(app, { topic: "a", event, data: 1 }));
       expect({ status: answer.status, code: answer.code }).toEqual({ status: 400, code: "INVALID_EVENT_NAME" });
     }

@@ -2,14 +2,9 @@
  * What `POST /events/publish` and `POST /events/trigger` publish: their topics and event name,
  * checked with sse-core's rules and refused as a 400 naming the offending value.
  */
+import { RESERVED_EVENT_NAMES } from "@events/contract";
 import { assertValidEventName, describeValue, resolvePublishTopics } from "@events/sse-core";
 import { checkInput, HttpError } from "../../errors.ts";
-
-/**
- * Event names the stream itself writes: a published event of that name would read as the
- * stream's own opening or gap event to every client.
- */
-const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set(["connected", "gap"]);
 
 /**
  * The topics of a publish body: exactly one of `topic` and `topics` (1 to 8 names, never a
@@ -40,15 +35,16 @@ export function resolveTriggerTopics(topic: string | undefined, fallback: readon
 
 /**
  * A publish's event name: `"message"` when omitted; otherwise one non-empty line that is not
- * a name the stream writes itself (`connected`, `gap`).
+ * a name the stream writes itself (`connected`, `gap`, `auth-expired`: a published event of
+ * that name would read as the stream's own to every client).
  * @throws {HttpError} `INVALID_EVENT_NAME` (400) naming the value and the fix.
  */
 export function resolveEventName(event: string | undefined): string {
   if (event === undefined) return "message";
-  if (event === "" || RESERVED_EVENT_NAMES.has(event)) {
+  if (event === "" || RESERVED_EVENT_NAMES.includes(event)) {
     throw new HttpError(
       "INVALID_EVENT_NAME",
-      `event must be a non-empty name other than "connected" and "gap", which the stream itself sends (got ${describeValue(event)}); ` +
+      `event must be a non-empty name other than "connected", "gap" and "auth-expired", which the stream itself sends (got ${describeValue(event)}); ` +
         'omit it for "message", or name it e.g. "order.updated"',
     );
   }
