@@ -61,7 +61,7 @@ export type GapEventData = Static<typeof GapEventData>;
  */
 export const AuthExpiredEventData: TObject<{ message: TString; expiredAt: TString }> = Type.Object({
   message: Type.String(),
-  expiredAt: Type.String({ format: "date-time", description: "When the token expired (ISO 8601, UTC)." }),
+  expiredAt: Type.String({ description: "When the token expired: ISO 8601 date-time in UTC, e.g. 2026-12-06T04:00:00.000Z." }),
 });
 export type AuthExpiredEventData = Static<typeof AuthExpiredEventData>;
 
