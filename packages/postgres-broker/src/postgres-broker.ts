@@ -6,6 +6,7 @@ import {
   matchesTopic,
   normalizeLastEventId,
   type PublishInput,
+  resolvePublishBatch,
   resolvePublishTopics,
   resolveSubscribeTopics,
   type StoredEvent,
@@ -15,6 +16,7 @@ import {
   type Subscription,
   TopicIndex,
 } from "@events/sse-core";
+import { batchPublishStatement, storeBatch } from "./batch-publish.ts";
 import { openPool } from "./connection.ts";
 import { closedError, publishFailure, reasonOf, redactUrl, unavailable } from "./errors.ts";
 import { comparePositions, formatPostgresEventId, parsePostgresEventId, type Position } from "./event-id.ts";
@@ -94,6 +96,7 @@ export class PostgresBroker implements Broker {
   readonly #where: string;
   readonly #publishStatement: string;
   readonly #keyedPublishStatement: string;
+  readonly #batchPublishStatement: string;
   readonly #reader: TableReader;
   readonly #trimmer: Trimmer;
   readonly #subscribers = new Set<Subscriber>();
@@ -128,6 +131,7 @@ export class PostgresBroker implements Broker {
       select (select epoch from ${meta}) as epoch, ins.txid::text as txid, ins.seq::text as seq
       from ins cross join (select pg_notify('${channel}', '')) as doorbell limit 1`;
     this.#keyedPublishStatement = keyedPublishStatement(this.#names);
+    this.#batchPublishStatement = batchPublishStatement(this.#names);
     this.#reader = new TableReader(this.#sql, this.#names, this.options, {
       onRows: (rows, epoch) => this.#fanOut(rows, epoch),
       onEpochChange: (epoch) => {
@@ -203,6 +207,33 @@ export class PostgresBroker implements Broker {
     }
     this.#lastError = undefined;
     return stored;
+  }
+
+  /**
+   * Stores several events in one statement, all or none, and resolves with them in input order.
+   * Without `tx` they are committed together when this resolves; with `tx` they are part of that
+   * transaction (delivered when, and only if, it commits). They share one transaction id and take
+   * consecutive positions in input order, and each subscriber receives them in that order. Every
+   * input is checked first (`INVALID_TOPIC`, `INVALID_EVENT_NAME` naming its index,
+   * `INVALID_OPTION` for an `idempotencyKey`). Rejects as {@link publish} otherwise.
+   */
+  async publishBatch(inputs: readonly PublishInput[], options: PostgresPublishOptions = {}): Promise<StoredEvent[]> {
+    if (this.#closed) throw closedError();
+    const events = resolvePublishBatch(inputs);
+    if (events.length === 0) return [];
+    await this.ready();
+    const db = (options.tx ?? this.#sql) as PostgresSql;
+    let rows: Awaited<ReturnType<typeof storeBatch>>;
+    try {
+      rows = await storeBatch(db, this.#batchPublishStatement, events);
+    } catch (error) {
+      throw publishFailure(this.#where, error);
+    }
+    this.#lastError = undefined;
+    return events.map(({ event, data, topics }, index) => {
+      const row = rows[index] as StoredRow;
+      return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, data, topics);
+    });
   }
 
   async #store(db: PostgresSql, event: string, data: string, topics: readonly string[]): Promise<StoredEvent> {
