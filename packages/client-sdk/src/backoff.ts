@@ -60,6 +60,17 @@ export function computeReconnectDelay(
 }
 
 /**
+ * The wait before reconnecting for a fresh token (after `auth-expired`, or a 401 retried with a
+ * new token), the `streak`-th such reconnect in a row that came quickly: the first at once
+ * (the stream resumes where it was), every repeat with the failure backoff from
+ * `minDelayMs × factor`, so a server that keeps refusing the tokens is not hammered.
+ */
+export function computeAuthReconnectDelay(streak: number, policy: ResolvedReconnectOptions, random: () => number): number {
+  if (streak <= 1) return 0;
+  return computeReconnectDelay({ failures: streak - 1, afterImmediateReconnect: false, serverRetryMs: undefined, retryAfterMs: undefined }, policy, random);
+}
+
+/**
  * Reads a `Retry-After` header: delay-seconds or an HTTP date. Returns milliseconds, or
  * `undefined` when the header is absent or unreadable. Not clamped: {@link computeReconnectDelay} is.
  * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after

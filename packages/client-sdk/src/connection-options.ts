@@ -2,6 +2,7 @@ import { describeValue } from "@events/sse-core";
 import { MAX_RECONNECT_DELAY_MS } from "./backoff.ts";
 import { EventsClientError } from "./errors.ts";
 import type { StreamStatus } from "./status.ts";
+import { bearer, checkTokenOption, type TokenFunction, type TokenOption } from "./token.ts";
 
 // The options of a reconnecting stream, shared by the typed client (`createEventsClient`) and
 // the untyped one (`createSseClient`). Nothing here imports Eden, Elysia or TypeBox.
@@ -51,6 +52,17 @@ export interface ReconnectOptions {
 
 /** How a stream connects, reconnects and watches its connection: every field optional. */
 export interface ConnectionOptions {
+  /**
+   * Sent as `Authorization: Bearer <token>` on every request: a fixed token (the server's
+   * trigger token, a long-lived JWT), or a function (sync or async) called before every
+   * connection attempt of a stream (the first and each reconnect) and before every
+   * `trigger()`/`publish()`, so an expiring JWT is refreshed. Its value is checked each time:
+   * not a non-empty string without CR or LF is `INVALID_TOKEN`; a throw or rejection is
+   * `TOKEN_ERROR` (a stream reports it and retries with backoff). With a function, a 401 is
+   * retried once with a fresh token.
+   * @default undefined (no Authorization header)
+   */
+  readonly token?: TokenOption;
   /**
    * Extra headers sent on every request.
    * @default {}
@@ -105,8 +117,10 @@ export type ResolvedReconnectOptions = Readonly<Required<ReconnectOptions>>;
 
 /** {@link ConnectionOptions} merged with the defaults and validated. */
 export interface ResolvedConnectionOptions {
-  /** Headers for every request. */
+  /** Headers for every request (with `Authorization` for a fixed token). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The token function, called before every request; `undefined` for a fixed token or none. */
+  readonly getToken: TokenFunction | undefined;
   readonly fetch: FetchFunction;
   readonly reconnect: ResolvedReconnectOptions;
   readonly heartbeatTimeoutMs: number | false;
@@ -157,10 +171,12 @@ export function resolveConnectionOptions(options: ConnectionOptions, defaultHear
   if (maxEventBytes !== false) requireNumber("maxEventBytes", maxEventBytes, 1);
   const headers = options.headers ?? {};
   if (typeof headers !== "object" || headers === null) invalidOption("headers", "must be an object of header names to values", headers);
+  const token = checkTokenOption(options.token);
   const fetchFunction = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   if (typeof fetchFunction !== "function") invalidOption("fetch", "must be a function", fetchFunction);
   return Object.freeze({
-    headers: Object.freeze({ ...headers }),
+    headers: Object.freeze(typeof token === "string" ? { ...headers, authorization: bearer(token) } : { ...headers }),
+    getToken: typeof token === "function" ? token : undefined,
     fetch: fetchFunction,
     reconnect,
     heartbeatTimeoutMs,

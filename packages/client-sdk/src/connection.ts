@@ -197,6 +197,9 @@ const FAILURE_MESSAGES: Readonly<Record<ReconnectReason, FailureMessage>> = {
   "connection-lost": (url) => ["CONNECTION_LOST", `the stream from ${url} broke off`],
   "heartbeat-timeout": (url, { silentMs }) => ["HEARTBEAT_TIMEOUT", `nothing arrived from ${url} for ${silentMs ?? "too many"} ms`],
   "too-many-redirects": (url) => ["TOO_MANY_REDIRECTS", `GET ${url} was redirected more than ${MAX_REDIRECTS} times`],
+  "token-error": (url, { cause }) => ["TOKEN_ERROR", `the token function failed before GET ${url} (${String(cause)})`],
+  "auth-expired": (url) => ["AUTH_EXPIRED", `the stream from ${url} ended at its token's expiry; reconnecting with a fresh token`],
+  unauthorized: (url) => ["HTTP_ERROR", `GET ${url} answered HTTP 401; retrying once with a fresh token`],
 };
 
 function resolveHttpUrl(location: string, base: string): string | undefined {

@@ -23,7 +23,13 @@ export type EventsClientErrorCode =
   /** The stream sent more than `maxEventBytes` without completing an event (an endless line). */
   | "EVENT_TOO_LARGE"
   /** The caller aborted the request with its `AbortSignal`. */
-  | "ABORTED";
+  | "ABORTED"
+  /** The `token` function returned something other than a non-empty string without CR or LF. */
+  | "INVALID_TOKEN"
+  /** The `token` function threw or rejected (a stream reports it and retries with backoff). */
+  | "TOKEN_ERROR"
+  /** The server ended the stream at its token's expiry (`auth-expired`): the stream reconnects with a fresh token. */
+  | "AUTH_EXPIRED";
 
 /** Extra fields of an {@link EventsClientError}. */
 export interface EventsClientErrorDetails {
@@ -55,24 +61,37 @@ export class EventsClientError extends Error {
   readonly status: number | undefined;
   /** The server's answer body (parsed JSON when it was JSON), when the server answered. */
   readonly body: unknown;
+  /**
+   * The server's own error code from a `{ error: { code, message } }` body (`"UNAUTHORIZED"`,
+   * `"INVALID_TOKEN"`, `"FORBIDDEN_TOPIC"`, ...), when it sent one.
+   */
+  readonly serverCode: string | undefined;
 
   constructor(code: EventsClientErrorCode, message: string, details: EventsClientErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;
     this.body = details.body;
+    this.serverCode = serverErrorFields(details.body)?.code;
   }
 }
 
 /** The server's error message from its `{ error: { code, message } }` body, when it has that shape. */
 export function serverErrorMessage(body: unknown): string | undefined {
+  const fields = serverErrorFields(body);
+  if (fields === undefined) return undefined;
+  return [fields.code, fields.message].filter((part) => part !== undefined).join(": ");
+}
+
+/** `code` and `message` of a `{ error: { code, message } }` body (at least one of them), or `undefined`. */
+function serverErrorFields(body: unknown): { readonly code: string | undefined; readonly message: string | undefined } | undefined {
   if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
   const error = body.error;
   if (typeof error !== "object" || error === null) return undefined;
   const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
   const message = "message" in error && typeof error.message === "string" ? error.message : undefined;
   if (code === undefined && message === undefined) return undefined;
-  return [code, message].filter((part) => part !== undefined).join(": ");
+  return { code, message };
 }
 
 /** Builds the error for a non-success HTTP answer, reading the body as JSON when it is JSON. */

@@ -20,6 +20,8 @@ export {
   type ResolvedReconnectOptions,
   type Timers,
 } from "./connection-options.ts";
+export type { TokenFunction, TokenOption } from "./token.ts";
+export { AUTH_EXPIRED_EVENT } from "./auth-expired.ts";
 export { createSseClient, type SseClientEvent, type SseClientOptions, type SseStream } from "./sse-client.ts";
 export type { EventStream, StreamOptions } from "./stream.ts";
 export type { TriggerFunction, TriggerOptions } from "./trigger.ts";

@@ -32,11 +32,6 @@ export interface EventsClientOptions<App = unknown, Prefix extends string = Defa
    */
   readonly knownEvents?: readonly EventNameOf<App, Prefix>[];
   /**
-   * Sent as `Authorization: Bearer <token>` on every request (the server's trigger token).
-   * @default undefined (no Authorization header)
-   */
-  readonly token?: string;
-  /**
    * The topic of a stream event without a `topic:` field: the server's default topic (its
    * `--default-topic`), which `trigger()` and a stream without `topics` use.
    * @default "events"
@@ -66,16 +61,8 @@ export function resolveEventsClientOptions<App = unknown, Prefix extends string 
   options: EventsClientOptions<App, Prefix> = {},
 ): ResolvedEventsClientOptions {
   const connection = resolveConnectionOptions(options, DEFAULT_HEARTBEAT_TIMEOUT_MS);
-  const headers: Record<string, string> = { ...connection.headers };
-  if (options.token !== undefined) {
-    if (typeof options.token !== "string" || options.token === "" || /[\r\n]/.test(options.token)) {
-      invalidOption("token", "must be a non-empty string without CR or LF", options.token);
-    }
-    headers["authorization"] = `Bearer ${options.token}`;
-  }
   return Object.freeze({
     ...connection,
-    headers: Object.freeze(headers),
     baseUrl: checkHttpUrl("baseUrl", baseUrl, false).href.replace(/\/+$/, ""),
     prefix: checkPrefix(options.prefix ?? DEFAULT_PREFIX),
     defaultTopic: checkTopicOption("defaultTopic", options.defaultTopic ?? DEFAULT_TOPIC),

@@ -1,6 +1,7 @@
 import { describeValue } from "@events/sse-core";
 import { EventsClientError, httpError } from "./errors.ts";
 import type { ResolvedEventsClientOptions } from "./options.ts";
+import { withFreshToken } from "./token.ts";
 
 /** One JSON request of the client (trigger, publish): where, what, and how to recognise the answer. */
 export interface JsonRequest<T> {
@@ -19,27 +20,33 @@ export interface JsonRequest<T> {
  * POSTs `request.body` as JSON with the client's headers and `fetch`, and resolves to the
  * answer once `isAnswer` accepts it; otherwise throws the `EventsClientError` every
  * request/response call of the SDK reports: `ABORTED`, `NETWORK_ERROR`, `HTTP_ERROR` (with
- * `status` and the server's error body) or `INVALID_RESPONSE`. A plain `fetch`, so no Eden or
+ * `status` and the server's error body) or `INVALID_RESPONSE`; with a token function, also
+ * `TOKEN_ERROR`/`INVALID_TOKEN` before sending. With a token function a 401 is sent once more
+ * with a fresh token (a token that expired in flight), then reported. A plain `fetch`, so no Eden or
  * Elysia code reaches a bundle; the types come from the `App` (see `app-types.ts`).
  */
 export async function postJson<T>(client: ResolvedEventsClientOptions, request: JsonRequest<T>): Promise<T> {
   const url = `${client.baseUrl}${request.path}`;
   const label = `POST ${url}`;
   const { signal } = request;
-  const init: RequestInit = {
-    method: "POST",
-    headers: { ...client.headers, "content-type": "application/json" },
-    body: JSON.stringify(request.body),
-    ...(signal === undefined ? {} : { signal }),
-  };
+  const body = JSON.stringify(request.body);
   let response: Response;
   let text: string;
   try {
-    response = await client.fetch(url, init);
-    if (!response.ok) throw await httpError(response, label);
+    for (let attempt = 1; ; attempt += 1) {
+      const headers = await withFreshToken({ ...client.headers, "content-type": "application/json" }, client.getToken, signal);
+      response = await client.fetch(url, { method: "POST", headers, body, ...(signal === undefined ? {} : { signal }) });
+      if (response.ok) break;
+      if (response.status === 401 && client.getToken !== undefined && attempt === 1) {
+        await response.body?.cancel().catch(ignore);
+        continue;
+      }
+      throw await httpError(response, label);
+    }
     text = await response.text();
   } catch (cause) {
-    if (cause instanceof EventsClientError) throw cause;
+    // A token function cut short by the caller's abort is an abort, not a token failure.
+    if (cause instanceof EventsClientError && !(cause.code === "TOKEN_ERROR" && signal?.aborted)) throw cause;
     if (signal?.aborted) throw new EventsClientError("ABORTED", `${label} was aborted`, { cause: signal.reason });
     throw new EventsClientError("NETWORK_ERROR", `${label} could not reach the server (${String(cause)})`, { cause });
   }
@@ -61,3 +68,6 @@ function parseJsonAnswer(text: string, contentType: string | null): unknown {
     return text;
   }
 }
+
+/** Cancelling an answer we will not read may reject; it is dropped either way. */
+function ignore(): void {}

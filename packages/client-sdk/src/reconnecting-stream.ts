@@ -1,15 +1,30 @@
 import { createParser, type SseMessage, type SseParser, describeValue } from "@events/sse-core";
-import { computeReconnectDelay } from "./backoff.ts";
-import { lastEventIdHeader, openConnection, readChunks, retryableFailure, EVENT_STREAM_TYPE, type RetryableFailure } from "./connection.ts";
+import { AUTH_EXPIRED_EVENT, readAuthExpired, type AuthExpiry } from "./auth-expired.ts";
+import { computeAuthReconnectDelay, computeReconnectDelay, type ReconnectDelayInput } from "./backoff.ts";
+import {
+  lastEventIdHeader,
+  openConnection,
+  readChunks,
+  retryableFailure,
+  EVENT_STREAM_TYPE,
+  type OpenResult,
+  type RetryableFailure,
+} from "./connection.ts";
 import type { ResolvedConnectionOptions } from "./connection-options.ts";
 import { EventsClientError } from "./errors.ts";
 import type { CloseReason, StreamStatus } from "./status.ts";
 import type { EventStream } from "./stream.ts";
+import { withFreshToken } from "./token.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
 
 /** How an attempt ended when the stream goes on: why, and whether it received an event first. */
 interface AttemptEnd extends RetryableFailure {
   readonly healthy: boolean;
+  /**
+   * Set when the stream reconnects for a fresh token (`auth-expired`, a 401 retried): whether it
+   * came quickly (the connection lasted less than the reconnection time), so a repeat backs off.
+   */
+  readonly forToken?: { readonly quick: boolean; readonly expiredAt?: string | undefined };
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -68,6 +83,10 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
   #unfinishedBytes = 0;
   /** Whether the current attempt received an event: a healthy connection. */
   #receivedEvent = false;
+  /** The current attempt's `auth-expired` event, once it came. */
+  #authExpiry: AuthExpiry | undefined;
+  /** Whether a 401 was already retried with a fresh token since the stream last opened. */
+  #retriedUnauthorized = false;
 
   /**
    * Opens nothing yet: the first `next()` connects to `url`. Throws `EventsClientError`
@@ -185,6 +204,10 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
     this.#unfinishedBytes = 0;
     this.#receivedEvent = true;
     if (this.#fatal !== undefined) return;
+    if (message.type === AUTH_EXPIRED_EVENT) {
+      this.#authExpiry ??= readAuthExpired(message.data, this.#url);
+      return;
+    }
     const event = this.#read(message);
     if (event instanceof EventsClientError) this.#fatal = event;
     else if (event !== undefined) this.#queue.push(event);
@@ -194,16 +217,27 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
     const { reconnect, random } = this.#client;
     let failures = 0;
     let atOnce = false;
+    let tokenStreak = 0;
     try {
       for (let attempt = 1; this.#stopReason === undefined; attempt += 1) {
         const end = yield* this.#attempt(attempt);
         if (end === undefined || this.#stopReason !== undefined) break;
         failures = end.healthy ? 0 : failures + 1;
-        const input = { failures, afterImmediateReconnect: atOnce, serverRetryMs: this.#serverRetryMs, retryAfterMs: end.retryAfterMs };
-        const delayMs = computeReconnectDelay(input, reconnect, random);
+        tokenStreak = end.forToken === undefined ? 0 : end.forToken.quick ? tokenStreak + 1 : 1;
+        const input: ReconnectDelayInput = { failures, afterImmediateReconnect: atOnce, serverRetryMs: this.#serverRetryMs, retryAfterMs: end.retryAfterMs };
+        const delayMs: number = end.forToken === undefined ? computeReconnectDelay(input, reconnect, random) : computeAuthReconnectDelay(tokenStreak, reconnect, random);
         atOnce = delayMs < Math.min(reconnect.minDelayMs, reconnect.maxDelayMs);
         const { reason, error, status } = end;
-        this.#report({ state: "reconnecting", attempt, delayMs, reason, error, ...(status === undefined ? {} : { status }) });
+        const expiredAt = end.forToken?.expiredAt;
+        this.#report({
+          state: "reconnecting",
+          attempt,
+          delayMs,
+          reason,
+          error,
+          ...(status === undefined ? {} : { status }),
+          ...(expiredAt === undefined ? {} : { expiredAt }),
+        });
         // onStatus may have closed the stream; do not wait out a backoff nobody needs.
         if (this.#stopReason !== undefined) break;
         await this.#sleep(delayMs);
@@ -226,20 +260,34 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
     this.#connection = connection;
     this.#timedOut = false;
     this.#receivedEvent = false;
+    this.#authExpiry = undefined;
     this.#unfinishedBytes = 0;
     this.#parser.reset();
     const { lastEventId } = this.#parser;
-    const headers: Record<string, string> = { accept: EVENT_STREAM_TYPE, ...this.#client.headers };
-    if (lastEventId !== "") headers["last-event-id"] = lastEventIdHeader(lastEventId);
     this.#report({ state: "connecting", attempt, lastEventId });
     this.#watchdog?.start();
     try {
+      const headers: Record<string, string> = { accept: EVENT_STREAM_TYPE, ...this.#client.headers };
+      if (lastEventId !== "") headers["last-event-id"] = lastEventIdHeader(lastEventId);
+      // Only a token function costs an await: without one the request goes out in this turn.
+      if (this.#client.getToken !== undefined) {
+        const failure = await this.#addFreshToken(headers, connection.signal);
+        if (this.#stopReason !== undefined) return undefined;
+        if (failure !== undefined) return this.#ended(failure);
+      }
       const request = { url: this.#url, headers, fetch: this.#client.fetch, signal: connection.signal, now: this.#client.now };
-      let opened = await openConnection({ ...request, redirect: this.#redirect });
-      if (opened.kind === "opaque-redirect") {
-        // A browser hides the redirect from us: let it follow redirects (up to its own 20) from now on.
-        this.#redirect = "follow";
-        opened = await openConnection({ ...request, redirect: "follow" });
+      let opened: OpenResult;
+      try {
+        opened = await openConnection({ ...request, redirect: this.#redirect });
+        if (opened.kind === "opaque-redirect") {
+          // A browser hides the redirect from us: let it follow redirects (up to its own 20) from now on.
+          this.#redirect = "follow";
+          opened = await openConnection({ ...request, redirect: "follow" });
+        }
+      } catch (error) {
+        if (!this.#mayRetryUnauthorized(error)) throw error;
+        this.#retriedUnauthorized = true;
+        return { reason: "unauthorized", error, status: 401, healthy: false, forToken: { quick: true } };
       }
       if (this.#stopReason !== undefined) return undefined;
       switch (opened.kind) {
@@ -253,6 +301,8 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
           return this.#ended(retryableFailure("too-many-redirects", this.#url, {}));
       }
       this.#report({ state: "open", attempt });
+      this.#retriedUnauthorized = false;
+      const openedAt = this.#client.now();
       for await (const chunk of readChunks(opened.body, connection.signal)) {
         if (this.#stopReason !== undefined) break;
         this.#watchdog?.touch();
@@ -270,6 +320,12 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
         if (this.#fatal !== undefined) throw this.#fatal;
         this.#checkUnfinishedBytes();
         this.#lastEventId = this.#parser.lastEventId;
+        if (this.#authExpiry !== undefined) {
+          // The server ends the stream after auth-expired; do not wait for it (nor for a proxy that keeps the socket).
+          const { error, expiredAt } = this.#authExpiry;
+          const quick = this.#client.now() - openedAt < (this.#serverRetryMs ?? this.#client.reconnect.initialDelayMs);
+          return { reason: "auth-expired", error, healthy: true, forToken: { quick, expiredAt } };
+        }
       }
       if (this.#stopReason !== undefined) return undefined;
       return this.#ended(retryableFailure("connection-lost", this.#url, {}));
@@ -279,6 +335,25 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
       this.#queue.length = 0;
       connection.abort();
     }
+  }
+
+  /**
+   * Sets `headers.authorization` from the token function. Its `TOKEN_ERROR` is returned as a
+   * failure (the stream retries with backoff); `INVALID_TOKEN` is thrown (fatal: a bug to fix).
+   */
+  async #addFreshToken(headers: Record<string, string>, signal: AbortSignal): Promise<RetryableFailure | undefined> {
+    try {
+      Object.assign(headers, await withFreshToken({}, this.#client.getToken, signal));
+      return undefined;
+    } catch (error) {
+      if (error instanceof EventsClientError && error.code === "TOKEN_ERROR") return retryableFailure("token-error", this.#url, { cause: error.cause });
+      throw error;
+    }
+  }
+
+  /** A 401 is worth one more attempt with a fresh token: only with a token function, once since the stream last opened. */
+  #mayRetryUnauthorized(error: unknown): error is EventsClientError {
+    return error instanceof EventsClientError && error.status === 401 && this.#client.getToken !== undefined && !this.#retriedUnauthorized;
   }
 
   /** How the attempt ended, blaming the watchdog when it cut the connection. */

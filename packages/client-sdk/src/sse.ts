@@ -12,6 +12,8 @@ export {
   type ReconnectOptions,
   type Timers,
 } from "./connection-options.ts";
+export type { TokenFunction, TokenOption } from "./token.ts";
+export { AUTH_EXPIRED_EVENT } from "./auth-expired.ts";
 export type { EventStream } from "./stream.ts";
 export type { CloseReason, ReconnectReason, StreamState, StreamStatus } from "./status.ts";
 export { EventsClientError, serverErrorMessage, type EventsClientErrorCode, type EventsClientErrorDetails } from "./errors.ts";
