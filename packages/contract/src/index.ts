@@ -7,7 +7,7 @@
  * @module
  */
 export { MAX_MESSAGE_LENGTH, TriggerRequest, TriggerResponse } from "./trigger.ts";
-export { PublishRequest, PublishResponse } from "./publish.ts";
+export { DEFAULT_MAX_PUBLISH_BATCH, PublishBatchRequest, PublishBatchResponse, PublishRequest, PublishResponse } from "./publish.ts";
 export { ErrorResponse } from "./error-response.ts";
 export {
   AuthExpiredEventData,

@@ -1,6 +1,6 @@
 import { Value } from "@sinclair/typebox/value";
 import { describe, expect, test } from "vitest";
-import { PublishRequest, PublishResponse } from "./publish.ts";
+import { PublishBatchRequest, PublishBatchResponse, PublishRequest, PublishResponse } from "./publish.ts";
 
 describe("PublishRequest", () => {
   test("accepts a topic or a topic list, an optional event name and any JSON value as data", () => {
@@ -27,5 +27,25 @@ describe("PublishResponse", () => {
     expect(Value.Check(PublishResponse, { id: "1-1", topics: ["a"], clients: 0 })).toBe(true);
     expect(Value.Check(PublishResponse, { id: "1-1", topics: ["a"], clients: -1 })).toBe(false);
     expect(Value.Check(PublishResponse, { id: "1-1", clients: 1 })).toBe(false);
+  });
+});
+
+describe("PublishBatchRequest", () => {
+  test("accepts one or more single publish bodies", () => {
+    expect(Value.Check(PublishBatchRequest, [{ topic: "a", data: 1 }])).toBe(true);
+    expect(Value.Check(PublishBatchRequest, [{ topic: "a", data: 1 }, { topics: ["b"], event: "x", data: null }])).toBe(true);
+  });
+
+  test("rejects an empty array and any item that is not a single publish body", () => {
+    expect(Value.Check(PublishBatchRequest, [])).toBe(false);
+    expect(Value.Check(PublishBatchRequest, [{ topic: "a", data: 1 }, { topic: "b" }])).toBe(false);
+    expect(Value.Check(PublishBatchRequest, [[{ topic: "a", data: 1 }]])).toBe(false);
+  });
+});
+
+describe("PublishBatchResponse", () => {
+  test("is one single answer per event", () => {
+    expect(Value.Check(PublishBatchResponse, [{ id: "1-1", topics: ["a"], clients: 0 }, { id: "1-2", topics: ["b"], clients: 3 }])).toBe(true);
+    expect(Value.Check(PublishBatchResponse, [{ id: "1-1", topics: ["a"] }])).toBe(false);
   });
 });

@@ -46,3 +46,24 @@ export const PublishResponse: TObject<{ id: TString; topics: TArray<TString>; cl
   }),
 });
 export type PublishResponse = Static<typeof PublishResponse>;
+
+/** The default of the server's `--max-batch`: the most events one batch publish may carry. */
+export const DEFAULT_MAX_PUBLISH_BATCH = 100;
+
+/**
+ * Body of `POST /events/publish` in its array form: 1 to `--max-batch` (default 100) publish
+ * objects, each exactly the single form, stored atomically (all or none) with consecutive ids
+ * and delivered to each subscriber in order. A refused item is named by its index (e.g.
+ * `/2/data/status`); nothing of the batch is stored then. The server checks the upper bound.
+ */
+export const PublishBatchRequest: TArray<typeof PublishRequest> = Type.Array(PublishRequest, {
+  minItems: 1,
+  description: `1 to --max-batch (default ${DEFAULT_MAX_PUBLISH_BATCH}) events, each as the single form; stored all or none, in order.`,
+});
+export type PublishBatchRequest = Static<typeof PublishBatchRequest>;
+
+/** Success answer of `POST /events/publish` in its array form: one single answer per item, in order. */
+export const PublishBatchResponse: TArray<typeof PublishResponse> = Type.Array(PublishResponse, {
+  description: "The answer of each event, in the order sent.",
+});
+export type PublishBatchResponse = Static<typeof PublishBatchResponse>;
