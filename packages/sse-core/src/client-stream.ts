@@ -7,11 +7,19 @@ import { encodeEventBytes } from "./encode.ts";
 import { SseError } from "./errors.ts";
 import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.ts";
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
+import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
 
 const EMPTY_FRAME = new Uint8Array(0);
+
+/**
+ * Frames held back in one turn are joined into chunks of at most this many bytes (a frame
+ * larger than this goes alone): one socket write for a burst, without copying a whole
+ * replay window into one buffer.
+ */
+const MAX_JOINED_BYTES = 64 * 1024;
 
 let defaultReplayTicker: SharedTicker | undefined;
 
@@ -21,9 +29,20 @@ function sharedReplayTicker(): SharedTicker {
   return defaultReplayTicker;
 }
 
-/** One client's state. Frames are enqueued whole, so every enqueue is at a frame boundary. */
-export class ClientStream {
+/**
+ * One client's state. Frames are written to a pending list and handed to the stream by the
+ * shared {@link FlushScheduler} once per turn, joined (a frame alone is handed over as is, its
+ * bytes shared with every other client); every chunk ends at a frame boundary.
+ */
+export class ClientStream implements Flushable {
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  readonly #flushScheduler: FlushScheduler;
+  /** The first frame written since the last flush; set exactly while a flush is requested. */
+  #pendingFirst: Uint8Array | undefined;
+  /** Frames written after `#pendingFirst` in the same turn (kept for reuse once made). */
+  #pendingRest: Uint8Array[] | undefined;
+  /** Bytes of the pending frames: they count as queued, so the slow-consumer limit stays exact. */
+  #pendingBytes = 0;
   /** `feeding`: open, with a replay (and live events behind it) still waiting in the backlog. */
   #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
@@ -43,7 +62,7 @@ export class ClientStream {
   #consumedAtLastTick = -1;
   #removeFeeder: (() => void) | undefined;
   readonly #onFeed = (): void => this.#feed();
-  /** Bytes enqueued so far. */
+  /** Bytes written so far (pending ones included). */
   #enqueuedBytes = 0;
   /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
   #exemptEnd = 0;
@@ -78,6 +97,7 @@ export class ClientStream {
     this.retryFrame = retryFrame;
     this.gapEventName = gapEventName;
     this.defaultTopic = options.defaultTopic ?? DEFAULT_TOPIC;
+    this.#flushScheduler = options.flushScheduler ?? sharedFlushScheduler();
   }
 
   async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
@@ -160,10 +180,16 @@ export class ClientStream {
     const controller = this.#controller;
     if (controller !== undefined && reason !== "cancelled") {
       // Erroring drops the queued bytes at once (and makes the runtime abort the response);
-      // closing lets the client read what is queued first.
+      // closing lets the client read what is queued first, pending frames included.
       if (reason === "slow-consumer" || reason === "error") controller.error(this.options.quietErrors === true ? undefined : error);
-      else controller.close();
+      else {
+        this.flush();
+        controller.close();
+      }
     }
+    this.#pendingFirst = undefined;
+    this.#pendingRest = undefined;
+    this.#pendingBytes = 0;
     this.options.onClose?.(reason, { bytes: this.#enqueuedBytes });
   }
 
@@ -209,8 +235,64 @@ export class ClientStream {
   }
 
   #write(frame: Uint8Array): void {
-    (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(frame);
     this.#enqueuedBytes += frame.byteLength;
+    this.#pendingBytes += frame.byteLength;
+    if (this.#pendingFirst === undefined) {
+      this.#pendingFirst = frame;
+      this.#flushScheduler.request(this);
+    } else (this.#pendingRest ??= []).push(frame);
+  }
+
+  /** Hands the pending frames to the stream: one alone as is, several joined (see {@link MAX_JOINED_BYTES}). */
+  flush(): void {
+    const first = this.#pendingFirst;
+    if (first === undefined) return;
+    const controller = this.#controller as ReadableStreamDefaultController<Uint8Array>;
+    const rest = this.#pendingRest;
+    const bytes = this.#pendingBytes;
+    this.#pendingFirst = undefined;
+    this.#pendingBytes = 0;
+    if (rest === undefined || rest.length === 0) return controller.enqueue(first);
+    if (bytes <= MAX_JOINED_BYTES) {
+      const chunk = new Uint8Array(bytes);
+      chunk.set(first, 0);
+      let at = first.byteLength;
+      for (let index = 0; index < rest.length; index++) {
+        const frame = rest[index] as Uint8Array;
+        chunk.set(frame, at);
+        at += frame.byteLength;
+      }
+      rest.length = 0;
+      return controller.enqueue(chunk);
+    }
+    this.#enqueueJoined(controller, first, rest);
+    rest.length = 0;
+  }
+
+  /** Enqueues `first` and `rest` as chunks of at most {@link MAX_JOINED_BYTES}, frames whole. */
+  #enqueueJoined(controller: ReadableStreamDefaultController<Uint8Array>, first: Uint8Array, rest: Uint8Array[]): void {
+    let run: Uint8Array[] = [first];
+    let runBytes = first.byteLength;
+    const emit = (): void => {
+      if (run.length === 1) return controller.enqueue(run[0] as Uint8Array);
+      const chunk = new Uint8Array(runBytes);
+      let at = 0;
+      for (const frame of run) {
+        chunk.set(frame, at);
+        at += frame.byteLength;
+      }
+      controller.enqueue(chunk);
+    };
+    for (const frame of rest) {
+      if (runBytes + frame.byteLength > MAX_JOINED_BYTES) {
+        emit();
+        run = [];
+        runBytes = 0;
+      }
+      run.push(frame);
+      runBytes += frame.byteLength;
+    }
+    emit();
   }
 
   /**
@@ -255,9 +337,9 @@ export class ClientStream {
     this.#write(frame);
   }
 
-  /** Bytes in the stream's queue: with a high-water mark of 0, desiredSize is minus that. */
+  /** Bytes pending or in the stream's queue (with a high-water mark of 0, desiredSize is minus the latter). */
   #queuedBytes(): number {
-    return -(this.#controller?.desiredSize ?? 0);
+    return this.#pendingBytes - (this.#controller?.desiredSize ?? 0);
   }
 
   /** Queued bytes less what is left of the opening frames (the queue is FIFO: those go first). */

@@ -4,6 +4,7 @@ import { assertValidEventName, encodeRetry } from "./encode.ts";
 import type { KeepAliveHub } from "./keep-alive.ts";
 import { positiveInteger } from "./options.ts";
 import type { DeadlineScheduler } from "./deadline-scheduler.ts";
+import type { FlushScheduler } from "./flush-scheduler.ts";
 import type { SharedTicker } from "./shared-ticker.ts";
 import type { EventId } from "./types.ts";
 
@@ -121,6 +122,13 @@ export interface EventStreamOptions {
    * while some replay is being fed
    */
   readonly replayTicker?: SharedTicker | undefined;
+  /**
+   * Hands the frames written to the stream in one turn of the event loop to its reader
+   * together, joined into one chunk (one socket write where the runtime writes a chunk at a
+   * time), for every stream at once. Injectable for tests. @default the process's shared
+   * flush scheduler (`setImmediate` where the runtime has it, else `setTimeout(0)`)
+   */
+  readonly flushScheduler?: FlushScheduler | undefined;
 }
 
 /** Defaults of {@link EventStreamOptions}. */
