@@ -24,7 +24,7 @@ describe("loadServerOptions", () => {
   test("reads every flag", () => {
     const options = run([
       "--http-port=9000", "--host", "127.0.0.1", "--history", "50", "--keepalive", "2.5", "--retry", "100",
-      "--max-clients", "7", "--max-body", "2048", "--max-buffer", "4096", "--trigger-token", "t0k",
+      "--max-clients", "7", "--max-body", "2048", "--max-batch", "10", "--max-buffer", "4096", "--trigger-token", "t0k",
       "--cors-origin", "https://a.example, http://b.example:8080", "--broker", "redis", "--redis-url", "redis://r:6380/1",
       "--redis-stream-key", "app1:events", "--web-root", "/srv/web", "--history-bytes", "65536", "--history-ttl", "10m",
       "--max-retained-topics", "500", "--default-topic", "news/all", "--max-topics", "4",
@@ -34,7 +34,7 @@ describe("loadServerOptions", () => {
     ]);
     expect(options).toEqual({
       httpPort: 9000, host: "127.0.0.1", historySize: 50, keepAliveMs: 2500, retryMs: 100, maxClients: 7,
-      maxBodyBytes: 2048, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
+      maxBodyBytes: 2048, maxBatch: 10, maxBufferBytes: 4096, triggerToken: "t0k", corsOrigins: ["https://a.example", "http://b.example:8080"],
       broker: "redis", redisUrl: "redis://r:6380/1", redisStreamKey: "app1:events", webRoot: "/srv/web",
       historyBytes: 65_536, historyTtlMs: 600_000, maxRetainedTopics: 500, defaultTopic: "news/all", maxTopics: 4,
       logLevel: "warn", logFormat: "json", postgresUrl: "postgres://app@db:5432/shop", postgresTable: "app.events",

@@ -2,6 +2,7 @@
  * The server's configuration: one options object, its frozen defaults, and the one place
  * that reads command-line flags and environment variables.
  */
+import { DEFAULT_MAX_PUBLISH_BATCH } from "@events/contract";
 import { DEFAULT_MEMORY_BROKER_OPTIONS, DEFAULT_TOPIC, describeValue } from "@events/sse-core";
 import {
   integer,
@@ -50,6 +51,8 @@ export interface ServerOptions {
   readonly maxClients: number;
   /** Largest request body accepted, in bytes. @default 131072 (128 KiB) */
   readonly maxBodyBytes: number;
+  /** The most events one `POST /events/publish` array may carry (stored all or none). @default 100 */
+  readonly maxBatch: number;
   /** Bytes queued for one slow client before it is disconnected. @default 1048576 (1 MiB) */
   readonly maxBufferBytes: number;
   /** Bearer token required by `POST /events/trigger` and `POST /events/publish`; `false` requires none. @default false */
@@ -120,6 +123,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   retryMs: 3000,
   maxClients: 10_000,
   maxBodyBytes: 128 * 1024,
+  maxBatch: DEFAULT_MAX_PUBLISH_BATCH,
   maxBufferBytes: 1024 * 1024,
   triggerToken: false,
   corsOrigins: false,
@@ -240,6 +244,10 @@ const FLAGS: readonly FlagSpec[] = [
   {
     flag: "max-body", key: "maxBodyBytes", env: "EVENTS_MAX_BODY", value: "BYTES", help: "largest request body accepted",
     apply: (raw, into) => integer(raw, 16, 64 * 1024 * 1024, (n) => { into.maxBodyBytes = n; }),
+  },
+  {
+    flag: "max-batch", key: "maxBatch", env: "EVENTS_MAX_BATCH", value: "N", help: "events one POST /events/publish array may carry",
+    apply: (raw, into) => integer(raw, 1, 100_000, (n) => { into.maxBatch = n; }),
   },
   {
     flag: "max-buffer", key: "maxBufferBytes", env: "EVENTS_MAX_BUFFER", value: "BYTES", help: "bytes queued for a slow client before it is cut",
@@ -522,6 +530,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   checkInteger("retryMs", options.retryMs, 0);
   checkInteger("maxClients", options.maxClients, 1);
   checkInteger("maxBodyBytes", options.maxBodyBytes, 1);
+  checkInteger("maxBatch", options.maxBatch, 1);
   checkInteger("maxBufferBytes", options.maxBufferBytes, 1);
   if (options.keepAliveMs !== false) checkInteger("keepAliveMs", options.keepAliveMs, 1);
   if (!isLogLevelSetting(options.logLevel)) {

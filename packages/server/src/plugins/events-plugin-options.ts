@@ -21,6 +21,7 @@ export type SharedServerOptions = Pick<
   | "retryMs"
   | "maxClients"
   | "maxBodyBytes"
+  | "maxBatch"
   | "maxBufferBytes"
   | "triggerToken"
 >;
@@ -38,6 +39,7 @@ export function sharedServerOptions(options: ServerOptions): SharedServerOptions
     retryMs: options.retryMs,
     maxClients: options.maxClients,
     maxBodyBytes: options.maxBodyBytes,
+    maxBatch: options.maxBatch,
     maxBufferBytes: options.maxBufferBytes,
     triggerToken: options.triggerToken,
   };

@@ -112,6 +112,7 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
   const routes = createEventsModule<Contract, Prefix>({
     service,
     maxBodyBytes: resolved.maxBodyBytes,
+    maxBatch: resolved.maxBatch,
     triggerToken: resolved.triggerToken,
     onInternalError: reportInternal,
     events,

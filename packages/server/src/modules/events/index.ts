@@ -28,6 +28,8 @@ export interface EventsModuleOptions<Contract extends AnyEventsContract = typeof
   readonly service: EventsService;
   /** Largest trigger or publish body read, in bytes. */
   readonly maxBodyBytes: number;
+  /** The most events one publish array may carry (`--max-batch`). @default 100 */
+  readonly maxBatch?: number;
   /** The bearer token the trigger and publish routes require, or `false` for none. @default false */
   readonly triggerToken?: string | false;
   /** Hears every error these routes answered with 500 INTERNAL. @default ignore */
