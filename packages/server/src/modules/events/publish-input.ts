@@ -51,3 +51,21 @@ export function resolveEventName(event: string | undefined): string {
   checkInput(() => assertValidEventName(event));
   return event;
 }
+
+/**
+ * Runs the check of item `index` of a batch publish, so a refusal names the item: its path
+ * gains the index (`/data/status` -> `/2/data/status`, none -> `/2`), and so does its message.
+ * @throws {HttpError} what `run` throws, with the index; anything else as it is.
+ * @example
+ * atBatchItem(2, () => check("order.updated", ["orders/42"], data)); // VALIDATION_FAILED 'batch item 2: data of event "order.updated" at /2/data/status: ...'
+ */
+export function atBatchItem<T>(index: number, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    const path = `/${index}${error.path ?? ""}`;
+    const message = error.path !== undefined && error.message.includes(error.path) ? error.message.replace(error.path, path) : error.message;
+    throw new HttpError(error.code, `batch item ${index}: ${message}`, { headers: { ...error.headers }, cause: error, path });
+  }
+}
