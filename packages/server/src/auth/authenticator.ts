@@ -123,8 +123,10 @@ class TokenAuthenticator implements Authenticator {
 
   #refusal(grant: Grant, action: string, topic: string, granted: readonly string[]): HttpError {
     if (grant.source === "anonymous") {
+      const needed = `a token is needed to ${action} ${describeValue(topic, 80)}`;
+      if (action === "publish to") return missingCredentials(needed);
       const open = granted.length === 0 ? "no topic is public here" : `without one: ${listPatterns(granted)}`;
-      return missingCredentials(`a token is needed to ${action} ${describeValue(topic, 80)} (${open})`);
+      return missingCredentials(`${needed} (${open})`);
     }
     const holder = grant.source === "trigger-token" ? "the trigger token" : grant.source === "authorize" ? "this request" : "this token";
     const allowed = granted.length === 0 ? "nothing" : listPatterns(granted);
