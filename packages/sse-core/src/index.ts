@@ -39,6 +39,13 @@ export {
 } from "./deadline-scheduler.ts";
 export { createSharedTicker, type SharedTicker, type SharedTickerOptions } from "./shared-ticker.ts";
 export {
+  createFlushScheduler,
+  sharedFlushScheduler,
+  type FlushScheduler,
+  type FlushSchedulerOptions,
+  type Flushable,
+} from "./flush-scheduler.ts";
+export {
   DEFAULT_EVENT_STREAM_OPTIONS,
   createEventStream,
   createEventStreamCounters,
