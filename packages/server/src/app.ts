@@ -14,7 +14,8 @@ import { resolveServerOptions, type ServerOptions } from "./options.ts";
 import { requestPath } from "./request-url.ts";
 import { createWebModule } from "./modules/web/index.ts";
 import { createCorsPlugin } from "./plugins/cors.ts";
-import { DEFAULT_EVENTS_PLUGIN_OPTIONS, sharedServerOptions } from "./plugins/events-plugin-options.ts";
+import { authOptionsOf, DEFAULT_EVENTS_PLUGIN_OPTIONS, sharedServerOptions } from "./plugins/events-plugin-options.ts";
+import { authEnabled } from "./auth/auth-options.ts";
 import { eventsPlugin } from "./plugins/events-plugin.ts";
 
 /** Options of {@link createApp}: the server options plus what an embedding program injects. */
@@ -80,7 +81,8 @@ async function buildApp(options: AppOptions = {}) {
   // standardHostname: false, because Elysia 1.4 otherwise finds the path by skipping the first
   // 11 characters of the URL ("http://a.bc"), and `Host: web` (a compose service) routed nowhere.
   const app = new Elysia({ name: "events/app", normalize: false, handler: { standardHostname: false } })
-    .use(createCorsPlugin({ origins: resolved.corsOrigins }))
+    // Credentials (the auth cookie) only with auth on, and only for origins listed by name.
+    .use(createCorsPlugin({ origins: resolved.corsOrigins, credentials: authEnabled(authOptionsOf(sharedServerOptions(resolved))) }))
     .use(plugin)
     // Everything else: unknown paths (404, or 405 with Allow). The plugin answers its own routes' errors.
     .onError(({ code, error, request }) => {

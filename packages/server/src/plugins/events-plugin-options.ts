@@ -5,6 +5,8 @@
 import type { AnyEventsContract } from "@events/contract";
 import type { Broker } from "@events/sse-core";
 import type { Logger } from "../logging/logger.ts";
+import type { AuthOptions } from "../auth/auth-options.ts";
+import type { AuthorizeHook } from "../auth/types.ts";
 import type { ServerOptions } from "../options.ts";
 import { ServerOptionsError } from "../server-options-error.ts";
 
@@ -24,6 +26,16 @@ export type SharedServerOptions = Pick<
   | "maxBatch"
   | "maxBufferBytes"
   | "triggerToken"
+  | "corsOrigins"
+  | "jwtSecret"
+  | "jwtPublicKey"
+  | "jwksUrl"
+  | "jwtIssuer"
+  | "jwtAudience"
+  | "jwtClaim"
+  | "publicTopics"
+  | "authCookie"
+  | "allowQueryToken"
 >;
 
 /** The options of a complete {@link ServerOptions} the plugin takes. */
@@ -42,6 +54,37 @@ export function sharedServerOptions(options: ServerOptions): SharedServerOptions
     maxBatch: options.maxBatch,
     maxBufferBytes: options.maxBufferBytes,
     triggerToken: options.triggerToken,
+    corsOrigins: options.corsOrigins,
+    jwtSecret: options.jwtSecret,
+    jwtPublicKey: options.jwtPublicKey,
+    jwksUrl: options.jwksUrl,
+    jwtIssuer: options.jwtIssuer,
+    jwtAudience: options.jwtAudience,
+    jwtClaim: options.jwtClaim,
+    publicTopics: options.publicTopics,
+    authCookie: options.authCookie,
+    allowQueryToken: options.allowQueryToken,
+  };
+}
+
+/**
+ * The auth options of a server or plugin configuration: auth is on when one of the keys,
+ * `authorize` or public topics is set ({@link authEnabled}); the trigger token is then one
+ * more credential (publish anywhere).
+ */
+export function authOptionsOf(options: SharedServerOptions, authorize?: AuthorizeHook): AuthOptions {
+  return {
+    jwtSecret: options.jwtSecret,
+    jwtPublicKey: options.jwtPublicKey,
+    jwksUrl: options.jwksUrl,
+    jwtIssuer: options.jwtIssuer,
+    jwtAudience: options.jwtAudience,
+    claim: options.jwtClaim,
+    publicTopics: options.publicTopics,
+    authCookie: options.authCookie,
+    allowQueryToken: options.allowQueryToken,
+    triggerToken: options.triggerToken,
+    ...(authorize === undefined ? {} : { authorize }),
   };
 }
 
@@ -66,6 +109,24 @@ export interface EventsPluginOptions<Contract extends AnyEventsContract, Prefix 
    * reachable from the request (`Bun.serve({ fetch: app.fetch })`). @default 5000
    */
   readonly keepAliveMs?: number | false;
+  /**
+   * The app's own authorization (its sessions, API keys), asked once per stream open, publish
+   * or trigger: return `{ subscribe, publish }` topic patterns for this request's user (a
+   * stream's topics must be covered, a publish's topics matched, else 403), or `undefined` to
+   * fall back to the token (then the public topics). Setting it turns auth on. @default none
+   * @example
+   * eventsPlugin({ authorize: (request) => {
+   *   const user = sessions.get(request);
+   *   return user && { subscribe: user.orderIds.map((id) => `orders/${id}`), publish: [] };
+   * } })
+   */
+  readonly authorize?: AuthorizeHook;
+  /**
+   * Origins (besides the server's own) whose pages may publish with the auth cookie: the CSRF
+   * check of cookie-authenticated writes. The plugin sends no CORS headers itself (the host
+   * does): give it the host's CORS allow-list. `"*"` trusts no one. @default false
+   */
+  readonly corsOrigins?: readonly string[] | false;
   /** Abort to shut down: every stream ends and new ones get 503. @default never */
   readonly signal?: AbortSignal;
   /** Receives errors the plugin's routes answered with 500 INTERNAL. @default ignore */

@@ -22,7 +22,10 @@ import { createHealthModule } from "../modules/health/index.ts";
 import { createMetricsModule, createServerMetrics, type ServerMetrics } from "../modules/metrics/index.ts";
 import { createWebModule } from "../modules/web/index.ts";
 import { DEFAULT_SERVER_OPTIONS, resolveServerOptions } from "../options.ts";
-import { DEFAULT_EVENTS_PLUGIN_OPTIONS, type EventsPluginOptions, resolvePrefix } from "./events-plugin-options.ts";
+import { authEnabled } from "../auth/auth-options.ts";
+import { createAuthenticator } from "../auth/authenticator.ts";
+import { createRouteGuard } from "../auth/route-guard.ts";
+import { authOptionsOf, DEFAULT_EVENTS_PLUGIN_OPTIONS, type EventsPluginOptions, resolvePrefix } from "./events-plugin-options.ts";
 
 /** Tells plugin instances apart: Elysia skips a second `.use()` of the same name and seed. */
 let instances = 0;
@@ -55,7 +58,8 @@ export type EventsPlugin<Contract extends AnyEventsContract, Prefix extends stri
 
 /**
  * Builds the plugin. Bad options throw at once.
- * @throws {ServerOptionsError} `INVALID_OPTION` for an option out of range or a bad prefix.
+ * @throws {ServerOptionsError} `INVALID_OPTION` for an option out of range, a bad prefix or a
+ *   bad auth option (a short secret, an unreadable public key, two kinds of key, ...).
  * @throws {ContractError} `INVALID_CONTRACT` for a topic pattern of the contract that is not one.
  * @example
  * const events = eventsPlugin({ events: shopEvents });
@@ -108,6 +112,11 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
     { once: true },
   );
 
+  // Built once: no auth configured, no guard, and the routes keep their synchronous paths.
+  const authOptions = authOptionsOf(resolved, options.authorize);
+  const guard = authEnabled(authOptions)
+    ? createRouteGuard({ authenticator: createAuthenticator(authOptions), trustedOrigins: resolved.corsOrigins })
+    : undefined;
   const publisher = createEventsPublisher<Contract>(service, check);
   const routes = createEventsModule<Contract, Prefix>({
     service,
@@ -119,11 +128,12 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
     prefix,
     check,
     streamLog: createStreamLog(logger),
+    guard,
   });
   const plugin = pluginRoutes(publisher, routes, reportInternal);
   // The opt-in routes are registered on the plugin but left out of its type: clients reach them
   // with plain requests, and Eden's view of a host stays the host's routes plus the events routes.
-  if (options.openapi === true) plugin.use(openapiDocument());
+  if (options.openapi === true) plugin.use(openapiDocument(guard === undefined ? undefined : resolved.authCookie));
   if (options.health === true) plugin.use(createHealthModule({ broker, clients: () => service.stats.clients, signal }));
   if (options.metrics === true) plugin.use(createMetricsModule(metrics));
   if (options.web !== undefined && options.web !== false) {
@@ -147,13 +157,27 @@ function pick(options: EventsPluginOptions<AnyEventsContract, string>): Partial<
     logger: _logger,
     openapi: _openapi,
     web: _web,
+    authorize: _authorize,
     ...shared
   } = options;
   return shared;
 }
 
-/** `/openapi.json`: the OpenAPI 3.1 document of the app's routes (no UI, no CDN assets). */
-function openapiDocument() {
+/**
+ * `/openapi.json`: the OpenAPI 3.1 document of the app's routes (no UI, no CDN assets), with the
+ * security schemes the routes name when auth is on (`authCookie` set).
+ */
+function openapiDocument(authCookie: string | undefined) {
+  const components = authCookie === undefined
+    ? {}
+    : {
+        components: {
+          securitySchemes: {
+            bearer: { type: "http" as const, scheme: "bearer", bearerFormat: "JWT" },
+            cookie: { type: "apiKey" as const, in: "cookie" as const, name: authCookie },
+          },
+        },
+      };
   return openapi({
     path: "/openapi",
     specPath: "/openapi.json",
@@ -165,6 +189,7 @@ function openapiDocument() {
         version: "0.1.0",
         description: "Server-Sent Events: a resumable stream and a trigger endpoint.",
       },
+      ...components,
     },
   });
 }

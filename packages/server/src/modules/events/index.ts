@@ -18,10 +18,11 @@ import { createBodyCheck } from "./body-check.ts";
 import type { EventCheck } from "./contract-checker.ts";
 import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
 import { publishBodySchema, type PublishRouteBody } from "./publish-schema.ts";
-import type { EventsService } from "./service.ts";
+import type { EventsService, OpenStreamInput } from "./service.ts";
 import { exemptFromIdleTimeout, type IdleTimeoutServer } from "./idle-timeout.ts";
 import { createTriggerTokenCheck } from "./trigger-token.ts";
 import type { StreamLog } from "../../logging/stream-log.ts";
+import type { PublishPermit, RouteGuard, StreamPass } from "../../auth/route-guard.ts";
 
 /** What {@link createEventsModule} needs. */
 export interface EventsModuleOptions<Contract extends AnyEventsContract = typeof goaEvents, Prefix extends string = "/events"> {
@@ -42,6 +43,12 @@ export interface EventsModuleOptions<Contract extends AnyEventsContract = typeof
   readonly check?: EventCheck | undefined;
   /** Times each stream and logs it when it ends. @default none */
   readonly streamLog?: StreamLog | undefined;
+  /**
+   * Authorization (auth on): every stream, publish and trigger is authenticated and its topics
+   * checked; the trigger token is then one of its credentials. None: the routes are open (the
+   * trigger token aside) and take their synchronous paths. @default none
+   */
+  readonly guard?: RouteGuard | undefined;
 }
 
 /**
@@ -66,6 +73,7 @@ function writeRouteResponses<Ok extends TSchema>(ok: Ok) {
     200: ok,
     400: ErrorResponse,
     401: ErrorResponse,
+    403: ErrorResponse,
     413: ErrorResponse,
     415: ErrorResponse,
     422: ErrorResponse,
@@ -103,8 +111,27 @@ const STREAM_DESCRIPTION = [
   "parameter (names, `<topic>/*` or `*`), or the default topic without one; every event of another",
   "topic than the default carries a `topic:` field line naming it. Resume every topic at once with the",
   "`Last-Event-ID` header (wins) or the `lastEventId` query parameter. 400 INVALID_TOPIC_PATTERN or",
-  "TOO_MANY_TOPICS for a bad topic list.",
+  "TOO_MANY_TOPICS for a bad topic list. With auth on, every topic and pattern must be covered by the",
+  "token (Bearer header, auth cookie, or `access_token` when allowed) or be public: 401 without a usable",
+  "token, 403 FORBIDDEN_TOPIC naming the first one that is not; the stream ends at the token's expiry",
+  'with an `auth-expired` event (data `{"message","expiredAt"}`, no id): reconnect with a fresh token',
+  "and Last-Event-ID.",
 ].join(" ");
+
+/**
+ * The OpenAPI security requirement of a route when auth is on: a Bearer token or the auth
+ * cookie, or none (public topics). The schemes (`bearer`, `cookie`) are declared by the
+ * document the plugin serves; a host serving its own adds them (see the README).
+ */
+function securityOf(guard: RouteGuard | undefined): { security?: Record<string, string[]>[] } {
+  return guard === undefined ? {} : { security: [{ bearer: [] }, { cookie: [] }, {}] };
+}
+
+/** The auth answers of every route, documented. */
+const AUTH_RESPONSES = {
+  401: { description: "UNAUTHORIZED (no usable credentials) or INVALID_TOKEN (the reason; WWW-Authenticate: Bearer error=\"invalid_token\"). Auth on only, or a wrong trigger token." },
+  403: { description: "FORBIDDEN_TOPIC naming the topic the token does not cover, or CSRF_REJECTED (a cookie-authenticated write from a foreign Origin). Auth on only." },
+};
 
 const TOPIC_PARAMETER_DESCRIPTION =
   "A topic to follow; repeat for several (up to --max-topics, default 32): a name such as `orders/42` " +
@@ -164,25 +191,30 @@ function trimPrefix<Prefix extends string>(prefix: Prefix): Prefix {
 /** Everything the route builders share. */
 interface RouteParts {
   readonly options: EventsModuleOptions<AnyEventsContract, string>;
-  readonly readBody: (request: Request) => Promise<unknown>;
+  /** Authenticates a write, then reads its body; `permit` checks its topics (none without auth). */
+  readonly write: <T>(request: Request, then: (body: unknown, permit: PublishPermit | undefined) => T | Promise<T>) => Promise<T>;
   readonly refuse: (route: "trigger" | "publish" | "stream") => (error: unknown) => Response;
 }
 
 function buildParts(options: EventsModuleOptions<AnyEventsContract, string>): RouteParts {
-  const { service, maxBodyBytes, onInternalError } = options;
+  const { service, maxBodyBytes, onInternalError, guard } = options;
   const bodyLimit = { maxBodyBytes };
-  const checkToken = createTriggerTokenCheck(options.triggerToken ?? false);
+  // With auth on, the trigger token is one of the guard's credentials.
+  const checkToken = guard === undefined ? createTriggerTokenCheck(options.triggerToken ?? false) : undefined;
+  // The credentials are checked first, so an unauthorised body is never read.
+  const readBody = (request: Request): Promise<unknown> => {
+    try {
+      checkToken?.(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return readJsonBody(request, bodyLimit);
+  };
   return {
     options,
-    // The token is checked first, so an unauthorised body is never read.
-    readBody: (request) => {
-      try {
-        checkToken?.(request);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return readJsonBody(request, bodyLimit);
-    },
+    write: guard === undefined
+      ? (request, then) => readBody(request).then((body) => then(body, undefined))
+      : (request, then) => guard.write(request).then((permit) => readJsonBody(request, bodyLimit).then((body) => then(body, permit))),
     refuse: (route) => (error) =>
       answerError(error, "UNKNOWN", (answered, original) => {
         if (route === "trigger") service.stats.triggerRejected(answered.code);
@@ -193,12 +225,33 @@ function buildParts(options: EventsModuleOptions<AnyEventsContract, string>): Ro
 }
 
 function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(parts: RouteParts, events: Contract, prefix: Prefix) {
-  const { service, check, streamLog } = parts.options;
+  const { service, check, streamLog, guard } = parts.options;
   const checkPublish = createBodyCheck(PublishRequest);
   const publishSchema = publishBodySchema(events);
   const publishResponses = writeRouteResponses(PublishResponse);
   const refuseStream = parts.refuse("stream");
   const refusePublish = parts.refuse("publish");
+  const openStream = (request: Request, server: unknown, pass: StreamPass | undefined): Response => {
+    try {
+      // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
+      const lastEventId = request.headers.get("last-event-id") ?? lastEventIdOf(request.url);
+      const topics = topicsOf(request.url);
+      const onClose = streamLog?.(request, topics?.length || 1);
+      const input: OpenStreamInput = onClose === undefined ? { lastEventId, topics } : { lastEventId, topics, onClose };
+      const response = service.openStream(pass === undefined ? input : { ...input, admit: pass.admit, endsAtMs: pass.endsAtMs });
+      exemptFromIdleTimeout(server as IdleTimeoutServer | null, request);
+      return response;
+    } catch (error) {
+      return refuseStream(error);
+    }
+  };
+  const headStream = (request: Request, pass: StreamPass | undefined): Response => {
+    try {
+      return pass === undefined ? service.headStream() : service.headStream({ topics: topicsOf(request.url), admit: pass.admit });
+    } catch (error) {
+      return refuseStream(error);
+    }
+  };
   return (
     new Elysia({ name: "events/events", seed: `${prefix} ${events.names.join(",")}`, prefix })
       // A last resort for whatever reaches Elysia's error hooks on these routes (the handlers
@@ -208,29 +261,21 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
       }))
       .get(
         "/stream",
-        ({ request, server }) => {
-          try {
-            // The header wins: EventSource resends the original URL (with an old ?lastEventId=) on reconnect.
-            const lastEventId = request.headers.get("last-event-id") ?? lastEventIdOf(request.url);
-            const topics = topicsOf(request.url);
-            const onClose = streamLog?.(request, topics?.length || 1);
-            const response = service.openStream(onClose === undefined ? { lastEventId, topics } : { lastEventId, topics, onClose });
-            exemptFromIdleTimeout(server as IdleTimeoutServer | null, request);
-            return response;
-          } catch (error) {
-            return refuseStream(error);
-          }
-        },
+        // Without auth, synchronous: no promise on the way to an open stream.
+        ({ request, server }) =>
+          guard === undefined ? openStream(request, server, undefined) : guard.stream(request).then((pass) => openStream(request, server, pass), refuseStream),
         {
           detail: {
             summary: "Stream events (SSE)",
             description: STREAM_DESCRIPTION,
             tags: ["events"],
             parameters: STREAM_PARAMETERS,
+            ...securityOf(guard),
             responses: {
               200: { description: STREAM_DESCRIPTION, content: { "text/event-stream": { schema: { type: "string" } } } },
               400: { description: "INVALID_TOPIC_PATTERN or TOO_MANY_TOPICS (JSON error naming the topic)." },
-              503: { description: "Too many clients, shutting down, or broker unavailable (JSON error, Retry-After)." },
+              ...AUTH_RESPONSES,
+              503: { description: "Too many clients, shutting down, broker unavailable, or AUTH_UNAVAILABLE (JSON error, Retry-After)." },
             },
           },
         },
@@ -238,20 +283,18 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
       // Without its own HEAD route, Elysia 1.4 answers HEAD by running the GET handler and reading
       // the whole body to set Content-Length: on an endless stream that never answers, buffers
       // every event, and holds a client slot for good.
-      .head("/stream", () => {
-        try {
-          return service.headStream();
-        } catch (error) {
-          return refuseStream(error);
-        }
-      }, { detail: { hide: true } })
+      .head(
+        "/stream",
+        ({ request }) => (guard === undefined ? headStream(request, undefined) : guard.stream(request).then((pass) => headStream(request, pass), refuseStream)),
+        { detail: { hide: true } },
+      )
       .post(
         "/publish",
         ({ request }) =>
           answered(
             parts
-              .readBody(request)
-              .then((body) => service.publish(checkPublish(body), { idempotencyKey: readIdempotencyKey(request.headers), check }))
+              .write(request, (body, permit) =>
+                service.publish(checkPublish(body), { idempotencyKey: readIdempotencyKey(request.headers), check, permit }))
               .catch(refusePublish),
           ),
         {
@@ -268,10 +311,12 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
               "of its topics. No subscriber is not an error. Errors: 400 INVALID_TOPIC (a pattern, both or neither of " +
               "topic and topics, an empty or too long list, a bad name, a topic the event type may not be published to), " +
               "400 INVALID_EVENT_NAME (not an event type of the contract), 400 INVALID_JSON, " +
-              "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
+              "401 UNAUTHORIZED (when a trigger token is set or auth is on) or INVALID_TOKEN, 403 FORBIDDEN_TOPIC (a topic " +
+              "the token may not publish to) or CSRF_REJECTED, 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
               "422 VALIDATION_FAILED (no data, an unknown field, a wrong type; for `data`, the message names the JSON " +
               "path and the event), 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE, 503 PUBLISH_UNCONFIRMED (as for the trigger).",
             tags: ["events"],
+            ...securityOf(guard),
             parameters: [IDEMPOTENCY_KEY_PARAMETER],
             requestBody: jsonRequestBody(publishSchema),
             responses: documentedResponses(publishResponses),
@@ -284,7 +329,7 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
 type BaseRoutes<Contract extends AnyEventsContract, Prefix extends string> = ReturnType<typeof baseRoutes<Contract, Prefix>>;
 
 function withTriggerRoute<Contract extends AnyEventsContract, Prefix extends string>(app: BaseRoutes<Contract, Prefix>, parts: RouteParts, events: Contract) {
-  const { service, check } = parts.options;
+  const { service, check, guard } = parts.options;
   const checkTrigger = createBodyCheck(TriggerRequest);
   const definition = events.events["message"];
   // The Goa `message` type stores exactly what a trigger sends: nothing to check per trigger.
@@ -296,10 +341,9 @@ function withTriggerRoute<Contract extends AnyEventsContract, Prefix extends str
     ({ request }) =>
       answered(
         parts
-          .readBody(request)
-          .then((body) => {
+          .write(request, (body, permit) => {
             const { message, topic } = checkTrigger(body);
-            return service.trigger(message, { idempotencyKey: readIdempotencyKey(request.headers), topic, check: triggerCheck });
+            return service.trigger(message, { idempotencyKey: readIdempotencyKey(request.headers), topic, check: triggerCheck, permit });
           })
           .catch(refuseTrigger),
       ),
@@ -312,10 +356,12 @@ function withTriggerRoute<Contract extends AnyEventsContract, Prefix extends str
         description:
           'Stores `{"message": ...}` as a `message` event of `topic` (default: the default topic) and broadcasts it. ' +
           "Errors: 400 INVALID_JSON, 400 INVALID_TOPIC, " +
-          "401 UNAUTHORIZED (when a trigger token is set), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
+          "401 UNAUTHORIZED (when a trigger token is set or auth is on) or INVALID_TOKEN, 403 FORBIDDEN_TOPIC or " +
+          "CSRF_REJECTED (auth on), 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
           "422 VALIDATION_FAILED, 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE (not stored: retry), " +
           "503 PUBLISH_UNCONFIRMED (may or may not be stored: retry with the same Idempotency-Key).",
         tags: ["events"],
+        ...securityOf(guard),
         parameters: [IDEMPOTENCY_KEY_PARAMETER],
         requestBody: jsonRequestBody(TriggerRequest),
         responses: documentedResponses(triggerResponses),

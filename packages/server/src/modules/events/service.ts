@@ -6,6 +6,7 @@
 import {
   type Broker,
   createEventStream,
+  type DeadlineScheduler,
   DEFAULT_TOPIC,
   type EventStreamCloseReason,
   type EventStreamSummary,
@@ -16,7 +17,7 @@ import {
   type SubscribedTopic,
 } from "@events/sse-core";
 import { checkInput, HttpError, toBrokerHttpError } from "../../errors.ts";
-import type { ConnectedEventData, MessageEventData, PublishRequest, PublishResponse, TriggerResponse } from "@events/contract";
+import type { AuthExpiredEventData, ConnectedEventData, MessageEventData, PublishRequest, PublishResponse, TriggerResponse } from "@events/contract";
 import type { EventCheck } from "./contract-checker.ts";
 import { LocalSubscribers } from "./local-subscribers.ts";
 import { resolveBodyTopics, resolveEventName, resolveTriggerTopics } from "./publish-input.ts";
@@ -50,6 +51,8 @@ export interface EventsServiceOptions {
   readonly defaultTopic?: string;
   /** Topics and patterns one stream may follow before `TOO_MANY_TOPICS`. @default 32 */
   readonly maxTopics?: number;
+  /** Times streams' `endsAtMs` (token expiry). Injectable for tests. @default sse-core's shared scheduler */
+  readonly deadlines?: DeadlineScheduler | undefined;
 }
 
 /** How a trigger is stored. */
@@ -60,6 +63,8 @@ export interface TriggerOptions {
   readonly topic?: string | undefined;
   /** Holds the `message` event to the app's contract before it is stored. @default none */
   readonly check?: EventCheck | undefined;
+  /** Throws for a topic the caller may not publish to (403), once the topic is resolved. @default none (any) */
+  readonly permit?: ((topics: readonly string[]) => void) | undefined;
 }
 
 /** How a publish is stored. */
@@ -71,6 +76,8 @@ export interface PublishOptions {
    * stored. @default none (any event name, any JSON data)
    */
   readonly check?: EventCheck | undefined;
+  /** Throws for a topic the caller may not publish to (403), once the topics are resolved. @default none (any) */
+  readonly permit?: ((topics: readonly string[]) => void) | undefined;
 }
 
 /** How a stream starts. */
@@ -85,6 +92,30 @@ export interface OpenStreamInput {
   readonly topics?: readonly string[] | undefined;
   /** Called once when a stream this call returned ends, with why (not when the call throws). @default none */
   readonly onClose?: ((reason: EventStreamCloseReason, summary: EventStreamSummary) => void) | undefined;
+  /**
+   * Throws (401, 403) unless the caller may follow the resolved subscription; called after the
+   * topics are checked and before the stream is admitted. @default none (any)
+   */
+  readonly admit?: ((subscription: readonly SubscribedTopic[]) => void) | undefined;
+  /**
+   * When the caller's grant ends (its token's `exp`), in epoch ms: the stream then writes an
+   * `auth-expired` event and ends. @default never
+   */
+  readonly endsAtMs?: number | undefined;
+}
+
+/** How `HEAD` answers for a stream. */
+export interface HeadStreamInput {
+  /** The topics asked for; checked (400) only with `admit`. @default [defaultTopic] */
+  readonly topics?: readonly string[] | undefined;
+  /** As {@link OpenStreamInput.admit}. @default none (any, and the topics are not checked) */
+  readonly admit?: ((subscription: readonly SubscribedTopic[]) => void) | undefined;
+}
+
+/** The last event of a stream whose grant expired at `expiredAtMs` (no id: the client's Last-Event-ID stays). */
+function authExpiredEvent(expiredAtMs: number): { event: string; data: string } {
+  const data: AuthExpiredEventData = { message: "token expired; reconnect with a fresh token", expiredAt: new Date(expiredAtMs).toISOString() };
+  return { event: "auth-expired", data: JSON.stringify(data) };
 }
 
 /** A broker's refusal as the trigger's HTTP error (503 with Retry-After), anything else as it is. */
@@ -153,10 +184,12 @@ export class EventsService {
    * answer, so the stream answers 200 with `retry:` and ends at once (sse-core's
    * `broker-unavailable` close), and the client retries after that delay.
    * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After);
-   *   `TOO_MANY_TOPICS` or `INVALID_TOPIC_PATTERN` (400) for the topics asked for.
+   *   `TOO_MANY_TOPICS` or `INVALID_TOPIC_PATTERN` (400) for the topics asked for; whatever
+   *   `admit` throws.
    */
   openStream(input: OpenStreamInput = {}): Response {
     const subscription = this.#subscriptionOf(input.topics);
+    input.admit?.(subscription);
     this.#checkAdmission();
     const { broker, signal } = this.#options;
     const stats = this.stats;
@@ -175,9 +208,10 @@ export class EventsService {
       stats.streamClosed(reason);
       onClose?.(reason, summary);
     };
-    const { lastEventId } = input;
+    const { lastEventId, endsAtMs } = input;
     try {
       const body = createEventStream(broker, {
+        ...(endsAtMs === undefined ? {} : { endsAt: endsAtMs, endEvent: authExpiredEvent(endsAtMs), deadlines: this.#options.deadlines }),
         // As the client sent it: the broker decides what an empty id means.
         ...(lastEventId === undefined ? {} : { lastEventId }),
         ...this.#topicsOption(subscription),
@@ -214,9 +248,11 @@ export class EventsService {
   /**
    * Answers `HEAD /events/stream`: the status and headers a `GET` would get now, with no
    * body and no stream opened (nothing is counted or subscribed).
-   * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After).
+   * @throws {HttpError} `TOO_MANY_CLIENTS` or `SHUTTING_DOWN` (503 with Retry-After); with
+   *   `admit`, the topics' 400s and whatever `admit` throws, as a `GET` would.
    */
-  headStream(): Response {
+  headStream(input: HeadStreamInput = {}): Response {
+    if (input.admit !== undefined) input.admit(this.#subscriptionOf(input.topics));
     this.#checkAdmission();
     return new Response(null, { status: 200, headers: STREAM_HEADERS });
   }
@@ -249,8 +285,9 @@ export class EventsService {
    *   (400) for a topic that is not a name.
    */
   trigger(message: string, options: TriggerOptions = {}): TriggerResponse | Promise<TriggerResponse> {
-    const { idempotencyKey, check } = options;
+    const { idempotencyKey, check, permit } = options;
     const topics = resolveTriggerTopics(options.topic, this.#defaultTopics);
+    if (permit !== undefined) permit(topics);
     if (check !== undefined) check("message", topics, { message } satisfies MessageEventData);
     const data = JSON.stringify({ message } satisfies MessageEventData);
     // No spread: copying properties was measurable on the trigger path (bench/NOTES.md). Fields
@@ -274,7 +311,8 @@ export class EventsService {
   publish(body: PublishRequest, options: PublishOptions = {}): PublishResponse | Promise<PublishResponse> {
     const topics = resolveBodyTopics(body);
     const event = resolveEventName(body.event);
-    const { idempotencyKey, check } = options;
+    const { idempotencyKey, check, permit } = options;
+    if (permit !== undefined) permit(topics);
     if (check !== undefined) check(event, topics, body.data);
     const input: PublishInput = {
       event,
