@@ -22,7 +22,8 @@ export interface EventsClient<App = unknown, Prefix extends string = DefaultPref
   /**
    * Publishes one event, `{ topic | topics, event, data }`, to one or more topics
    * (`POST {prefix}/publish`), `data` typed by `event` from the `App`'s contract. Resolves to
-   * `{ id, topics, clients }`; rejects like `trigger`.
+   * `{ id, topics, clients }`; rejects like `trigger`. Given an array, publishes them as one
+   * batch (all stored or none, in order) and resolves to one answer per event.
    */
   readonly publish: PublishFunction<App, Prefix>;
   /**

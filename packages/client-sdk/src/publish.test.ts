@@ -76,6 +76,31 @@ describe("publish", () => {
     expect(fake.sent).toHaveLength(0);
   });
 
+  test("posts an array of events as one batch and resolves to one answer per event", async () => {
+    const answers = [accepted, { id: "e-8", topics: ["a", "b"], clients: 0 }];
+    const fake = server(json(200, answers));
+    const client = createEventsClient("http://events.test", { fetch: fake.fetch });
+    const batch = [
+      { topic: "orders/42", event: "order.updated", data: { total: 1 } },
+      { topics: ["a", "b"], data: null },
+    ];
+    await expect(client.publish(batch)).resolves.toEqual(answers);
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]?.body).toEqual(batch);
+  });
+
+  test("refuses an empty batch or a bad item (naming its index) before sending, and a mismatched answer", async () => {
+    const fake = server(json(200, [accepted]));
+    const publish = createEventsClient("http://events.test", { fetch: fake.fetch }).publish as (input: unknown) => Promise<unknown>;
+    const empty = await publish([]).catch((caught: unknown) => caught);
+    expect(empty).toMatchObject({ code: "INVALID_OPTION" });
+    const bad = await publish([{ topic: "a", data: 1 }, { topic: "a/*", data: 2 }]).catch((caught: unknown) => caught);
+    expect(bad).toMatchObject({ code: "INVALID_OPTION" });
+    expect((bad as Error).message).toMatch(/^inputs\[1\]: /);
+    expect(fake.sent).toHaveLength(0);
+    await expect(publish([{ topic: "a", data: 1 }, { topic: "b", data: 2 }])).rejects.toMatchObject({ code: "INVALID_RESPONSE" });
+  });
+
   test("rejects with HTTP_ERROR carrying the status and the server's JSON error", async () => {
     const body = { error: { code: "INVALID_TOPIC", message: 'topic "connected" is reserved' } };
     const fake = server(json(400, body));

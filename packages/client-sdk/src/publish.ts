@@ -18,27 +18,50 @@ export interface PublishOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Publishes one event to one or more topics; see `EventsClient.publish`. */
-export type PublishFunction<App = unknown, Prefix extends string = DefaultPrefix> = (
-  input: PublishInputOf<App, Prefix>,
-  options?: PublishOptions,
-) => Promise<PublishResponse>;
+/**
+ * Publishes one event to one or more topics, or several events at once; see `EventsClient.publish`.
+ * An array is stored by the server all or none (up to its `--max-batch`, default 100), with
+ * consecutive ids, and answered with one answer per event, in order.
+ */
+export interface PublishFunction<App = unknown, Prefix extends string = DefaultPrefix> {
+  (inputs: readonly PublishInputOf<App, Prefix>[], options?: PublishOptions): Promise<PublishResponse[]>;
+  // Last, so `ReturnType<typeof client.publish>` is the single form's.
+  (input: PublishInputOf<App, Prefix>, options?: PublishOptions): Promise<PublishResponse>;
+}
+
+type PublishBody = { topic?: string; topics?: string[]; event?: string; data: unknown };
 
 /**
- * Creates `publish()`: `POST {prefix}/publish`. The input is checked with the server's own
- * topic and event-name rules before anything is sent (`INVALID_OPTION`); `data` is checked
- * by the server against the contract (422 with the JSON path, as `HTTP_ERROR`).
+ * Creates `publish()`: `POST {prefix}/publish` with one event, or an array of them. Each input
+ * is checked with the server's own topic and event-name rules before anything is sent
+ * (`INVALID_OPTION`, naming the index in an array); `data` is checked by the server against
+ * the contract (422 with the JSON path, e.g. `/2/data/status` in an array, as `HTTP_ERROR`).
  */
 export function createPublish(client: ResolvedEventsClientOptions): PublishFunction {
-  return async (input, options = {}) => {
-    const body = checkPublishInput(input);
+  const path = `${client.prefix}/publish`;
+  async function publish(input: unknown, options: PublishOptions = {}): Promise<PublishResponse | PublishResponse[]> {
     const { signal } = options;
-    return postJson(client, { path: `${client.prefix}/publish`, body, signal, isAnswer: isPublishResponse, shape: "{ id, topics, clients }" });
-  };
+    if (!Array.isArray(input)) {
+      const body = checkPublishInput(input);
+      return postJson(client, { path, body, signal, isAnswer: isPublishResponse, shape: "{ id, topics, clients }" });
+    }
+    if (input.length === 0) throw new EventsClientError("INVALID_OPTION", "publish takes one event or a non-empty array of them (got [])");
+    const body = input.map((item: unknown, index) => {
+      try {
+        return checkPublishInput(item);
+      } catch (error) {
+        if (!(error instanceof EventsClientError)) throw error;
+        throw new EventsClientError("INVALID_OPTION", `inputs[${index}]: ${error.message}`, { cause: error });
+      }
+    });
+    const isAnswer = (data: unknown): data is PublishResponse[] => Array.isArray(data) && data.length === body.length && data.every(isPublishResponse);
+    return postJson(client, { path, body, signal, isAnswer, shape: `an array of ${body.length} { id, topics, clients }` });
+  }
+  return publish as PublishFunction;
 }
 
 /** The request body for `input`, or `INVALID_OPTION` naming what is wrong. */
-function checkPublishInput(input: unknown): { topic?: string; topics?: string[]; event?: string; data: unknown } {
+function checkPublishInput(input: unknown): PublishBody {
   if (typeof input !== "object" || input === null) {
     throw new EventsClientError("INVALID_OPTION", `publish takes { topic | topics, event?, data } (got ${describeValue(input)})`);
   }

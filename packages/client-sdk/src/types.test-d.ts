@@ -123,6 +123,14 @@ void typed.publish({ topic: "a", topics: ["b"], data: { message: "x" } });
 // @ts-expect-error data is required
 void typed.publish({ topic: "a", event: "message" });
 assertType<Equal<Awaited<ReturnType<typeof typed.publish>>, PublishResponse>>();
+// ---- An array publishes a batch: each item typed as the single form, one answer each.
+const batch = typed.publish([
+  { topic: "orders/42", event: "order.updated", data: { id: "42", status: "paid" } },
+  { topic: "rooms/7", data: { message: "hello" } },
+]);
+assertType<Equal<Awaited<typeof batch>, PublishResponse[]>>();
+// @ts-expect-error a wrong payload in one item of a batch
+void typed.publish([{ topic: "rooms/7", data: { message: "hello" } }, { topic: "orders/42", event: "order.updated", data: { id: "42", status: "lost" } }]);
 assertType<Equal<PublishResponse, { id: string; topics: string[]; clients: number }>>();
 
 // knownEvents names only the App's events.
