@@ -20,7 +20,7 @@ import { checkInput, HttpError, toBrokerHttpError } from "../../errors.ts";
 import type { AuthExpiredEventData, ConnectedEventData, MessageEventData, PublishRequest, PublishResponse, TriggerResponse } from "@events/contract";
 import type { EventCheck } from "./contract-checker.ts";
 import { LocalSubscribers } from "./local-subscribers.ts";
-import { resolveBodyTopics, resolveEventName, resolveTriggerTopics } from "./publish-input.ts";
+import { atBatchItem, resolveBodyTopics, resolveEventName, resolveTriggerTopics } from "./publish-input.ts";
 import { EventsStats } from "./stats.ts";
 import { createTriggerAnswer } from "./trigger-answer.ts";
 
@@ -324,6 +324,46 @@ export class EventsService {
       this.stats.publishAnswered();
       return { id: stored.id, topics: [...stored.topics], clients: this.#local.count(stored.topics) };
     });
+  }
+
+  /**
+   * Answers `POST /events/publish` with an array: checks every item as {@link publish} does
+   * (a refusal names the item's index, e.g. `/2/data/status`), then stores them all in one
+   * broker operation (all or none, consecutive ids, delivered in order) and answers each item's
+   * single answer, in order.
+   * @throws {HttpError} as {@link publish}, for the first bad item, nothing stored;
+   *   `BAD_REQUEST` (400) when the broker cannot store a batch atomically (no `publishBatch`).
+   */
+  publishBatch(bodies: readonly PublishRequest[], options: Pick<PublishOptions, "check" | "permit"> = {}): PublishResponse[] | Promise<PublishResponse[]> {
+    const { check, permit } = options;
+    const inputs = bodies.map((body, index) =>
+      atBatchItem(index, (): PublishInput => {
+        const topics = resolveBodyTopics(body);
+        const event = resolveEventName(body.event);
+        if (permit !== undefined) permit(topics);
+        if (check !== undefined) check(event, topics, body.data);
+        return { event, data: JSON.stringify(body.data), topics };
+      }),
+    );
+    const answer = (stored: readonly StoredEvent[]): PublishResponse[] =>
+      stored.map((event) => {
+        this.stats.publishAnswered();
+        return { id: event.id, topics: [...event.topics], clients: this.#local.count(event.topics) };
+      });
+    const { broker } = this.#options;
+    if (broker.publishBatchSync !== undefined) {
+      let stored: StoredEvent[];
+      try {
+        stored = broker.publishBatchSync(inputs);
+      } catch (error) {
+        return refuse(error);
+      }
+      return answer(stored);
+    }
+    if (broker.publishBatch === undefined) {
+      throw new HttpError("BAD_REQUEST", "this server's broker cannot store several events atomically (it has no publishBatch); send one event per request");
+    }
+    return broker.publishBatch(inputs).then(answer, refuse);
   }
 
   /** Publishes through `publishSync` when the broker has it (no promise), else `publish`. */
