@@ -231,7 +231,7 @@ describe("parseCommandLine: did you mean", () => {
   });
 
   test("lists the commands when nothing is near", () => {
-    expect(usageError(["deploy"]).message).toBe('unknown command "deploy": try "trigger", "stream", "publish" or "completion"');
+    expect(usageError(["deploy"]).message).toBe('unknown command "deploy": try "trigger", "stream", "publish", "token" or "completion"');
   });
 
   test("suggests the nearest flag of the command", () => {

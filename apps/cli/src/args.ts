@@ -3,10 +3,11 @@ import type { CompletionCommand } from "./completion.ts";
 import type { PublishCommand } from "./commands/publish.ts";
 import type { StreamCommand } from "./commands/stream.ts";
 import type { TriggerCommand } from "./commands/trigger.ts";
-import { COMMANDS, flagSpellings, GLOBAL_FLAGS, isMethod, METHOD_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Method } from "./flags.ts";
+import { COMMANDS, flagSpellings, GLOBAL_FLAGS, isMethod, METHOD_FLAGS, METHODS, SERVICE, SHELLS, TOKEN_FLAGS, type FlagTable, type Method } from "./flags.ts";
 import { resolveGlobalOptions, type CliEnv } from "./global-options.ts";
 import type { HelpTopic } from "./help.ts";
 import { suggest } from "./suggest.ts";
+import { parseTokenFlags, type TokenCommand } from "./token-flags.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** What the command line asks for: help, the version, a completion script, or a command (whose shape its module declares). */
@@ -16,17 +17,18 @@ export type Command =
   | CompletionCommand
   | TriggerCommand
   | StreamCommand
-  | PublishCommand;
+  | PublishCommand
+  | TokenCommand;
 
 /** A value to read from stdin when the command runs (`--message -`, `--data -`). */
 export interface FromStdin {
   readonly from: "stdin";
 }
 
-const ALL_FLAGS = { ...GLOBAL_FLAGS, ...METHOD_FLAGS.trigger, ...METHOD_FLAGS.stream, ...METHOD_FLAGS.publish };
+const ALL_FLAGS = { ...GLOBAL_FLAGS, ...METHOD_FLAGS.trigger, ...METHOD_FLAGS.stream, ...METHOD_FLAGS.publish, ...TOKEN_FLAGS };
 
 /** The commands as the usage errors list them. */
-const COMMAND_LIST = '"trigger", "stream", "publish" or "completion"';
+const COMMAND_LIST = '"trigger", "stream", "publish", "token" or "completion"';
 /** The methods of the `events` service, as the usage errors list them. */
 const METHOD_LIST = '"trigger", "stream" or "publish"';
 
@@ -57,7 +59,7 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
   if (first === undefined) throw new UsageError(`missing command: try ${COMMAND_LIST}`, "root");
   const words = readWords(positionals, "");
   if (words.topic === "events") throw new UsageError(`missing method: ${METHOD_LIST}`, "events");
-  const flagsOf: FlagTable = words.method === undefined ? {} : METHOD_FLAGS[words.method];
+  const flagsOf: FlagTable = words.topic === "token" ? TOKEN_FLAGS : words.method === undefined ? {} : METHOD_FLAGS[words.method];
   for (const token of tokens) {
     if (token.kind !== "option" || token.name in GLOBAL_FLAGS || token.name in flagsOf) continue;
     const command = words.method === undefined ? words.topic : `events ${words.method}`;
@@ -65,6 +67,10 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
     throw new UsageError(`unknown flag ${token.rawName} for "${command}"${hint}`, words.topic);
   }
   if (words.topic === "completion") return completionCommand(words.extra);
+  if (words.topic === "token") {
+    if (words.extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(words.extra[0])}`, "token");
+    return parseTokenFlags(values, env);
+  }
   if (words.method === undefined) throw new UsageError(`missing command: try ${COMMAND_LIST}`, "root");
   if (words.extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(words.extra[0])}`, words.topic);
 
@@ -121,6 +127,7 @@ function readWords(words: readonly string[], context: string): Words {
   const suffix = context === "" ? "" : ` (${context})`;
   if (first === undefined) return { topic: "root", method: undefined, extra: [] };
   if (first === "completion") return { topic: "completion", method: undefined, extra: words.slice(1) };
+  if (first === "token") return { topic: "token", method: undefined, extra: words.slice(1) };
   if (isMethod(first)) return { topic: `events ${first}`, method: first, extra: words.slice(1) };
   if (first === SERVICE) {
     if (second === undefined) return { topic: "events", method: undefined, extra: [] };
@@ -156,6 +163,7 @@ function guessTopic(argv: readonly string[]): HelpTopic {
   const method = METHODS.find((name) => words.includes(name));
   if (method !== undefined) return `events ${method}`;
   if (words.includes("completion")) return "completion";
+  if (words.includes("token")) return "token";
   return words.includes(SERVICE) ? "events" : "root";
 }
 
@@ -165,7 +173,7 @@ function describeParseError(error: unknown, topic: HelpTopic): string {
   const quoted = /'([^']+)'/.exec(message)?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && quoted !== undefined) {
     const method = METHODS.find((name) => topic === `events ${name}`);
-    const known = method === undefined ? ALL_FLAGS : { ...GLOBAL_FLAGS, ...METHOD_FLAGS[method] };
+    const known = topic === "token" ? { ...GLOBAL_FLAGS, ...TOKEN_FLAGS } : method === undefined ? ALL_FLAGS : { ...GLOBAL_FLAGS, ...METHOD_FLAGS[method] };
     return `unknown flag ${quoted}${quoted.startsWith("--") ? didYouMean(quoted, flagSpellings(known)) : ""}`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && quoted !== undefined) {

@@ -1,36 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CLI_VERSION, runCli } from "./cli.ts";
-import type { CliIo } from "./io.ts";
-
-interface FakeIo extends CliIo {
-  readonly out: string[];
-  readonly err: string[];
-  readonly requests: Request[];
-}
-
-function fakeIo(respond: (request: Request) => Response | Promise<Response>, env: Record<string, string> = {}, stdin = ""): FakeIo {
-  const out: string[] = [];
-  const err: string[] = [];
-  const requests: Request[] = [];
-  const fetchFake = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init);
-    requests.push(request);
-    return respond(request);
-  };
-  return {
-    out,
-    err,
-    requests,
-    stdout: { write: async (text) => void out.push(text) },
-    stderr: { write: async (text) => void err.push(text) },
-    stdoutIsTty: false,
-    env,
-    onStop: () => () => {},
-    now: () => new Date(2026, 0, 1, 12, 0, 0, 0),
-    fetch: fetchFake as typeof fetch,
-    readStdin: async () => stdin,
-  };
-}
+import { fakeIo, type FakeIo } from "./test-support/fake-io.ts";
 
 /** Waits (in macrotask turns, bounded) until `condition()` holds. */
 async function until(condition: () => boolean): Promise<void> {

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "vitest";
 import { completionScript } from "./completion.ts";
-import { flagSpellings, GLOBAL_FLAGS, METHOD_FLAGS, SHELLS } from "./flags.ts";
+import { COMMAND_FLAGS, flagSpellings, GLOBAL_FLAGS, METHOD_FLAGS, SHELLS } from "./flags.ts";
 
 describe("completionScript", () => {
   test("names every command and every flag in each shell's script", () => {
-    const flags = [GLOBAL_FLAGS, ...Object.values(METHOD_FLAGS)].flatMap((table) => Object.keys(table));
+    const flags = [GLOBAL_FLAGS, ...Object.values(COMMAND_FLAGS)].flatMap((table) => Object.keys(table));
     for (const shell of SHELLS) {
       const script = completionScript(shell);
-      for (const word of ["trigger", "stream", "publish", "events", "completion"]) expect(script).toContain(word);
+      for (const word of ["trigger", "stream", "publish", "token", "events", "completion"]) expect(script).toContain(word);
       for (const flag of flags) expect(script).toContain(shell === "fish" ? `-l ${flag}` : `--${flag}`);
     }
   });
@@ -26,5 +26,6 @@ describe("completionScript", () => {
   test("gives bash each method's own flags after the global ones", () => {
     const global = flagSpellings(GLOBAL_FLAGS).join(" ");
     expect(completionScript("bash")).toContain(`stream) flags="${global} ${flagSpellings(METHOD_FLAGS.stream).join(" ")}" ;;`);
+    expect(completionScript("bash")).toContain(`token) flags="${global} ${flagSpellings(COMMAND_FLAGS.token).join(" ")}" ;;`);
   });
 });

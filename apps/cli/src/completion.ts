@@ -1,4 +1,4 @@
-import { COMMANDS, flagSpellings, GLOBAL_FLAGS, METHOD_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Shell } from "./flags.ts";
+import { COMMAND_FLAGS, COMMANDS, flagSpellings, GLOBAL_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Shell } from "./flags.ts";
 
 /** `events-cli completion SHELL`: print the completion script for a shell. */
 export interface CompletionCommand {
@@ -7,7 +7,7 @@ export interface CompletionCommand {
 }
 
 /** The words that fix what follows: a method (with or without `events` before it) or `completion`. */
-const COMMAND_WORDS = [...METHODS, "completion"] as const;
+const COMMAND_WORDS = [...METHODS, "token", "completion"] as const;
 
 /**
  * The completion script for `shell`, built from the flag tables in `flags.ts`: commands
@@ -25,7 +25,7 @@ export function completionScript(shell: Shell): string {
 
 /** Every flag spelling that takes a separate value (`--url URL`, `-m TEXT`). */
 function valueFlags(): string[] {
-  const tables: FlagTable[] = [GLOBAL_FLAGS, ...Object.values(METHOD_FLAGS)];
+  const tables: FlagTable[] = [GLOBAL_FLAGS, ...Object.values(COMMAND_FLAGS)];
   const spellings = tables.flatMap((table) => flagSpellings(Object.fromEntries(Object.entries(table).filter(([, spec]) => spec.type === "string"))));
   return [...new Set(spellings)];
 }
@@ -37,7 +37,7 @@ function quote(text: string): string {
 
 function bashScript(): string {
   const global = flagSpellings(GLOBAL_FLAGS).join(" ");
-  const cases = Object.entries(METHOD_FLAGS)
+  const cases = Object.entries(COMMAND_FLAGS)
     .map(([method, table]) => `    ${method}) flags="${global} ${flagSpellings(table).join(" ")}" ;;`)
     .join("\n");
   return `# events-cli completion for bash. Load it with: eval "$(events-cli completion bash)"
@@ -84,7 +84,7 @@ function zshDescribed(table: FlagTable): string {
 }
 
 function zshScript(): string {
-  const cases = Object.entries(METHOD_FLAGS)
+  const cases = Object.entries(COMMAND_FLAGS)
     .map(([method, table]) => `    (${method}) flags+=(${zshDescribed(table)}) ;;`)
     .join("\n");
   const commands = Object.entries(COMMANDS)
@@ -147,7 +147,7 @@ function fishFlags(table: FlagTable, condition: string | undefined): string[] {
 }
 
 function fishScript(): string {
-  const methodFlags = Object.entries(METHOD_FLAGS).flatMap(([method, table]) => fishFlags(table, `__events_cli_method_is ${method}`));
+  const methodFlags = Object.entries(COMMAND_FLAGS).flatMap(([method, table]) => fishFlags(table, `__events_cli_method_is ${method}`));
   const commands = Object.entries(COMMANDS).map(
     ([name, description]) => `complete -c events-cli -n '__events_cli_needs_command' -a ${name} -d ${quote(description)}`,
   );

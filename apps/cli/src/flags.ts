@@ -66,11 +66,27 @@ export const METHOD_FLAGS = {
   },
 } as const satisfies Readonly<Record<Method, FlagTable>>;
 
+/** The flags of `events-cli token` (a command of its own, not a method of the `events` service). */
+export const TOKEN_FLAGS = {
+  secret: { type: "string", value: "SECRET", description: "the server's --jwt-secret, 32 bytes or more (- reads it from stdin)" },
+  subscribe: { type: "string", multiple: true, value: "PATTERN", description: "a topic or pattern the holder may follow (repeatable)" },
+  publish: { type: "string", multiple: true, value: "PATTERN", description: "a topic or pattern the holder may publish to (repeatable)" },
+  ttl: { type: "string", value: "DURATION", description: "how long the token is valid (default 1h)" },
+  issuer: { type: "string", value: "ISSUER", description: "the iss claim" },
+  audience: { type: "string", value: "AUDIENCE", description: "the aud claim" },
+  sub: { type: "string", value: "SUBJECT", description: "the sub claim" },
+  claim: { type: "string", value: "NAME", description: "the permissions claim's name (default events)" },
+} as const satisfies FlagTable;
+
+/** Each command's own flags: the methods' and `token`'s (completions list them after the command word). */
+export const COMMAND_FLAGS = { ...METHOD_FLAGS, token: TOKEN_FLAGS } as const satisfies Readonly<Record<string, FlagTable>>;
+
 /** The words that may start a command line (besides flags), with a one-line description. */
 export const COMMANDS: Readonly<Record<string, string>> = {
   trigger: "broadcast a message to every connected client",
   stream: "print events as they arrive, resuming after drops",
   publish: "publish an event with JSON data to one or more topics",
+  token: "print a signed JWT for development and tests",
   [SERVICE]: "the events service (Goa's form: events trigger|stream|publish)",
   completion: "print a shell completion script (bash, zsh or fish)",
   help: "show help for a command",

@@ -26,6 +26,8 @@ export interface GlobalOptions {
 export interface CliEnv {
   readonly EVENTS_URL?: string | undefined;
   readonly EVENTS_TOKEN?: string | undefined;
+  /** The default of `events-cli token --secret`. */
+  readonly EVENTS_JWT_SECRET?: string | undefined;
 }
 
 /** The global flags as `util.parseArgs` returns them. */

@@ -1,5 +1,5 @@
 /** Which page of help to show: the root, the `events` service, or one of its methods. */
-export type HelpTopic = "root" | "events" | "events trigger" | "events stream" | "events publish" | "completion";
+export type HelpTopic = "root" | "events" | "events trigger" | "events stream" | "events publish" | "token" | "completion";
 
 const GLOBAL_FLAGS = `Global flags (anywhere on the line):
   --url URL          server base URL (default: $EVENTS_URL, else http://localhost:8080)
@@ -32,6 +32,7 @@ Commands (each also as "events COMMAND", Goa's service and method):
   trigger            broadcast a message to every connected client
   stream             print events of one or more topics as they arrive, resuming after drops
   publish            publish an event (a name and any JSON data) to one or more topics
+  token              print a signed JWT (HS256) for development and tests
   completion SHELL   print the shell completion script for bash, zsh or fish
 
 ${GLOBAL_FLAGS}
@@ -45,6 +46,7 @@ Examples:
   events-cli stream --count 1 --json    # wait for the next message
   events-cli stream --topic orders/42 --topic 'users/7/*'
   events-cli publish --topic orders/42 --event order.updated --data '{"total": 12}'
+  events-cli --token "$(events-cli token --subscribe 'orders/*')" stream --topic orders/42
   eval "$(events-cli completion bash)"
 
 Run "events-cli COMMAND --help" for a command's flags.`,
@@ -161,6 +163,43 @@ Examples:
   events-cli publish --topic orders/42 --event order.updated --data '{"total": 12}'
   events-cli events publish -t orders/42 -t users/7 --data '"shipped"'
   jq -c . order.json | events-cli publish --topic orders/42 --data -`,
+
+  token: `token: print a signed JWT (HS256) for development and tests.
+
+Usage:
+  events-cli token [--secret SECRET] [--subscribe PATTERN]... [--publish PATTERN]... [--ttl D]
+                   [--issuer I] [--audience A] [--sub SUBJECT] [--claim NAME]
+
+Mints the kind of token a server started with --jwt-secret accepts, and prints it (only
+it) on stdout. For development and tests: in production, tokens come from your identity
+provider or backend, signed with a key that never reaches a terminal.
+
+Flags:
+      --secret SECRET      the server's --jwt-secret, at least 32 bytes; - reads it from
+                           stdin (less one final line break) (default: $EVENTS_JWT_SECRET).
+                           Never printed; prefer - or the variable to keep it out of
+                           the shell's history and the process list
+      --subscribe PATTERN  a topic or pattern the holder may follow: orders/42, 'users/7/*',
+                           '*' (repeat for several)
+      --publish PATTERN    a topic or pattern the holder may publish to (repeat for several)
+      --ttl D              how long the token is valid: exp = now + D, e.g. 90s, 15m, 1h,
+                           at least 1s (default: 1h)
+      --issuer I           the iss claim (the server checks it with --jwt-issuer)
+      --audience A         the aud claim (the server checks it with --jwt-audience)
+      --sub SUBJECT        the sub claim: who the token is for
+      --claim NAME         the name of the permissions claim (default: events):
+                           {"events": {"subscribe": [...], "publish": [...]}}
+
+Exit status:
+  0  the token was printed
+  2  usage error: no secret, a secret shorter than 32 bytes, an invalid pattern, --ttl or
+     --claim (the secret itself is never shown)
+
+Examples:
+  export EVENTS_JWT_SECRET="$(openssl rand -base64 48)"    # the server gets the same
+  events-cli token --subscribe 'orders/*' --publish 'orders/*' --ttl 1h
+  events-cli --token "$(events-cli token --subscribe 'orders/*')" stream --topic orders/42
+  cat secret.txt | events-cli token --secret - --subscribe 'users/7/*' --sub user-7`,
 
   completion: `completion: print the shell completion script for bash, zsh or fish.
 

@@ -14,7 +14,7 @@ export interface CliIo {
   readonly stderr: TextSink;
   /** Whether stdout is a terminal (colour and human lines are for people). */
   readonly stdoutIsTty: boolean;
-  /** The environment (EVENTS_URL, EVENTS_TOKEN, NO_COLOR, FORCE_COLOR are read). */
+  /** The environment (EVENTS_URL, EVENTS_TOKEN, EVENTS_JWT_SECRET, NO_COLOR, FORCE_COLOR are read). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Runs `handler` on Ctrl-C (SIGINT), SIGTERM or a closed stdout; returns an unsubscribe. */
   onStop(handler: () => void): () => void;

@@ -20,6 +20,8 @@ const CASES: Array<[string[], string[]]> = [
   [["events-cli", "--url", "http://x", "stream", "--r"], ["--raw"]],
   [["events-cli", "-H", "stream", "publish", "--d"], ["--data"]],
   [["events-cli", "completion", ""], ["bash", "zsh", "fish"]],
+  [["events-cli", "to"], ["token"]],
+  [["events-cli", "token", "--secret", "-", "--su"], ["--subscribe", "--sub"]],
 ];
 
 const has = (shell: string): boolean => Bun.which(shell) !== null;

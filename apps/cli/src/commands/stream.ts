@@ -117,6 +117,10 @@ const RECONNECT_TEXT: Readonly<Record<Exclude<ReconnectReason, "network-error">,
   "heartbeat-timeout": () => "no data or keepalive for too long",
   "connection-lost": () => "the connection broke off",
   "too-many-redirects": () => "the server redirected too many times",
+  // The CLI's token is fixed: the reconnect after auth-expired is refused (exit 1) unless --token is renewed.
+  "auth-expired": () => "the token expired",
+  "token-error": () => "the token could not be read",
+  unauthorized: () => "the server refused the token",
 };
 
 type ReconnectingStatus = Extract<StreamStatus, { state: "reconnecting" }>;
