@@ -5,6 +5,11 @@
  * small state machine that survives TCP splits. HTTP chunk-size lines never fall inside a
  * marker (every peer writes a frame in one chunk); a marker broken any other way is counted
  * in `malformed`, so a wrong assumption shows up in the results instead of as silent loss.
+ * Each client also folds the sequence numbers it receives, in arrival order, into a hash:
+ * clients that got the same events in the same order have the same hash, so
+ * {@link SseClientPool.distinctOrders} tells a server that reorders, repeats or drops events for
+ * some clients (the publisher has several requests in flight, so the order itself is the
+ * server's publish order, not the sequence numbers').
  */
 import type { Socket } from "bun";
 import { LatencyHistogram } from "./latency-histogram.ts";
@@ -41,6 +46,9 @@ interface ClientState {
   received: number;
   /** Marker state: 0 outside, 1 after one "@", 2 in seq digits, 3 in time digits. */
   state: number;
+  seq: number;
+  /** Hash of the sequence numbers received since the counters were reset, in arrival order. */
+  orderHash: number;
   micros: number;
 }
 
@@ -97,14 +105,27 @@ export class SseClientPool {
     };
   }
 
-  /** Zeroes the received/malformed/caught-up counts and the latency histogram. */
+  /** Zeroes the received/malformed/caught-up counts, each client's order hash and the latency histogram. */
   resetCounters(): void {
     this.#received = 0;
     this.#malformed = 0;
     this.#caughtUp = 0;
     this.#bytes = 0;
-    for (const socket of this.#sockets) socket.data.received = 0;
+    for (const socket of this.#sockets) {
+      socket.data.received = 0;
+      socket.data.orderHash = 0;
+    }
     this.latency.reset();
+  }
+
+  /**
+   * How many different orders the open clients received their events in since the counters
+   * were reset (by count and order hash): 1 when every client got the same events in the same order.
+   */
+  distinctOrders(): number {
+    const orders = new Set<string>();
+    for (const socket of this.#sockets) if (socket.data.ready && !socket.data.closed) orders.add(`${socket.data.received}:${socket.data.orderHash}`);
+    return orders.size;
   }
 
   /** Closes every connection. */
@@ -128,7 +149,7 @@ export class SseClientPool {
       while (next < options.count && performance.now() < deadline) {
         const request = shared ?? requestFor((path as (index: number) => string)(next));
         next += 1;
-        const state: ClientState = { headersDone: false, head: undefined, ready: false, closed: false, received: 0, state: 0, micros: 0 };
+        const state: ClientState = { headersDone: false, head: undefined, ready: false, closed: false, received: 0, state: 0, seq: 0, orderHash: 0, micros: 0 };
         const answeredOnce = Promise.withResolvers<void>();
         const settle = (): void => {
           if (state.ready || state.closed) answeredOnce.resolve();
@@ -231,16 +252,19 @@ export class SseClientPool {
       i += 1;
       if (state.state === 1) {
         state.state = byte === AT ? 2 : 0;
+        state.seq = 0;
       } else if (state.state === 2) {
         if (byte === COLON) {
           state.state = 3;
           state.micros = 0;
-        } else if (byte < 48 || byte > 57) this.#bad(state);
+        } else if (byte >= 48 && byte <= 57) state.seq = state.seq * 10 + (byte - 48);
+        else this.#bad(state);
       } else if (byte === SEMICOLON) {
         state.state = 0;
         if (now < 0) now = (performance.timeOrigin + performance.now()) * 1000;
         this.#received += 1;
         state.received += 1;
+        state.orderHash = (Math.imul(state.orderHash, 31) + state.seq) | 0;
         if (state.received === this.#catchUpTarget) this.#caughtUp += 1;
         this.latency.record((now - state.micros) / 1000);
       } else if (byte >= 48 && byte <= 57) {

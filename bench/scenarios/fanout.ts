@@ -27,6 +27,8 @@ export interface FanoutStep {
   /** Connections the server ended during the step. */
   readonly dropped: number;
   readonly malformed: number;
+  /** Different orders the clients received the step's events in (1: all the same; see `SseClientPool.distinctOrders`). */
+  readonly distinctOrders: number;
   /** Deliveries per second of wall clock, publisher start to last receipt. */
   readonly deliveredPerSecond: number;
   /** Server CPU (user + system) used during the step. */
@@ -104,6 +106,7 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
         lost: Math.max(0, expected - after.received),
         dropped: after.closed - before.closed,
         malformed: after.malformed,
+        distinctOrders: pool.distinctOrders(),
         deliveredPerSecond: after.received / ((t1 - t0) / 1000),
         serverCpuSeconds: cpu,
         eventsPerCpuSecond: cpu > 0 ? after.received / cpu : Number.NaN,
@@ -121,7 +124,8 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
           `, published ${publisher.ok} at ${Math.round(publisher.achievedRate)}/s` +
           (publisher.unsent > 0 ? `, ${publisher.unsent} not sent in time` : "") +
           (publisher.failed > 0 ? `, ${publisher.failed} publishes failed (${publisher.firstError ?? "no answer"})` : "") +
-          (step.malformed > 0 ? `, ${step.malformed} malformed` : ""),
+          (step.malformed > 0 ? `, ${step.malformed} malformed` : "") +
+          (step.distinctOrders > 1 ? `, ${step.distinctOrders} different orders` : ""),
       );
       if (step.failed) break;
     }
