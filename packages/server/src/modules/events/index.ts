@@ -7,9 +7,20 @@
  * `normalize` and `aot` settings) and the host's error hooks (which Elysia runs before a
  * plugin's, when added before it) never decide what these routes answer.
  */
-import { type AnyEventsContract, ErrorResponse, goaEvents, MessageEventData, PublishRequest, PublishResponse, TriggerRequest, TriggerResponse } from "@events/contract";
+import {
+  type AnyEventsContract,
+  DEFAULT_MAX_PUBLISH_BATCH,
+  ErrorResponse,
+  goaEvents,
+  MessageEventData,
+  PublishBatchResponse,
+  PublishRequest,
+  PublishResponse,
+  TriggerRequest,
+  TriggerResponse,
+} from "@events/contract";
 import { MAX_PUBLISH_TOPICS } from "@events/sse-core";
-import type { TSchema } from "@sinclair/typebox";
+import { type TSchema, Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import { answerError } from "../../errors.ts";
 import { readJsonBody } from "../../json-body.ts";
@@ -17,6 +28,7 @@ import { addMethodStandIns } from "../../method-not-allowed.ts";
 import { createBodyCheck } from "./body-check.ts";
 import type { EventCheck } from "./contract-checker.ts";
 import { MAX_IDEMPOTENCY_KEY_LENGTH, readIdempotencyKey } from "./idempotency-key.ts";
+import { checkPublishBatch } from "./publish-input.ts";
 import { publishBodySchema, type PublishRouteBody } from "./publish-schema.ts";
 import type { EventsService, OpenStreamInput } from "./service.ts";
 import { exemptFromIdleTimeout, type IdleTimeoutServer } from "./idle-timeout.ts";
@@ -225,10 +237,14 @@ function buildParts(options: EventsModuleOptions<AnyEventsContract, string>): Ro
 }
 
 function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(parts: RouteParts, events: Contract, prefix: Prefix) {
-  const { service, check, streamLog, guard } = parts.options;
+  const { service, check, streamLog, guard, maxBatch = DEFAULT_MAX_PUBLISH_BATCH } = parts.options;
   const checkPublish = createBodyCheck(PublishRequest);
   const publishSchema = publishBodySchema(events);
   const publishResponses = writeRouteResponses(PublishResponse);
+  const publish = (request: Request, body: unknown, permit: PublishPermit | undefined) =>
+    Array.isArray(body)
+      ? service.publishBatch(checkPublishBatch(body, request.headers, maxBatch, checkPublish), { check, permit })
+      : service.publish(checkPublish(body), { idempotencyKey: readIdempotencyKey(request.headers), check, permit });
   const refuseStream = parts.refuse("stream");
   const refusePublish = parts.refuse("publish");
   const openStream = (request: Request, server: unknown, pass: StreamPass | undefined): Response => {
@@ -293,8 +309,8 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
         ({ request }) =>
           answered(
             parts
-              .write(request, (body, permit) =>
-                service.publish(checkPublish(body), { idempotencyKey: readIdempotencyKey(request.headers), check, permit }))
+              // The array form's answer is an array; the route's declared type stays the single form's (Eden, the SDK).
+              .write(request, (body, permit) => publish(request, body, permit) as PublishResponse | Promise<PublishResponse>)
               .catch(refusePublish),
           ),
         {
@@ -314,12 +330,17 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
               "401 UNAUTHORIZED (when a trigger token is set or auth is on) or INVALID_TOKEN, 403 FORBIDDEN_TOPIC (a topic " +
               "the token may not publish to) or CSRF_REJECTED, 413 PAYLOAD_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE, " +
               "422 VALIDATION_FAILED (no data, an unknown field, a wrong type; for `data`, the message names the JSON " +
-              "path and the event), 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE, 503 PUBLISH_UNCONFIRMED (as for the trigger).",
+              "path and the event), 400 INVALID_IDEMPOTENCY_KEY, 503 BROKER_UNAVAILABLE, 503 PUBLISH_UNCONFIRMED (as for the trigger). " +
+              `A JSON array of 1 to ${maxBatch} such objects (server flag --max-batch) publishes them as one batch: every item is ` +
+              "checked first (a refusal names its index, e.g. `/2/data/status`, and stores nothing), then all are stored at once " +
+              "with consecutive ids (all or none) and delivered to each stream in order; the answer is an array of the single " +
+              "answers, in order. An array with no items or too many is 422 VALIDATION_FAILED; an array cannot carry an " +
+              "Idempotency-Key (400 INVALID_IDEMPOTENCY_KEY).",
             tags: ["events"],
             ...securityOf(guard),
             parameters: [IDEMPOTENCY_KEY_PARAMETER],
-            requestBody: jsonRequestBody(publishSchema),
-            responses: documentedResponses(publishResponses),
+            requestBody: jsonRequestBody(Type.Union([publishSchema, Type.Array(publishSchema, { minItems: 1, maxItems: maxBatch })])),
+            responses: documentedResponses({ ...publishResponses, 200: Type.Union([PublishResponse, PublishBatchResponse]) }),
           },
         },
       )

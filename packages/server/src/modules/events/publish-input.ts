@@ -4,7 +4,9 @@
  */
 import { RESERVED_EVENT_NAMES } from "@events/contract";
 import { assertValidEventName, describeValue, resolvePublishTopics } from "@events/sse-core";
+import type { PublishRequest } from "@events/contract";
 import { checkInput, HttpError } from "../../errors.ts";
+import { IDEMPOTENCY_KEY_HEADER } from "./idempotency-key.ts";
 
 /**
  * The topics of a publish body: exactly one of `topic` and `topics` (1 to 8 names, never a
@@ -68,4 +70,34 @@ export function atBatchItem<T>(index: number, run: () => T): T {
     const message = error.path !== undefined && error.message.includes(error.path) ? error.message.replace(error.path, path) : error.message;
     throw new HttpError(error.code, `batch item ${index}: ${message}`, { headers: { ...error.headers }, cause: error, path });
   }
+}
+
+/**
+ * The items of a publish array, each checked as a single publish body by `checkItem` (a refusal
+ * names its index). A batch carries 1 to `maxBatch` items and no `Idempotency-Key`: a key names
+ * one event, and a batch keyed as a whole would answer a retry with events that may since have
+ * left history; a client that needs retries without duplicates publishes keyed events one by one.
+ * @throws {HttpError} `VALIDATION_FAILED` (422) for an empty or too long array,
+ *   `INVALID_IDEMPOTENCY_KEY` (400) for a key sent with it, what `checkItem` throws.
+ */
+export function checkPublishBatch(
+  items: readonly unknown[],
+  headers: Headers,
+  maxBatch: number,
+  checkItem: (item: unknown) => PublishRequest,
+): PublishRequest[] {
+  if (headers.has(IDEMPOTENCY_KEY_HEADER)) {
+    throw new HttpError(
+      "INVALID_IDEMPOTENCY_KEY",
+      "Idempotency-Key names one event, so a publish array cannot carry one; send keyed events one per request, or the array without the header",
+    );
+  }
+  if (items.length === 0 || items.length > maxBatch) {
+    throw new HttpError(
+      "VALIDATION_FAILED",
+      `a publish array carries 1 to ${maxBatch} events (got ${items.length}, server flag --max-batch); ` +
+        (items.length === 0 ? "send at least one" : "split it into several requests"),
+    );
+  }
+  return items.map((item, index) => atBatchItem(index, () => checkItem(item)));
 }
