@@ -2,9 +2,9 @@
 import { MemoryBroker } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { events as shopEvents } from "../test/fixtures/shop-events.ts";
-import { bearer, signTestToken, TEST_JWT_SECRET } from "../test/support/auth-token.ts";
 import { createTestApp, errorOf, metric, request } from "../test/support/handle.ts";
 import { streamReader } from "../test/support/stream-body.ts";
+import { signToken, TEST_SECRET } from "./test-support/auth-tokens.ts";
 
 type Handler = { handle(request: Request): Promise<Response> };
 
@@ -104,8 +104,9 @@ describe("POST /events/publish with an array", () => {
   });
 
   test("with auth on, checks every item's topics against the token: 403 naming the item, nothing stored", async () => {
-    const { app, broker } = await memoryApp({ jwtSecret: TEST_JWT_SECRET });
-    const token = await signTestToken({ publish: ["orders/*"] });
+    const { app, broker } = await memoryApp({ jwtSecret: TEST_SECRET });
+    const token = await signToken({ events: { publish: ["orders/*"] } }, TEST_SECRET);
+    const bearer = (jwt: string): Record<string, string> => ({ authorization: `Bearer ${jwt}` });
     const refused = await errorOf(await postPublish(app, [{ topic: "orders/1", data: 1 }, { topic: "users/1", data: 2 }], bearer(token)));
     expect([refused.status, refused.code]).toEqual([403, "FORBIDDEN_TOPIC"]);
     expect(refused.message).toMatch(/^batch item 1: /);
