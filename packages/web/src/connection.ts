@@ -3,6 +3,7 @@
  * state the user sees (including "reconnecting" while EventSource retries by itself),
  * the resume cursor, and which events arrived as the replay of a resumed stream.
  */
+import { isCrossOrigin, withAccessToken } from "./access-token.ts";
 import { parseStreamEvent, STREAM_EVENT_TYPES, type StreamEvent } from "./payloads.ts";
 import { eventTopic } from "./topics.ts";
 
@@ -31,12 +32,18 @@ export interface ReceivedEvent {
 export interface ConnectionOptions {
   /** `GET /events/stream`, absolute or relative to the page. */
   readonly streamUrl: string | URL;
-  /** Called for every `connected`, `message` and `gap` event, in order. */
+  /** Called for every `connected`, `message`, `gap` and `auth-expired` event, in order. */
   readonly onEvent: (received: ReceivedEvent) => void;
   /** Called whenever {@link Connection.state} changes, and on every failed reconnect attempt. */
   readonly onStateChange: (state: ConnectionState) => void;
   /** Called when a resumed stream starts and ends its replay. @default undefined */
   readonly onReplayChange?: (replaying: boolean) => void;
+  /**
+   * The token to send as `?access_token=`, read at every connect (and at the reconnect after
+   * `auth-expired`, so a token renewed meanwhile is used); `""` sends none (the cookie then
+   * authorises the stream). @default () => ""
+   */
+  readonly token?: () => string;
   /** The EventSource constructor. @default globalThis.EventSource */
   readonly EventSource?: typeof EventSource;
 }
@@ -59,7 +66,7 @@ export interface Connection {
   readonly topics: readonly string[];
   /** How many times EventSource reported a dropped stream or a failed retry. */
   readonly reconnects: number;
-  /** The URL of the current or last stream request, `""` before the first. */
+  /** The URL of the current or last stream request, `""` before the first (with the token: show it redacted). */
   readonly url: string;
   /** True while the events arriving are the replay of a resumed stream. */
   readonly replaying: boolean;
@@ -104,6 +111,7 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   const handle = (type: (typeof STREAM_EVENT_TYPES)[number], message: MessageEvent<string>): void => {
     // The id the browser will send as Last-Event-ID; kept so a manual Connect resumes too.
+    // auth-expired carries no id, so the cursor stays on the last event received.
     lastEventId = message.lastEventId;
     const event = parseStreamEvent(type, message.lastEventId, message.data);
     if (event.type === "connected") {
@@ -115,12 +123,52 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (replayed) replayRemaining -= 1;
     options.onEvent({ event, replayed, receivedAt: new Date(), topic: eventTopic(topics), subscription: topics });
     if (replayed && replayRemaining === 0) setReplaying(false);
+    if (type === "auth-expired") {
+      // The server ends the stream now. EventSource would retry the same URL (the expired
+      // ?access_token=), be refused and give up: reconnect ourselves with the current token
+      // and ?lastEventId=, so nothing is lost.
+      close();
+      open();
+      setState("reconnecting");
+    }
   };
 
   const close = (): void => {
     source?.close();
     source = undefined;
     stopReplay();
+  };
+
+  const open = (): void => {
+    const target = new URL(options.streamUrl, globalThis.location?.href);
+    for (const topic of topics) target.searchParams.append("topic", topic);
+    if (lastEventId) target.searchParams.set("lastEventId", lastEventId);
+    const withToken = withAccessToken(target, options.token?.() ?? "");
+    url = withToken.href;
+    // Same origin sends the cookie anyway; another origin only with credentials (and the
+    // server's CORS allow-list naming this page's origin).
+    const opened = isCrossOrigin(withToken, globalThis.location?.href)
+      ? new EventSourceImpl(withToken, { withCredentials: true })
+      : new EventSourceImpl(withToken);
+    source = opened;
+    opened.onopen = (): void => setState("open");
+    opened.onerror = (): void => {
+      if (opened !== source) return;
+      if (opened.readyState === EventSourceImpl.CONNECTING) {
+        reconnects += 1;
+        stopReplay();
+        // Every failed retry is reported, so the page can show the attempts counting up.
+        setState("reconnecting", true);
+      } else {
+        close();
+        setState("failed");
+      }
+    };
+    for (const type of STREAM_EVENT_TYPES) {
+      opened.addEventListener(type, (message) => {
+        if (opened === source) handle(type, message);
+      });
+    }
   };
 
   return {
@@ -130,31 +178,8 @@ export function createConnection(options: ConnectionOptions): Connection {
         topics = [...nextTopics];
         lastEventId = "";
       }
-      const target = new URL(options.streamUrl, globalThis.location?.href);
-      for (const topic of topics) target.searchParams.append("topic", topic);
-      if (lastEventId) target.searchParams.set("lastEventId", lastEventId);
-      url = target.href;
-      const opened = new EventSourceImpl(target);
-      source = opened;
+      open();
       setState("connecting");
-      opened.onopen = (): void => setState("open");
-      opened.onerror = (): void => {
-        if (opened !== source) return;
-        if (opened.readyState === EventSourceImpl.CONNECTING) {
-          reconnects += 1;
-          stopReplay();
-          // Every failed retry is reported, so the page can show the attempts counting up.
-          setState("reconnecting", true);
-        } else {
-          close();
-          setState("failed");
-        }
-      };
-      for (const type of STREAM_EVENT_TYPES) {
-        opened.addEventListener(type, (message) => {
-          if (opened === source) handle(type, message);
-        });
-      }
     },
     disconnect(): void {
       close();

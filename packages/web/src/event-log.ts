@@ -29,6 +29,8 @@ function describe(event: StreamEvent): string {
       const from = oldestId === null ? "history is empty" : `replaying from ${oldestId}`;
       return `Some events may be missing: history does not reach back to "${requestedId}" (${reason}); ${from}.`;
     }
+    case "auth-expired":
+      return `The token expired (${event.data.expiredAt}): ${event.data.message}. Reconnecting with the current token from where the stream stopped.`;
     case "invalid":
       return `Unreadable "${event.eventType}" event: ${event.raw}`;
   }

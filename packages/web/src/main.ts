@@ -2,10 +2,11 @@
  * The page's entry: wires the stream connection, the send form and the log together.
  * Connects on load; everything else is driven by the user.
  */
+import { redactAccessToken } from "./access-token.ts";
 import { createConnection, type ConnectionState, type ReceivedEvent } from "./connection.ts";
 import { EventLog } from "./event-log.ts";
 import { readRefusal } from "./refusal.ts";
-import { TokenStore } from "./token-store.ts";
+import { STREAM_TOKEN_KEY, TokenStore } from "./token-store.ts";
 import { describeSubscription, parseTopics } from "./topics.ts";
 import { sendMessage } from "./trigger.ts";
 import { View } from "./view.ts";
@@ -25,17 +26,21 @@ function safeSessionStorage(): Storage | undefined {
 const view = new View(document);
 const log = new EventLog(view.log);
 const tokens = new TokenStore(safeSessionStorage());
+// The Token field's JWT: same rules as the trigger token (this tab only), its own key.
+const streamTokens = new TokenStore(safeSessionStorage(), STREAM_TOKEN_KEY);
 let received = 0;
 let replayed = 0;
 let lastData = "";
 
 if (tokens.get()) view.showToken(tokens.get());
+view.authTokenInput.value = streamTokens.get();
+view.renderAuthNote(streamTokens.get() !== "");
 
 const renderDebug = (): void =>
   view.renderDebug({
     state: connection.state,
     readyState: connection.readyState,
-    url: connection.url,
+    url: redactAccessToken(connection.url),
     topics: describeSubscription(connection.topics),
     lastEventId: connection.lastEventId,
     reconnects: connection.reconnects,
@@ -61,9 +66,13 @@ const connection = createConnection({
     if (state === "failed") void readRefusal(connection.url).then((reason) => reason && view.renderRefusal(reason));
   },
   onReplayChange: renderDebug,
+  token: () => streamTokens.get(),
 });
 
-const connectToField = (): void => connection.connect(parseTopics(view.topicsInput.value));
+const connectToField = (): void => {
+  streamTokens.set(view.authTokenInput.value.trim());
+  connection.connect(parseTopics(view.topicsInput.value));
+};
 
 view.connectButton.addEventListener("click", connectToField);
 view.topicsForm.addEventListener("submit", (event) => {
@@ -72,6 +81,13 @@ view.topicsForm.addEventListener("submit", (event) => {
   connection.disconnect();
   connectToField();
 });
+view.authForm.addEventListener("submit", (event) => {
+  // Enter in the Token field: reconnect with the new token (or, emptied, with the cookie).
+  event.preventDefault();
+  connection.disconnect();
+  connectToField();
+});
+view.authTokenInput.addEventListener("input", () => view.renderAuthNote(view.authTokenInput.value.trim() !== ""));
 view.disconnectButton.addEventListener("click", () => connection.disconnect());
 view.clearButton.addEventListener("click", () => {
   log.clear();
@@ -95,9 +111,11 @@ view.sendForm.addEventListener("submit", async (event) => {
     return;
   }
   if (view.tokenShown) tokens.set(view.tokenInput.value.trim());
+  const authToken = view.authTokenInput.value.trim();
   view.renderSending(true);
   const result = await sendMessage(new URL(TRIGGER_PATH, document.baseURI), message, {
-    token: view.tokenShown ? tokens.get() : undefined,
+    // The trigger token field, once the server asked for it, else the Token field's JWT.
+    token: (view.tokenShown ? tokens.get() : "") || authToken || undefined,
     topic: view.sendTopicInput.value.trim() || undefined,
   });
   view.renderSending(false);
@@ -106,6 +124,10 @@ view.sendForm.addEventListener("submit", async (event) => {
   if (result.ok) {
     view.messageInput.value = "";
     view.messageInput.focus();
+  } else if (result.httpStatus === 401 && authToken !== "" && !view.tokenShown) {
+    // The Token field's token was refused: that is the one to fix.
+    view.authTokenInput.focus();
+    view.authTokenInput.select();
   } else if (result.httpStatus === 401) {
     view.showToken(tokens.get());
     view.tokenInput.focus();

@@ -41,4 +41,10 @@ describe("parseStreamEvent", () => {
     expect(parseStreamEvent("connected", "1", '{"message":"hi","clients":1.5}').type).toBe("invalid");
     expect(parseStreamEvent("gap", "1", '{"requestedId":"a","oldestId":null,"reason":"bored"}').type).toBe("invalid");
   });
+
+  test("reads an auth-expired event's message and expiry, and flags one without them", () => {
+    const data = { message: "token expired; reconnect with a fresh token", expiredAt: "2026-12-06T04:00:00.000Z" };
+    expect(parseStreamEvent("auth-expired", "", JSON.stringify(data))).toEqual({ type: "auth-expired", id: "", data });
+    expect(parseStreamEvent("auth-expired", "", '{"message":"m"}')).toEqual({ type: "invalid", id: "", eventType: "auth-expired", raw: '{"message":"m"}' });
+  });
 });

@@ -2,17 +2,19 @@
  * Narrows the JSON `data` of stream events to the server's payload types. The page never
  * trusts wire text: anything that does not match is shown raw (as text) and flagged.
  */
-import type { ConnectedEventData, GapEventData, MessageEventData } from "@events/contract";
+import type { AuthExpiredEventData, ConnectedEventData, GapEventData, MessageEventData } from "@events/contract";
 
 /** One event from `GET /events/stream`, parsed and checked. */
 export type StreamEvent =
   | { readonly type: "connected"; readonly id: string; readonly data: ConnectedEventData }
   | { readonly type: "message"; readonly id: string; readonly data: MessageEventData }
   | { readonly type: "gap"; readonly id: string; readonly data: GapEventData }
+  /** The stream's token expired: the server ends the stream after it (it carries no id). */
+  | { readonly type: "auth-expired"; readonly id: string; readonly data: AuthExpiredEventData }
   | { readonly type: "invalid"; readonly id: string; readonly eventType: string; readonly raw: string };
 
 /** The event types the page listens for. */
-export const STREAM_EVENT_TYPES: readonly ["connected", "message", "gap"] = ["connected", "message", "gap"];
+export const STREAM_EVENT_TYPES: readonly ["connected", "message", "gap", "auth-expired"] = ["connected", "message", "gap", "auth-expired"];
 
 type Known = (typeof STREAM_EVENT_TYPES)[number];
 
@@ -34,7 +36,7 @@ function isGapReason(value: unknown): value is GapEventData["reason"] {
 }
 
 /**
- * Parses the `data` of a `connected`, `message` or `gap` event into its payload type.
+ * Parses the `data` of a `connected`, `message`, `gap` or `auth-expired` event into its payload type.
  * @returns the typed event, or an `invalid` event carrying the raw text when it does not match.
  * @example parseStreamEvent("message", "42", '{"message":"hi"}') // { type: "message", id: "42", data: { message: "hi" } }
  */
@@ -56,6 +58,9 @@ export function parseStreamEvent(eventType: Known, id: string, raw: string): Str
       isGapReason(value.reason)
     ) {
       return { type: "gap", id, data: { requestedId: value.requestedId, oldestId: value.oldestId, reason: value.reason } };
+    }
+    if (eventType === "auth-expired" && typeof value.message === "string" && typeof value.expiredAt === "string") {
+      return { type: "auth-expired", id, data: { message: value.message, expiredAt: value.expiredAt } };
     }
   }
   return { type: "invalid", id, eventType, raw };

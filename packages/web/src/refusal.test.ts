@@ -39,4 +39,20 @@ describe("readRefusal", () => {
     }) as unknown as typeof fetch;
     expect(await readRefusal(URL_, { fetch: down })).toBeUndefined();
   });
+
+  test("says what to do about a refused token (401) or topics the token does not grant (403)", async () => {
+    const refusal = (status: number, code: string): typeof fetch => answering(() => Response.json({ error: { code, message: "m" } }, { status }));
+    expect(await readRefusal(URL_, { fetch: refusal(401, "INVALID_TOKEN") })).toBe(
+      "INVALID_TOKEN: m — enter a valid token in the Token field, or sign in to the app for its cookie",
+    );
+    expect(await readRefusal(URL_, { fetch: refusal(403, "FORBIDDEN_TOPIC") })).toBe("FORBIDDEN_TOPIC: m — the token does not grant these topics");
+  });
+
+  test("asks with the credentials the stream had: the cookie and the same ?access_token=", async () => {
+    const seen: Request[] = [];
+    const url = "http://127.0.0.1/events/stream?access_token=abc";
+    await readRefusal(url, { fetch: answering(() => new Response(null, { status: 401 }), seen) });
+    expect(seen[0]?.url).toBe(url);
+    expect(seen[0]?.credentials).toBe("include");
+  });
 });

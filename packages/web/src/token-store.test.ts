@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { TokenStore } from "./token-store.ts";
+import { STREAM_TOKEN_KEY, TokenStore, TRIGGER_TOKEN_KEY } from "./token-store.ts";
 
 function memoryStorage(): Storage {
   const items = new Map<string, string>();
@@ -49,5 +49,14 @@ describe("TokenStore", () => {
     const none = new TokenStore();
     none.set("xyz");
     expect(none.get()).toBe("xyz");
+  });
+
+  test("keeps the Token field's token under its own key, apart from the trigger token", () => {
+    const storage = memoryStorage();
+    new TokenStore(storage).set("trigger");
+    new TokenStore(storage, STREAM_TOKEN_KEY).set("jwt");
+    expect(storage.getItem(TRIGGER_TOKEN_KEY)).toBe("trigger");
+    expect(storage.getItem(STREAM_TOKEN_KEY)).toBe("jwt");
+    expect(new TokenStore(storage, STREAM_TOKEN_KEY).get()).toBe("jwt");
   });
 });

@@ -45,6 +45,8 @@ export class View {
   readonly messageInput: HTMLTextAreaElement;
   readonly sendTopicInput: HTMLInputElement;
   readonly tokenInput: HTMLInputElement;
+  readonly authForm: HTMLFormElement;
+  readonly authTokenInput: HTMLInputElement;
   readonly topicsForm: HTMLFormElement;
   readonly topicsInput: HTMLInputElement;
   readonly log: HTMLOListElement;
@@ -53,6 +55,7 @@ export class View {
   readonly #statusText: HTMLElement;
   readonly #sendResult: HTMLElement;
   readonly #tokenRow: HTMLElement;
+  readonly #authNote: HTMLElement;
   readonly #logEmpty: HTMLElement;
   readonly #logCount: HTMLElement;
 
@@ -67,6 +70,9 @@ export class View {
     this.messageInput = byId(doc, "message", HTMLTextAreaElement);
     this.sendTopicInput = byId(doc, "send-topic", HTMLInputElement);
     this.tokenInput = byId(doc, "token", HTMLInputElement);
+    this.authForm = byId(doc, "auth-form", HTMLFormElement);
+    this.authTokenInput = byId(doc, "auth-token", HTMLInputElement);
+    this.#authNote = byId(doc, "auth-token-note", HTMLElement);
     this.topicsForm = byId(doc, "topics-form", HTMLFormElement);
     this.topicsInput = byId(doc, "topics", HTMLInputElement);
     this.log = byId(doc, "log", HTMLOListElement);
@@ -134,7 +140,12 @@ export class View {
     if (!this.tokenInput.value) this.tokenInput.value = token;
   }
 
-  /** Fills the debug panel. */
+  /** Shows, while the Token field holds a token, how it is sent (and what the server needs for it). */
+  renderAuthNote(hasToken: boolean): void {
+    this.#authNote.hidden = !hasToken;
+  }
+
+  /** Fills the debug panel (`info.url` already redacted: the panel never shows a token). */
   renderDebug(info: DebugInfo): void {
     const set = (id: string, text: string): void => {
       const element = this.#doc.getElementById(id);
