@@ -13,7 +13,9 @@ import { createLogger, type Logger } from "../logging/logger.ts";
 import { withRequestLog } from "../logging/request-log.ts";
 import { loadServerOptions, resolveServerOptions, type ServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
+import { readFileSync } from "node:fs";
 import { createConsoleLogger } from "./console-logger.ts";
+import { openServerWarning } from "./open-server-warning.ts";
 import { reportError, reportInternalError } from "./report-error.ts";
 import { withTimeout } from "./with-timeout.ts";
 
@@ -129,7 +131,7 @@ export async function startBunServer(
  * embedded page as a default): reads flags and `env`, serves until SIGINT/SIGTERM.
  */
 export async function main(env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
-  const loaded = loadServerOptions(Bun.argv.slice(2), env);
+  const loaded = loadServerOptions(Bun.argv.slice(2), env, { readTextFile: (path) => readFileSync(path, "utf8") });
   if (loaded.kind === "exit") {
     if (loaded.exitCode === 0) console.log(loaded.output);
     else console.error(loaded.output);
@@ -151,6 +153,8 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   logger.info("configuration", describeServerOptions(options));
+  const openWarning = openServerWarning(options);
+  if (openWarning !== undefined) logger.warn(openWarning);
   try {
     running = await startBunServer(options, { logger });
   } catch (error) {

@@ -12,10 +12,11 @@ import { describeServerOptions, serverSecrets } from "../logging/effective-confi
 import { errorSummary, logBackgroundError } from "../logging/error-log.ts";
 import { withRequestLog } from "../logging/request-log.ts";
 import { createConsoleLogger } from "./console-logger.ts";
+import { openServerWarning } from "./open-server-warning.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 async function main(): Promise<void> {
-  const loaded = loadServerOptions(Deno.args, Deno.env.toObject());
+  const loaded = loadServerOptions(Deno.args, Deno.env.toObject(), { readTextFile: (path) => Deno.readTextFileSync(path) });
   if (loaded.kind === "exit") {
     if (loaded.exitCode === 0) console.log(loaded.output);
     else console.error(loaded.output);
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   const options = loaded.options;
   const logger = createConsoleLogger({ logLevel: options.logLevel, logFormat: options.logFormat, secrets: serverSecrets(options) });
   logger.info("configuration", describeServerOptions(options));
+  const openWarning = openServerWarning(options);
+  if (openWarning !== undefined) logger.warn(openWarning);
   const controller = new AbortController();
   let app: Awaited<ReturnType<typeof createApp>>;
   let broker: Awaited<ReturnType<typeof createBroker>>;
