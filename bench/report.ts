@@ -59,6 +59,7 @@ function standaloneHead(title: string, info: RunInfo): string[] {
 
 const STANDALONE_TITLES: Readonly<Record<Exclude<SectionName, "servers">, string>> = {
   topics: "Topics: cost follows the topic (ours only)",
+  bursts: "Bursts and topics at scale (issue 19)",
   brokers: "Brokers: memory, Redis and Postgres side by side",
   saturated: "Saturated fan-out: coalesced writes against the minimal broadcaster",
   parser: "Parser",

@@ -5,7 +5,7 @@
  * scenarios against the peers in interleaved rounds (each round visits every peer, in a
  * rotated order), then the parser and CLI scenarios once. Prints Markdown, and (full runs, or
  * with `--write`) replaces the generated sections of bench/RESULTS.md, or of `--out FILE`, that
- * this run measured. Scenarios: fanout, big, idle, trigger, resume, topics, brokers, saturated, parser, cli. `--quick`
+ * this run measured. Scenarios: fanout, big, idle, trigger, resume, topics, burst, topics-scale, brokers, saturated, parser, cli. `--quick`
  * runs each small (CI's end-to-end check, well under two minutes) and writes nothing unless
  * told to: quick figures must not replace a full run's.
  *
@@ -22,6 +22,7 @@ import { PEER_LABELS, type PeerName, type RunningPeer, startPeer } from "./peers
 import { renderSection, type RunInfo } from "./report.ts";
 import { BigFanoutScenario } from "./scenarios/big.ts";
 import { BrokersScenario } from "./scenarios/brokers.ts";
+import { BurstScenario } from "./scenarios/burst.ts";
 import { CliScenario } from "./scenarios/cli.ts";
 import { FanoutScenario } from "./scenarios/fanout.ts";
 import { IdleScenario } from "./scenarios/idle.ts";
@@ -29,13 +30,14 @@ import { ParserScenario } from "./scenarios/parser.ts";
 import { ResumeScenario } from "./scenarios/resume.ts";
 import { SaturatedScenario } from "./scenarios/saturated.ts";
 import { SCENARIO_NAMES, type Scenario, type ScenarioContext, type ScenarioReport, type SectionName } from "./scenarios/scenario.ts";
+import { TopicsScaleScenario } from "./scenarios/topics-scale.ts";
 import { TopicsScenario } from "./scenarios/topics.ts";
 import { TriggerScenario } from "./scenarios/trigger.ts";
 
 const BENCH_DIR = import.meta.dir;
 const REPO = resolve(BENCH_DIR, "..");
 const STREAM_PEERS: readonly PeerName[] = ["ours", "minimal-bun", "elysia-generator", "better-sse", "nchan"];
-const SECTIONS: readonly SectionName[] = ["servers", "topics", "brokers", "saturated", "parser", "cli"];
+const SECTIONS: readonly SectionName[] = ["servers", "topics", "bursts", "brokers", "saturated", "parser", "cli"];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -151,6 +153,8 @@ const scenarios: Scenario[] = [
   new TriggerScenario(),
   new ResumeScenario(),
   new TopicsScenario(),
+  new BurstScenario(),
+  new TopicsScaleScenario(),
   new BrokersScenario(),
   new SaturatedScenario(),
   new ParserScenario(),

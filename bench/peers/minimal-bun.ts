@@ -2,7 +2,9 @@
  * Peer: the minimal Bun.serve broadcaster, the practical limit for JavaScript on Bun.
  * GET /stream subscribes; POST /publish with `{"message": ...}` encodes the event once and
  * enqueues the same bytes to every client's ReadableStream controller. No history, no
- * backpressure policy, no keepalive: nothing but the fan-out.
+ * backpressure policy, no keepalive: nothing but the fan-out. POST /publish with an array of
+ * `{"message": ...}` (the burst scenario) does the same for each event in turn, as a
+ * hand-written broadcaster would: one enqueue per event per client.
  *
  * Run: bun bench/peers/minimal-bun.ts --port N
  */
@@ -33,11 +35,16 @@ Bun.serve({
       return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
     }
     if (pathname === "/publish" && request.method === "POST") {
-      const { message } = (await request.json()) as { message: string };
-      nextId += 1;
-      const frame = encoder.encode(`id: ${nextId}\nevent: message\ndata: ${JSON.stringify({ message })}\n\n`);
-      for (const controller of clients) controller.enqueue(frame);
-      return Response.json({ status: `Event broadcast to ${clients.size} clients`, id: String(nextId) });
+      const body = (await request.json()) as { message: string } | { message: string }[];
+      const broadcast = ({ message }: { message: string }): string => {
+        nextId += 1;
+        const frame = encoder.encode(`id: ${nextId}\nevent: message\ndata: ${JSON.stringify({ message })}\n\n`);
+        for (const controller of clients) controller.enqueue(frame);
+        return String(nextId);
+      };
+      if (Array.isArray(body)) return Response.json(body.map((item) => ({ id: broadcast(item), clients: clients.size })));
+      const id = broadcast(body);
+      return Response.json({ status: `Event broadcast to ${clients.size} clients`, id });
     }
     return new Response("not found", { status: 404 });
   },

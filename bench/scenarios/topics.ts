@@ -34,11 +34,13 @@ interface PublishWindow {
 }
 
 /** One round of the publish half. */
-interface PublishRound {
+export interface PublishRound {
   readonly alone: PublishWindow;
   readonly crowded: PublishWindow;
   readonly crowd: number;
-  /** Markers the hot topic's subscriber got, against publishes answered 200 while it listened. */
+  /** Clients following the hot topic. */
+  readonly hotClients: number;
+  /** Markers the hot topic's subscribers got, all together, against publishes answered 200 while they listened (once per subscriber). */
   readonly hotReceived: number;
   readonly published: number;
   /** Markers the crowd got (must be 0: none of them follows the hot topic). */
@@ -94,14 +96,17 @@ async function untilDelivered(pool: SseClientPool, expected: number): Promise<vo
   while (pool.counters().received < expected && performance.now() < deadline) await Bun.sleep(20);
 }
 
-/** Publishes to a one-subscriber topic alone, among `crowd` clients of other topics, and alone again. */
-export async function runTopicPublish(peer: RunningPeer, crowd: number, durationMs: number): Promise<PublishRound> {
-  const hot = await SseClientPool.open({ host: "127.0.0.1", port: peer.port, path: `${peer.streamPath}?topic=${HOT_TOPIC}`, count: 1 });
+/**
+ * Publishes to a topic of `hotClients` subscribers (one by default) alone, among `crowd` clients
+ * of other topics, and alone again.
+ */
+export async function runTopicPublish(peer: RunningPeer, crowd: number, durationMs: number, hotClients = 1): Promise<PublishRound> {
+  const hot = await SseClientPool.open({ host: "127.0.0.1", port: peer.port, path: `${peer.streamPath}?topic=${HOT_TOPIC}`, count: hotClients });
   try {
     // Warm-up: the JIT compiles the publish path in the first second or two. Its events are
     // let through to the subscriber before counting starts.
     const warmUp = await publishWindow(peer, Math.min(2000, durationMs));
-    await untilDelivered(hot, warmUp.published);
+    await untilDelivered(hot, warmUp.published * hotClients);
     hot.resetCounters();
     const first = await publishWindow(peer, durationMs / 2);
     const others = await SseClientPool.open({
@@ -124,8 +129,8 @@ export async function runTopicPublish(peer: RunningPeer, crowd: number, duration
     await Bun.sleep(500);
     const second = await publishWindow(peer, durationMs / 2);
     const published = first.published + crowded.published + second.published;
-    await untilDelivered(hot, published);
-    return { alone: combine(first, second), crowded, crowd, hotReceived: hot.counters().received, published, crowdReceived };
+    await untilDelivered(hot, published * hotClients);
+    return { alone: combine(first, second), crowded, crowd, hotClients, hotReceived: hot.counters().received, published, crowdReceived };
   } finally {
     hot.close();
   }
