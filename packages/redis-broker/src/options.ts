@@ -51,6 +51,15 @@ export interface RedisBrokerOptions extends IdempotencyOptions {
   /** The most entries one `XREAD` returns. @default 500 (entries) */
   readonly readCount?: number;
   /**
+   * The most resumes one history read serves. Resumes of the same topics (the same
+   * subscribed patterns) on a node share reads: one read per topic set is in flight at a
+   * time, the resumes arriving meanwhile wait and are served together by the next one, read
+   * from the oldest Last-Event-ID among them, each getting its own tail. This bounds the
+   * replay work one read starts at once; 1 reads each resume on its own (one at a time per
+   * topic set). @default 1000 (resumes)
+   */
+  readonly maxResumesPerRead?: number;
+  /**
    * How long a command (publish, replay) may take, and how long a publish waits for a first
    * connection. A publish that gets no connection fails with `BROKER_UNAVAILABLE`; one sent
    * but not answered in time fails with `PUBLISH_UNCONFIRMED` (Redis may still store it).
@@ -76,6 +85,7 @@ export interface ResolvedRedisBrokerOptions {
   readonly liveStreamSize: number;
   readonly blockMs: number;
   readonly readCount: number;
+  readonly maxResumesPerRead: number;
   readonly commandTimeoutMs: number;
   readonly idempotencyWindowMs: number;
   readonly maxIdempotencyKeys: number;
@@ -93,6 +103,7 @@ export const DEFAULT_REDIS_BROKER_OPTIONS: Readonly<Omit<ResolvedRedisBrokerOpti
   liveStreamSize: 10_000,
   blockMs: 5000,
   readCount: 500,
+  maxResumesPerRead: 1000,
   commandTimeoutMs: 2000,
   ...DEFAULT_IDEMPOTENCY_OPTIONS,
   reconnect: Object.freeze({ initialDelayMs: 100, maxDelayMs: 2000 }),
@@ -124,6 +135,7 @@ export function resolveRedisBrokerOptions(options: RedisBrokerOptions = {}): Res
     liveStreamSize: positive("liveStreamSize", options.liveStreamSize, defaults.liveStreamSize),
     blockMs: positive("blockMs", options.blockMs, defaults.blockMs),
     readCount: positive("readCount", options.readCount, defaults.readCount),
+    maxResumesPerRead: positive("maxResumesPerRead", options.maxResumesPerRead, defaults.maxResumesPerRead),
     commandTimeoutMs: positive("commandTimeoutMs", options.commandTimeoutMs, defaults.commandTimeoutMs),
     idempotencyWindowMs: positive("idempotencyWindowMs", options.idempotencyWindowMs, defaults.idempotencyWindowMs),
     maxIdempotencyKeys: positive("maxIdempotencyKeys", options.maxIdempotencyKeys, defaults.maxIdempotencyKeys),

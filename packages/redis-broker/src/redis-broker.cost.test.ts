@@ -66,4 +66,37 @@ describe("RedisBroker resume cost (private Redis)", () => {
     },
     60_000,
   );
+
+  test.skipIf(SKIP)(
+    "serves 200 simultaneous resumes of one topic from different cursors with one shared read, not one read each",
+    async () => {
+      await withPrivateRedis(async (redis) => {
+        const broker = new RedisBroker({ url: redis.url, streamKey: "storm" });
+        try {
+          await broker.subscribe(createRecorder().handlers, { topics: ["nothing"] });
+          await waitFor("a connection", () => broker.health().ok);
+          const ids: string[] = [];
+          for (let index = 0; index < 300; index += 1) ids.push((await broker.publish({ topics: ["quiet"], data: `q${index}` })).id);
+          // A first resume loads the script (EVAL), so the storm's is an EVALSHA.
+          (await broker.subscribe(createRecorder().handlers, { topics: ["quiet"], lastEventId: ids[298] as string })).unsubscribe();
+          const recorders = Array.from({ length: 200 }, createRecorder);
+          await redisCommand(redis.url, "CONFIG", "RESETSTAT");
+          const subscriptions = await Promise.all(
+            recorders.map((recorder, index) => broker.subscribe(recorder.handlers, { topics: ["quiet"], lastEventId: ids[index] as string })),
+          );
+          const calls = await commandCalls(redis.url);
+          for (const subscription of subscriptions) subscription.unsubscribe();
+
+          recorders.forEach((recorder, index) => expect(recorder.ids()).toEqual(ids.slice(index + 1)));
+          // One resume script (TIME, HMGET, XINFO, XRANGE inside) served them all; one each would be 200 scripts, 1,000 commands.
+          const ignored = new Set(["info", "hello", "config|resetstat", "xread"]);
+          const counted = Object.fromEntries([...calls].filter(([name]) => !ignored.has(name)));
+          expect(counted).toEqual({ evalsha: 1, time: 1, hmget: 1, "xinfo|stream": 1, xrange: 1 });
+        } finally {
+          await broker.close();
+        }
+      });
+    },
+    60_000,
+  );
 });

@@ -22,6 +22,7 @@ import { brokerKeys, type BrokerKeys } from "./keys.ts";
 import { type RedisBrokerOptions, type ResolvedRedisBrokerOptions, resolveRedisBrokerOptions } from "./options.ts";
 import { definePublishScript, type PublishReply, runPublishScript } from "./publish-script.ts";
 import { deliveryTopic, planFullReplay, planResume, type ReplayPlan } from "./replay-plan.ts";
+import { ResumeReader } from "./resume-reader.ts";
 import { defineResumeScript, type ResumeSnapshot, runResumeScript } from "./resume-script.ts";
 import { entryToStoredEvent } from "./stored-event.ts";
 import { compareStreamIds, ORIGIN_STREAM_ID, parseStreamId, type StreamId } from "./stream-id.ts";
@@ -53,7 +54,9 @@ interface Subscriber {
  * (`<streamKey>:live`), in one atomic step. Each broker runs one blocking reader (`XREAD
  * BLOCK` on the live stream, on its own connection) and fans every entry out to its local
  * subscribers through a `TopicIndex`, encoding each frame once. Resuming is a second script
- * that reads the subscribed topics after the Last-Event-ID in one atomic step, merged by id.
+ * that reads the subscribed topics after the Last-Event-ID in one atomic step, merged by id;
+ * resumes of the same topics arriving together share one such read (a reconnect storm costs a
+ * few reads, not one per client), each cut after its own Last-Event-ID.
  * While Redis is unreachable publishes fail with `BROKER_UNAVAILABLE` (or `PUBLISH_UNCONFIRMED`
  * when a command was sent and got no answer in time), subscriptions stay open, and the reader
  * reconnects with backoff and resumes after the last entry it delivered.
@@ -72,6 +75,8 @@ export class RedisBroker implements Broker {
   readonly #keys: BrokerKeys;
   readonly #commands: RedisConnection;
   readonly #reader: StreamReader;
+  /** Concurrent resumes of the same topics share one history read (a reconnect storm reads once per batch). */
+  readonly #resumes: ResumeReader;
   readonly #subscribers = new Set<Subscriber>();
   readonly #index = new TopicIndex<Subscriber>();
   /** Recently fanned-out events by id, so a replay reuses their frames instead of encoding again. */
@@ -92,6 +97,10 @@ export class RedisBroker implements Broker {
     });
     definePublishScript(this.#commands);
     defineResumeScript(this.#commands);
+    this.#resumes = new ResumeReader(
+      (afterId, subscribed) => runResumeScript(this.#commands, this.#keys, afterId, subscribed),
+      this.options.maxResumesPerRead,
+    );
     this.#reader = new StreamReader(this.options, this.#keys.live, {
       onEntries: (entries) => this.#fanOut(entries),
       onReset: () => {
@@ -258,7 +267,7 @@ export class RedisBroker implements Broker {
       const newest = (await this.#commands.hget(this.#keys.ids, "last")) ?? ORIGIN_STREAM_ID;
       return { gap: undefined, cursor: newest, replay: [], through: newest };
     }
-    const read = (afterId: string): Promise<ResumeSnapshot> => runResumeScript(this.#commands, this.#keys, afterId, subscribed);
+    const read = (afterId: string): Promise<ResumeSnapshot> => this.#resumes.read(afterId, subscribed);
     const requested = parseStreamId(lastEventId);
     if (requested === undefined) return planFullReplay(lastEventId, "malformed", subscribed, await read("-"), ttl);
     const snapshot = await read(lastEventId);
@@ -271,9 +280,13 @@ export class RedisBroker implements Broker {
   #deliveries(entries: readonly RawEntry[], subscribed: readonly SubscribedTopic[]): Delivery[] {
     const deliveries: Delivery[] = [];
     for (const [id, fields] of entries) {
-      let event: StoredEvent;
+      let event = this.#recent.get(id);
       try {
-        event = this.#recent.get(id) ?? entryToStoredEvent(id, fields);
+        if (event === undefined) {
+          event = entryToStoredEvent(id, fields);
+          // Kept like a fanned-out event: the other resumes of a storm reuse its object and its encoded frame.
+          this.#remember(event);
+        }
       } catch (error) {
         this.options.onError(error);
         continue;
