@@ -62,6 +62,7 @@ const STANDALONE_TITLES: Readonly<Record<Exclude<SectionName, "servers">, string
   bursts: "Bursts and topics at scale (issue 19)",
   brokers: "Brokers: memory, Redis and Postgres side by side",
   saturated: "Saturated fan-out: coalesced writes against the minimal broadcaster",
+  storm: "Reconnect storm on Redis (ours only)",
   parser: "Parser",
   cli: "CLI",
 };

@@ -43,6 +43,8 @@ export interface StartPeerOptions {
   readonly maxConnections: number;
   /** Called with progress lines. */
   readonly log: (line: string) => void;
+  /** More command-line flags for ours (e.g. `--broker redis`); the others take none. @default none */
+  readonly args?: readonly string[];
 }
 
 async function freePort(): Promise<number> {
@@ -67,7 +69,7 @@ async function waitForPort(port: number, child: Bun.Subprocess, timeoutMs: numbe
   throw new Error(`did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-function command(name: PeerName, port: number, maxConnections: number, nginx: string | undefined, dir: string): string[] {
+function command(name: PeerName, port: number, maxConnections: number, nginx: string | undefined, dir: string, args: readonly string[]): string[] {
   const peer = (file: string): string => join(REPO, "bench", "peers", file);
   switch (name) {
     case "ours":
@@ -84,6 +86,7 @@ function command(name: PeerName, port: number, maxConnections: number, nginx: st
         // on its own in bench/NOTES.md ("Request logs").
         "--log-level",
         "warn",
+        ...args,
       ];
     case "minimal-bun":
       return ["bun", peer("minimal-bun.ts"), "--port", String(port)];
@@ -108,7 +111,7 @@ export async function startPeer(name: PeerName, options: StartPeerOptions): Prom
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const child = Bun.spawn(command(name, port, options.maxConnections, nginx, dir), {
+  const child = Bun.spawn(command(name, port, options.maxConnections, nginx, dir, options.args ?? []), {
     cwd: REPO,
     stdout: "ignore",
     stderr: Bun.file(join(dir, "stderr.log")),
