@@ -7,6 +7,7 @@
  * @module
  */
 export {
+  AuthExpiredEventData,
   ConnectedEventData,
   ErrorResponse,
   GapEventData,
@@ -42,6 +43,7 @@ export {
 export { type FetchHandler, type RequestLogOptions, withRequestLog } from "./logging/request-log.ts";
 export type { ServerMetrics } from "./modules/metrics/index.ts";
 export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
+export type { AuthorizeHook, Grant, GrantSource, Permissions } from "./auth/types.ts";
 export { ServerOptionsError, type ServerOptionsErrorCode } from "./server-options-error.ts";
 export {
   type BrokerKind,
