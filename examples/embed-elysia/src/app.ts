@@ -5,6 +5,7 @@
 import type { Broker } from "@events/sse-core";
 import { Elysia } from "elysia";
 import { createLiveUpdates, type LiveUpdates } from "./live-updates.ts";
+import { orderFollowers } from "./order-followers.ts";
 import { ORDER_PAGE_HTML } from "./order-page.ts";
 import { OrderStore } from "./orders.ts";
 import { ordersRoutes } from "./orders-routes.ts";
@@ -22,11 +23,16 @@ export interface ShopOptions {
   readonly store?: OrderStore;
   /** Receives an error the shipping job could not publish. @default ignore */
   readonly onJobError?: (error: unknown) => void;
+  /**
+   * Who may follow an order: `"customer"`, its signed-in customer only (`order-followers.ts`);
+   * `"anyone"`, whoever knows its id (a demo without sign-in). @default "customer"
+   */
+  readonly followers?: "customer" | "anyone";
 }
 
 function buildShop(options: ShopOptions = {}) {
   const store = options.store ?? new OrderStore();
-  const live = createLiveUpdates(options);
+  const live = createLiveUpdates({ ...options, ...((options.followers ?? "customer") === "customer" ? { authorize: orderFollowers(store) } : {}) });
   const app = new Elysia({ name: "shop" })
     .get("/", () => new Response(ORDER_PAGE_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }))
     .get("/healthz", () => ({ status: "ok" }))

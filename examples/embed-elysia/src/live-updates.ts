@@ -1,9 +1,10 @@
 /**
  * The events plugin as the shop mounts it: the shop's contract, at `/events` (the prefix every
- * client assumes by default: the SDK, events-cli, the docs' curl lines), its HTTP publish
- * route guarded by a token (the shop's own code publishes in process and needs none).
+ * client assumes by default: the SDK, events-cli, the docs' curl lines), its streams opened
+ * to whom the shop's `authorize` hook says, its HTTP publish route guarded by a token (the
+ * shop's own code publishes in process and needs none).
  */
-import { type EventsPlugin, eventsPlugin } from "@events/server";
+import { type AuthorizeHook, type EventsPlugin, eventsPlugin } from "@events/server";
 import type { Broker } from "@events/sse-core";
 import { events } from "./events.ts";
 
@@ -25,6 +26,8 @@ export interface LiveUpdatesOptions {
   readonly broker?: Broker;
   /** Abort to end every stream (at shutdown). @default never */
   readonly signal?: AbortSignal;
+  /** Who may follow and publish what (`orderFollowers(store)`); none: anyone may follow any order. @default none */
+  readonly authorize?: AuthorizeHook;
 }
 
 /** Builds the shop's events plugin. */
@@ -35,5 +38,6 @@ export function createLiveUpdates(options: LiveUpdatesOptions = {}): LiveUpdates
     triggerToken: options.publishToken ?? false,
     ...(options.broker === undefined ? {} : { broker: options.broker }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
   });
 }

@@ -71,6 +71,11 @@ export class OrderStore {
     return moved;
   }
 
+  /** Every order of `customer`, oldest first. */
+  ofCustomer(customer: string): Order[] {
+    return [...this.#orders.values()].filter((order) => order.customer === customer);
+  }
+
   /** Every order with this status, oldest first. */
   withStatus(status: OrderStatus): Order[] {
     return [...this.#orders.values()].filter((order) => order.status === status);

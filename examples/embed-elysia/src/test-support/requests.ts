@@ -51,9 +51,10 @@ export class EventReader {
   }
 }
 
-/** Opens `GET /events/stream?topic=<topic>` in process and waits for its `connected` event. */
-export async function follow(app: Handler, topic: string): Promise<EventReader> {
-  const response = await request(app, `/events/stream?topic=${encodeURIComponent(topic)}`);
+/** Opens `GET /events/stream?topic=<topic>` in process (as `user`, else anonymously) and waits for its `connected` event. */
+export async function follow(app: Handler, topic: string, user?: string): Promise<EventReader> {
+  const headers: Record<string, string> = user === undefined ? {} : { [SESSION_HEADER]: user };
+  const response = await request(app, `/events/stream?topic=${encodeURIComponent(topic)}`, { headers });
   if (response.status !== 200) throw new Error(`stream answered ${response.status}: ${await response.text()}`);
   const reader = new EventReader(response);
   const first = await reader.next();

@@ -7,9 +7,13 @@ export interface TestShop extends Shop {
   close(): void;
 }
 
-/** Builds a shop on a new in-memory broker; `options` override. */
+/**
+ * Builds a shop on a new in-memory broker; `options` override. Followers are `"anyone"` unless
+ * asked: the tests of publishing follow orders without signing in; `order-followers.test.ts`
+ * tests the shop's default, `"customer"`.
+ */
 export function testShop(options: ShopOptions = {}): TestShop {
   const shutdown = new AbortController();
-  const shop = createShop({ signal: shutdown.signal, ...options });
+  const shop = createShop({ signal: shutdown.signal, followers: "anyone", ...options });
   return { ...shop, close: () => shutdown.abort() };
 }

@@ -23,7 +23,8 @@ describe("the typed SDK following an order of the example", () => {
       const base = server.listening.origin;
       const other = await api(base, "bob", "POST", "/api/orders", { item: "cups", quantity: 6 });
       const order = await api(base, "alice", "POST", "/api/orders", { item: "tea", quantity: 2 });
-      const client = createEventsClient<App>(base);
+      // Signed in as Alice: the shop lets its customers follow their own orders only.
+      const client = createEventsClient<App>(base, { headers: { "x-session": "alice" } });
       const seen: Array<{ topic: string; id: string; status: OrderStatus }> = [];
       let paid = false;
       for await (const event of client.stream({ topics: [`orders/${order.id}`] })) {
