@@ -66,13 +66,15 @@ const connection = createConnection({
     if (state === "failed") void readRefusal(connection.url).then((reason) => reason && view.renderRefusal(reason));
   },
   onReplayChange: renderDebug,
-  token: () => streamTokens.get(),
+  // What the field holds at each connect, kept for this tab: a token pasted while the old one
+  // expires is the one the reconnect after auth-expired uses.
+  token: (): string => {
+    streamTokens.set(view.authTokenInput.value.trim());
+    return streamTokens.get();
+  },
 });
 
-const connectToField = (): void => {
-  streamTokens.set(view.authTokenInput.value.trim());
-  connection.connect(parseTopics(view.topicsInput.value));
-};
+const connectToField = (): void => connection.connect(parseTopics(view.topicsInput.value));
 
 view.connectButton.addEventListener("click", connectToField);
 view.topicsForm.addEventListener("submit", (event) => {

@@ -27,6 +27,10 @@ export interface TestServerOptions {
   readonly triggerToken?: string;
   /** Events the server keeps for replay. @default the server's default */
   readonly historySize?: number;
+  /** Turns JWT auth on: HS256 tokens signed with this secret (32 bytes or more). @default undefined (open server) */
+  readonly jwtSecret?: string;
+  /** Accept `?access_token=` (the page's Token field). @default false */
+  readonly allowQueryToken?: boolean;
 }
 
 /** Starts a server, runs `body`, and always stops the server (streams end, then sockets close). */
@@ -36,6 +40,8 @@ export async function withServer<T>(options: TestServerOptions, body: (server: T
     retryMs: TEST_RETRY_MS,
     triggerToken: options.triggerToken ?? (false as const),
     ...(options.historySize === undefined ? {} : { historySize: options.historySize }),
+    ...(options.jwtSecret === undefined ? {} : { jwtSecret: options.jwtSecret }),
+    ...(options.allowQueryToken === undefined ? {} : { allowQueryToken: options.allowQueryToken }),
   };
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (options.triggerToken) headers.Authorization = `Bearer ${options.triggerToken}`;
