@@ -29,7 +29,8 @@ export async function countSocketWrites(pid: number): Promise<SyscallCount> {
   // strace says "Process N attached" on stderr once per thread; the first one is enough to start.
   const reader = child.stderr.getReader();
   let said = "";
-  const deadline = performance.now() + 5000;
+  // Attaching to a process with thousands of sockets on a loaded machine can take seconds.
+  const deadline = performance.now() + 20_000;
   while (!said.includes("attached") && performance.now() < deadline) {
     const chunk = await Promise.race([reader.read(), Bun.sleep(100).then(() => undefined)]);
     if (chunk?.value !== undefined) said += new TextDecoder().decode(chunk.value);
@@ -38,7 +39,7 @@ export async function countSocketWrites(pid: number): Promise<SyscallCount> {
   if (!said.includes("attached")) {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`strace could not attach to ${pid}: ${said.trim().split("\n")[0] || `exit ${child.exitCode}`}`);
+    throw new Error(`strace could not attach to ${pid}: ${said.trim().split("\n")[0] || (child.exitCode === null ? "no answer within 20 s" : `exit ${child.exitCode}`)}`);
   }
   // Every thread attached: strace announces them one after another at once.
   await Bun.sleep(200);
