@@ -1,6 +1,5 @@
 import { createParser, type SseMessage, type SseParser, describeValue } from "@events/sse-core";
 import { AUTH_EXPIRED_EVENT, readAuthExpired, type AuthExpiry } from "./auth-expired.ts";
-import { computeAuthReconnectDelay, computeReconnectDelay, type ReconnectDelayInput } from "./backoff.ts";
 import {
   lastEventIdHeader,
   openConnection,
@@ -12,20 +11,11 @@ import {
 } from "./connection.ts";
 import type { ResolvedConnectionOptions } from "./connection-options.ts";
 import { EventsClientError } from "./errors.ts";
+import { ReconnectSchedule, reconnectingStatus, type AttemptEnd } from "./reconnect-schedule.ts";
 import type { CloseReason, StreamStatus } from "./status.ts";
 import type { EventStream } from "./stream.ts";
 import { withFreshToken } from "./token.ts";
 import { createWatchdog, type Watchdog } from "./watchdog.ts";
-
-/** How an attempt ended when the stream goes on: why, and whether it received an event first. */
-interface AttemptEnd extends RetryableFailure {
-  readonly healthy: boolean;
-  /**
-   * Set when the stream reconnects for a fresh token (`auth-expired`, a 401 retried): whether it
-   * came quickly (the connection lasted less than the reconnection time), so a repeat backs off.
-   */
-  readonly forToken?: { readonly quick: boolean; readonly expiredAt?: string | undefined };
-}
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -214,30 +204,13 @@ export class ReconnectingStream<T extends { readonly id: string }> implements Ev
   }
 
   async *#attempts(): AsyncGenerator<T, undefined, undefined> {
-    const { reconnect, random } = this.#client;
-    let failures = 0;
-    let atOnce = false;
-    let tokenStreak = 0;
+    const schedule = new ReconnectSchedule(this.#client.reconnect, this.#client.random);
     try {
       for (let attempt = 1; this.#stopReason === undefined; attempt += 1) {
         const end = yield* this.#attempt(attempt);
         if (end === undefined || this.#stopReason !== undefined) break;
-        failures = end.healthy ? 0 : failures + 1;
-        tokenStreak = end.forToken === undefined ? 0 : end.forToken.quick ? tokenStreak + 1 : 1;
-        const input: ReconnectDelayInput = { failures, afterImmediateReconnect: atOnce, serverRetryMs: this.#serverRetryMs, retryAfterMs: end.retryAfterMs };
-        const delayMs: number = end.forToken === undefined ? computeReconnectDelay(input, reconnect, random) : computeAuthReconnectDelay(tokenStreak, reconnect, random);
-        atOnce = delayMs < Math.min(reconnect.minDelayMs, reconnect.maxDelayMs);
-        const { reason, error, status } = end;
-        const expiredAt = end.forToken?.expiredAt;
-        this.#report({
-          state: "reconnecting",
-          attempt,
-          delayMs,
-          reason,
-          error,
-          ...(status === undefined ? {} : { status }),
-          ...(expiredAt === undefined ? {} : { expiredAt }),
-        });
+        const delayMs = schedule.delayAfter(end, this.#serverRetryMs);
+        this.#report(reconnectingStatus(attempt, delayMs, end));
         // onStatus may have closed the stream; do not wait out a backoff nobody needs.
         if (this.#stopReason !== undefined) break;
         await this.#sleep(delayMs);
