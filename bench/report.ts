@@ -63,6 +63,7 @@ const STANDALONE_TITLES: Readonly<Record<Exclude<SectionName, "servers">, string
   brokers: "Brokers: memory, Redis and Postgres side by side",
   saturated: "Saturated fan-out: coalesced writes against the minimal broadcaster",
   storm: "Reconnect storm on Redis (ours only)",
+  auth: "Authorization: what a token costs (ours only)",
   parser: "Parser",
   cli: "CLI",
 };

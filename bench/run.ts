@@ -20,6 +20,7 @@ import { replaceSection } from "./lib/results-file.ts";
 import { nchanVersions } from "./peers/nchan.ts";
 import { PEER_LABELS, type PeerName, type RunningPeer, startPeer } from "./peers/start-peer.ts";
 import { renderSection, type RunInfo } from "./report.ts";
+import { AuthScenario } from "./scenarios/auth.ts";
 import { BigFanoutScenario } from "./scenarios/big.ts";
 import { BrokersScenario } from "./scenarios/brokers.ts";
 import { BurstScenario } from "./scenarios/burst.ts";
@@ -30,15 +31,15 @@ import { ParserScenario } from "./scenarios/parser.ts";
 import { ResumeScenario } from "./scenarios/resume.ts";
 import { SaturatedScenario } from "./scenarios/saturated.ts";
 import { SCENARIO_NAMES, type Scenario, type ScenarioContext, type ScenarioReport, type SectionName } from "./scenarios/scenario.ts";
-import { TopicsScaleScenario } from "./scenarios/topics-scale.ts";
 import { StormScenario } from "./scenarios/storm.ts";
+import { TopicsScaleScenario } from "./scenarios/topics-scale.ts";
 import { TopicsScenario } from "./scenarios/topics.ts";
 import { TriggerScenario } from "./scenarios/trigger.ts";
 
 const BENCH_DIR = import.meta.dir;
 const REPO = resolve(BENCH_DIR, "..");
 const STREAM_PEERS: readonly PeerName[] = ["ours", "minimal-bun", "elysia-generator", "better-sse", "nchan"];
-const SECTIONS: readonly SectionName[] = ["servers", "topics", "bursts", "brokers", "saturated", "storm", "parser", "cli"];
+const SECTIONS: readonly SectionName[] = ["servers", "topics", "bursts", "brokers", "saturated", "storm", "auth", "parser", "cli"];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -159,6 +160,7 @@ const scenarios: Scenario[] = [
   new BrokersScenario(),
   new SaturatedScenario(),
   new StormScenario(),
+  new AuthScenario(),
   new ParserScenario(),
   new CliScenario(),
 ].filter((scenario) => only.includes(scenario.name));

@@ -11,6 +11,7 @@ import { missingCredentials } from "./invalid-token.ts";
 import { readCredentials } from "./read-credentials.ts";
 import { sameBytes } from "./same-bytes.ts";
 import { createTokenVerifier, type TokenVerifier } from "./token-verifier.ts";
+import { VerifiedGrantCache } from "./verified-grant-cache.ts";
 import type { Grant, GrantSource, Permissions } from "./types.ts";
 
 /** Authentication and topic permission checks for the stream and publish routes. */
@@ -58,12 +59,14 @@ class TokenAuthenticator implements Authenticator {
   readonly #triggerToken: Uint8Array | undefined;
   /** Parsed pattern lists, by the grant's list: a grant is checked at most a few times. */
   readonly #parsed = new WeakMap<readonly string[], readonly TopicPattern[]>();
+  readonly #verified: VerifiedGrantCache;
 
   constructor(options: ResolvedAuthOptions) {
     this.#options = options;
     this.#verify = createTokenVerifier(options);
     this.#triggerToken = options.triggerToken === false ? undefined : encoder.encode(options.triggerToken);
     this.#parsed.set(options.publicTopics, options.publicPatterns);
+    this.#verified = new VerifiedGrantCache(options.clockToleranceSeconds);
   }
 
   async authenticate(request: Request): Promise<Grant> {
@@ -82,9 +85,13 @@ class TokenAuthenticator implements Authenticator {
       const wrongTrigger = source === "bearer" && this.#triggerToken !== undefined ? "wrong trigger token; " : "";
       throw missingCredentials(`${wrongTrigger}this server verifies no signed tokens (no JWT key is configured)`);
     }
+    const cached = this.#verified.get(source, token, Date.now());
+    if (cached !== undefined) return cached;
     const verified = await this.#verify(token);
     const claim = parseEventsClaim(verified.payload[this.#options.claim]);
-    return this.#grantOf({ ...claim, expiresAtMs: verified.expiresAtMs }, source);
+    const grant = this.#grantOf({ ...claim, expiresAtMs: verified.expiresAtMs }, source);
+    this.#verified.set(source, token, grant);
+    return grant;
   }
 
   assertSubscribe(grant: Grant, topics: readonly SubscribedTopic[]): void {
