@@ -82,6 +82,8 @@ export class RedisBroker implements Broker {
   /** Recently fanned-out events by id, so a replay reuses their frames instead of encoding again. */
   readonly #recent = new Map<string, StoredEvent>();
   #round = 0;
+  /** Counts the reader's resets: a replay read before one must not refill the recent-events cache after it. */
+  #history = 0;
   #lastError: string | undefined;
   #closed = false;
 
@@ -107,6 +109,7 @@ export class RedisBroker implements Broker {
         // Redis came back without the old history: its new ids may sort below ones already delivered.
         for (const subscriber of this.#subscribers) subscriber.after = undefined;
         this.#recent.clear();
+        this.#history += 1;
       },
       onMissed: (afterId, oldestId) => {
         const message =
@@ -212,11 +215,12 @@ export class RedisBroker implements Broker {
     this.#subscribers.add(subscriber);
     this.#index.add(subscriber, subscribed.map(({ pattern }) => pattern));
     try {
+      const history = this.#history;
       const plan = await this.#plan(lastEventId, subscribed).catch((error: unknown) => {
         throw unavailable("read the history", this.options.url, error);
       });
       if (this.#closed) throw closedError();
-      const replay = this.#deliveries(plan.replay, subscribed);
+      const replay = this.#deliveries(plan.replay, subscribed, history === this.#history);
       handlers.onOpen?.({ cursor: plan.cursor, replayed: replay.length, gap: plan.gap });
       for (const { event, topic } of replay) handlers.onEvent(event, topic);
       // Live entries read meanwhile: those up to `through` were in the replay, the rest follow it.
@@ -276,8 +280,11 @@ export class RedisBroker implements Broker {
     return planResume(lastEventId, requested, subscribed, snapshot, ttl);
   }
 
-  /** The replayed entries as events, each with the topic the subscription gets it through. */
-  #deliveries(entries: readonly RawEntry[], subscribed: readonly SubscribedTopic[]): Delivery[] {
+  /**
+   * The replayed entries as events, each with the topic the subscription gets it through.
+   * @param remember Whether the entries may go into the recent-events cache (no reset since they were read).
+   */
+  #deliveries(entries: readonly RawEntry[], subscribed: readonly SubscribedTopic[], remember: boolean): Delivery[] {
     const deliveries: Delivery[] = [];
     // Matching the patterns per entry was a tenth of a 10,000-client storm's CPU: an event of one
     // topic comes through that topic or none, so each topic is matched once per replay.
@@ -289,7 +296,7 @@ export class RedisBroker implements Broker {
         if (event === undefined) {
           event = entryToStoredEvent(id, fields);
           // Kept like a fanned-out event: the other resumes of a storm reuse its object and its encoded frame.
-          this.#remember(event);
+          if (remember) this.#remember(event);
         }
       } catch (error) {
         this.options.onError(error);
