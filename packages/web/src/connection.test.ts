@@ -34,7 +34,14 @@ class FakeEventSource extends EventTarget {
   }
 }
 
+/** A clock and a one-shot timer the test moves. */
+const clock = {
+  time: 1_000_000,
+  waiting: [] as Array<{ run: () => void; ms: number }>,
+};
+
 function connect(streamUrl: string, token: () => string): { events: ReceivedEvent[]; states: ConnectionState[]; sources: FakeEventSource[] } {
+  clock.waiting.length = 0;
   FakeEventSource.created.length = 0;
   const events: ReceivedEvent[] = [];
   const states: ConnectionState[] = [];
@@ -44,6 +51,15 @@ function connect(streamUrl: string, token: () => string): { events: ReceivedEven
     onStateChange: (state) => states.push(state),
     token,
     EventSource: FakeEventSource as unknown as typeof EventSource,
+    now: () => clock.time,
+    setTimeout: (run, ms) => {
+      const entry = { run, ms };
+      clock.waiting.push(entry);
+      return entry;
+    },
+    clearTimeout: (handle) => {
+      clock.waiting = clock.waiting.filter((entry) => entry !== handle);
+    },
   });
   connection.connect(["orders/1"]);
   return { events, states, sources: FakeEventSource.created };
@@ -74,6 +90,7 @@ describe("createConnection: tokens", () => {
     first.open();
     first.emit("message", { message: "a" }, "e-1");
     token = "jwt-2";
+    clock.time += 60_000;
     first.emit("auth-expired", expired, "e-1");
     expect(events.map((received) => received.event.type)).toEqual(["message", "auth-expired"]);
     expect(first.readyState).toBe(FakeEventSource.CLOSED);
@@ -82,6 +99,18 @@ describe("createConnection: tokens", () => {
     expect(states).toEqual(["connecting", "open", "reconnecting"]);
     sources[1]?.open();
     expect(states.at(-1)).toBe("open");
+  });
+
+  test("waits the reconnect floor when auth-expired comes right after the stream opened, so an expired token never makes it hammer", () => {
+    const { states, sources } = connect("http://h/events/stream", () => "jwt-stale");
+    const first = sources[0] as FakeEventSource;
+    first.open();
+    first.emit("auth-expired", expired, "");
+    expect(sources).toHaveLength(1);
+    expect(states.at(-1)).toBe("reconnecting");
+    expect(clock.waiting.map((entry) => entry.ms)).toEqual([3000]);
+    clock.waiting[0]?.run();
+    expect(sources).toHaveLength(2);
   });
 
   test("ignores what the closed stream still dispatches after auth-expired", () => {

@@ -46,6 +46,18 @@ export interface ConnectionOptions {
   readonly token?: () => string;
   /** The EventSource constructor. @default globalThis.EventSource */
   readonly EventSource?: typeof EventSource;
+  /**
+   * After `auth-expired`, a stream that lived shorter than this waits this long before it
+   * reconnects (a longer-lived one reconnects at once): a server or a token source that keeps
+   * answering with expired tokens is never hammered. In milliseconds. @default 3000
+   */
+  readonly reconnectFloorMs?: number;
+  /** The clock, in milliseconds. Injectable for tests. @default Date.now */
+  readonly now?: () => number;
+  /** Waits for the floor. Injectable for tests. @default globalThis.setTimeout */
+  readonly setTimeout?: (run: () => void, ms: number) => unknown;
+  /** Cancels such a wait. @default globalThis.clearTimeout */
+  readonly clearTimeout?: (handle: unknown) => void;
 }
 
 /** A stream connection the page can open and close. */
@@ -91,6 +103,14 @@ export function createConnection(options: ConnectionOptions): Connection {
   // The `connected` event says how many history events follow it: exactly those are the replay.
   let replayRemaining = 0;
   let replaying = false;
+  const now = options.now ?? Date.now;
+  const reconnectFloorMs = options.reconnectFloorMs ?? 3000;
+  const wait = options.setTimeout ?? ((run: () => void, ms: number): unknown => setTimeout(run, ms));
+  const cancelWait = options.clearTimeout ?? ((handle: unknown): void => clearTimeout(handle as number));
+  /** When the current stream was opened (for the reconnect floor). */
+  let openedAt = 0;
+  /** A reconnect after auth-expired waiting for the floor. */
+  let pendingReopen: unknown;
 
   const setState = (next: ConnectionState, notifySame = false): void => {
     if (next === state && !notifySame) return;
@@ -128,12 +148,21 @@ export function createConnection(options: ConnectionOptions): Connection {
       // ?access_token=), be refused and give up: reconnect ourselves with the current token
       // and ?lastEventId=, so nothing is lost.
       close();
-      open();
+      // A stream refused by expiry right after it opened must not reconnect in a tight loop.
+      if (now() - openedAt >= reconnectFloorMs) open();
+      else {
+        pendingReopen = wait(() => {
+          pendingReopen = undefined;
+          open();
+        }, reconnectFloorMs);
+      }
       setState("reconnecting");
     }
   };
 
   const close = (): void => {
+    if (pendingReopen !== undefined) cancelWait(pendingReopen);
+    pendingReopen = undefined;
     source?.close();
     source = undefined;
     stopReplay();
@@ -145,6 +174,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (lastEventId) target.searchParams.set("lastEventId", lastEventId);
     const withToken = withAccessToken(target, options.token?.() ?? "");
     url = withToken.href;
+    openedAt = now();
     // Same origin sends the cookie anyway; another origin only with credentials (and the
     // server's CORS allow-list naming this page's origin).
     const opened = isCrossOrigin(withToken, globalThis.location?.href)
@@ -173,7 +203,7 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   return {
     connect(nextTopics?: readonly string[]): void {
-      if (source) return;
+      if (source || pendingReopen !== undefined) return;
       if (nextTopics !== undefined && !sameTopics(nextTopics, topics)) {
         topics = [...nextTopics];
         lastEventId = "";
