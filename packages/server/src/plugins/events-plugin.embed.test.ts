@@ -109,7 +109,7 @@ describe("eventsPlugin in a host with its own @elysiajs/openapi", () => {
     type Operation = { parameters?: { name: string }[]; requestBody?: { content: Record<string, { schema: { anyOf?: { title?: string }[] } }> } };
     const document = (await (await request(app, "/openapi/json")).json()) as { paths: Record<string, Record<string, Operation>> };
     const publishBody = document.paths["/events/publish"]?.["post"]?.requestBody?.content["application/json"]?.schema;
-    expect(publishBody?.anyOf?.map((member) => member.title)).toEqual(["order.updated", "chat.message", "message"]);
+    expect(publishBody?.anyOf?.map((member) => member.title)).toEqual(["order.updated", "chat.message", "message", "batch"]);
     expect(document.paths["/events/stream"]?.["get"]?.parameters?.map((parameter) => parameter.name)).toEqual(["topic", "lastEventId", "Last-Event-ID"]);
     expect(Object.keys(document.paths["/events/stream"] ?? {})).toEqual(["get"]);
     expect(Object.keys(document.paths["/events/trigger"] ?? {})).toEqual(["post"]);

@@ -93,6 +93,15 @@ function writeRouteResponses<Ok extends TSchema>(ok: Ok) {
   } as const;
 }
 
+/**
+ * The documented body of the publish route: one alternative per event type, then the array form,
+ * each titled, as API viewers list them. (TypeBox makes a union of one member that member.)
+ */
+function publishBodyDocument(single: TSchema, maxBatch: number): TSchema {
+  const members = (single as { anyOf?: TSchema[] }).anyOf ?? [single];
+  return Type.Union([...members, Type.Array(single, { minItems: 1, maxItems: maxBatch, title: "batch" })]);
+}
+
 /** An OpenAPI response or request body object: JSON of `schema`. */
 interface JsonContent {
   description: string;
@@ -339,7 +348,7 @@ function baseRoutes<Contract extends AnyEventsContract, Prefix extends string>(p
             tags: ["events"],
             ...securityOf(guard),
             parameters: [IDEMPOTENCY_KEY_PARAMETER],
-            requestBody: jsonRequestBody(Type.Union([publishSchema, Type.Array(publishSchema, { minItems: 1, maxItems: maxBatch })])),
+            requestBody: jsonRequestBody(publishBodyDocument(publishSchema, maxBatch)),
             responses: documentedResponses({ ...publishResponses, 200: Type.Union([PublishResponse, PublishBatchResponse]) }),
           },
         },
