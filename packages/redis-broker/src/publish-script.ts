@@ -1,5 +1,6 @@
 /**
- * The one Lua script a publish runs. Assigning the id and storing the event are one atomic
+ * The one Lua script a publish runs, for one event or a batch of them (`publishBatch`: all
+ * stored in the same atomic step, with consecutive ids). Assigning the id and storing the event are one atomic
  * step: an id handed out in one command and stored in another would let two nodes store 6
  * before 5, so a live reader would see 6 first and a resume after 6 would skip 5 for good.
  * The idempotency check and record, the history bounds (count, age, retained topics) and the
@@ -22,7 +23,10 @@ export interface PublishReply {
   readonly fields: readonly string[] | undefined;
 }
 
-/** The most topics one publish evicts (or sweeps as expired): twice what one publish can add. */
+/**
+ * The most topics one publish of a single event evicts (or sweeps as expired): twice what it can
+ * add. A batch evicts up to twice the distinct topics it names, if that is more.
+ */
 export const EVICTIONS_PER_PUBLISH = 16;
 
 // KEYS: 1 ids hash, 2 live stream, 3 recency zset, 4 names zset, 5 idempotency hash,
