@@ -14,6 +14,9 @@ import type { StoredEvent } from "./types.ts";
 
 const EMPTY_FRAME = new Uint8Array(0);
 
+/** The backlog of a stream not feeding a replay: shared, never written to (a feeding stream gets its own). */
+const NO_BACKLOG: Uint8Array[] = [];
+
 /**
  * Frames held back in one turn are joined into chunks of at most this many bytes (a frame
  * larger than this goes alone): one socket write for a burst, without copying a whole
@@ -34,7 +37,7 @@ function sharedReplayTicker(): SharedTicker {
  * shared {@link FlushScheduler} once per turn, joined (a frame alone is handed over as is, its
  * bytes shared with every other client); every chunk ends at a frame boundary.
  */
-export class ClientStream implements Flushable {
+export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDefaultSource<Uint8Array>, EventListenerObject {
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   readonly #flushScheduler: FlushScheduler;
   /** The first frame written since the last flush; set exactly while a flush is requested. */
@@ -51,7 +54,7 @@ export class ClientStream implements Flushable {
   /** Replayed events still to come from the broker (announced by onOpen): they go to the backlog, not counted as lag. */
   #replayLeft = 0;
   /** Frames waiting to be fed as the client reads: the replay, then live events that came behind it. */
-  #backlog: Uint8Array[] = [];
+  #backlog: Uint8Array[] = NO_BACKLOG;
   /** Index of the next backlog frame to write. */
   #backlogAt = 0;
   /** Backlog frames from this index on are live events (they count as lag while they wait). */
@@ -61,20 +64,12 @@ export class ClientStream implements Flushable {
   /** Bytes the client had read at the last keepalive tick while a replay was fed (to tell a stalled reader). */
   #consumedAtLastTick = -1;
   #removeFeeder: (() => void) | undefined;
-  readonly #onFeed = (): void => this.#feed();
   /** Bytes written so far (pending ones included). */
   #enqueuedBytes = 0;
   /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
   #exemptEnd = 0;
   /** Live bytes queued can pass the limit only once `#enqueuedBytes` passes this: no need to look before. */
   #checkAt = 0;
-  readonly #handlers: SubscriberHandlers = {
-    onOpen: (opening) => this.#onOpen(opening),
-    onEvent: (event, topic) => this.#onEvent(event, topic),
-    onClose: () => this.finish("broker-closed"),
-  };
-  readonly #onAbort = (): void => this.finish("aborted");
-  readonly #onKeepAlive = (frame: Uint8Array): void => this.#keepAlive(frame);
 
   readonly broker: Broker;
   readonly options: EventStreamOptions;
@@ -100,19 +95,23 @@ export class ClientStream implements Flushable {
     this.#flushScheduler = options.flushScheduler ?? sharedFlushScheduler();
   }
 
+  // The stream is its own underlying source, subscriber handlers and abort listener: no
+  // closure or wrapper object per client (idle memory per connection, bench/NOTES.md).
+
+  /** The stream's underlying source: subscribes. */
   async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     this.#controller = controller;
     const { signal, lastEventId } = this.options;
     // A stream with its own default topic and no list follows that topic.
     const topics = this.options.topics ?? (this.options.defaultTopic === undefined ? undefined : [this.defaultTopic]);
     if (signal?.aborted === true) return this.finish("aborted");
-    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    signal?.addEventListener("abort", this, { once: true });
     const { endsAt } = this.options;
     if (endsAt !== undefined) this.#removeDeadline = (this.options.deadlines ?? sharedDeadlineScheduler()).add(endsAt, () => this.#end());
     let subscription: Subscription;
     try {
       const subscribeOptions: SubscribeOptions = topics === undefined ? { lastEventId } : { lastEventId, topics };
-      subscription = await this.broker.subscribe(this.#handlers, subscribeOptions);
+      subscription = await this.broker.subscribe(this, subscribeOptions);
     } catch (error) {
       const code = error instanceof SseError ? error.code : undefined;
       // A broker that is down is a condition, not a bug: an errored body before its first byte
@@ -131,8 +130,23 @@ export class ClientStream implements Flushable {
     this.#feed();
   }
 
-  /** Writes the opening frames (before any event), then takes the replay into the backlog. */
-  #onOpen(opening: SubscriptionOpening): void {
+  /** The stream's underlying source: the reader cancelled (the client went away). */
+  cancel(): void {
+    this.finish("cancelled");
+  }
+
+  /** The abort listener of `options.signal`. */
+  handleEvent(): void {
+    this.finish("aborted");
+  }
+
+  /** Subscriber handler: the broker ended the subscription. */
+  onClose(): void {
+    this.finish("broker-closed");
+  }
+
+  /** Subscriber handler: writes the opening frames (before any event), then takes the replay into the backlog. */
+  onOpen(opening: SubscriptionOpening): void {
     if (this.#state !== "starting") return;
     const { cursor, replayed, gap } = opening;
     if (this.options.counters) this.options.counters.replayed += replayed;
@@ -149,8 +163,9 @@ export class ClientStream implements Flushable {
     this.#exemptEnd = this.#enqueuedBytes;
     this.#checkAt = this.#enqueuedBytes;
     this.#replayLeft = replayed;
+    this.#backlog = [];
     this.#state = "feeding";
-    if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add(this.#onKeepAlive);
+    if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add((frame) => this.#keepAlive(frame));
   }
 
   /** The gap event's JSON: the Goa-era shape for a default-topic stream, plus `topics` otherwise. */
@@ -175,8 +190,8 @@ export class ClientStream implements Flushable {
     this.#removeDeadline = undefined;
     this.#removeFeeder?.();
     this.#removeFeeder = undefined;
-    this.#backlog = [];
-    this.options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#backlog = NO_BACKLOG;
+    this.options.signal?.removeEventListener("abort", this);
     const controller = this.#controller;
     if (controller !== undefined && reason !== "cancelled") {
       // Erroring drops the queued bytes at once (and makes the runtime abort the response);
@@ -202,7 +217,8 @@ export class ClientStream implements Flushable {
     this.finish("deadline");
   }
 
-  #onEvent(event: StoredEvent, topic: string): void {
+  /** Subscriber handler: an event, replayed (before the subscription resolves) or live. */
+  onEvent(event: StoredEvent, topic: string): void {
     if (this.#state === "done") return;
     if (this.options.counters) this.options.counters.delivered += 1;
     const frame = topic === this.defaultTopic ? event.frame : event.frameFor(topic);
@@ -311,10 +327,10 @@ export class ClientStream implements Flushable {
       this.#write(frame);
     }
     if (this.#backlogAt < backlog.length) {
-      this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(this.#onFeed);
+      this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(() => this.#feed());
       return;
     }
-    this.#backlog = [];
+    this.#backlog = NO_BACKLOG;
     this.#backlogAt = 0;
     this.#backlogLiveFrom = 0;
     this.#backlogLiveBytes = 0;
