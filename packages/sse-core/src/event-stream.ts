@@ -141,6 +141,15 @@ export const DEFAULT_EVENT_STREAM_OPTIONS: Readonly<{
 
 const utf8 = new TextEncoder();
 
+/** The last `retry:` frame made: a server's streams share one `retryMs`, so they share its bytes. */
+let lastRetry: { readonly ms: number; readonly frame: Uint8Array } | undefined;
+
+/** The `retry:` frame for `ms` (validated by `encodeRetry`), shared with the last stream that had the same. */
+function retryFrameOf(ms: number): Uint8Array {
+  if (lastRetry?.ms !== ms) lastRetry = { ms, frame: utf8.encode(encodeRetry(ms)) };
+  return lastRetry.frame;
+}
+
 /** Every stream's queuing strategy (one object for all): a queue counted in bytes, high-water mark 0. */
 const BYTE_QUEUE: QueuingStrategy<Uint8Array> = { highWaterMark: 0, size: (chunk?: Uint8Array) => chunk?.byteLength ?? 0 };
 
@@ -176,7 +185,7 @@ const BYTE_QUEUE: QueuingStrategy<Uint8Array> = { highWaterMark: 0, size: (chunk
 export function createEventStream(broker: Broker, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
   const maxBufferBytes = positiveInteger("maxBufferBytes", options.maxBufferBytes, DEFAULT_EVENT_STREAM_OPTIONS.maxBufferBytes);
   const retryMs = options.retryMs ?? DEFAULT_EVENT_STREAM_OPTIONS.retryMs;
-  const retryFrame = retryMs === false ? undefined : utf8.encode(encodeRetry(retryMs));
+  const retryFrame = retryMs === false ? undefined : retryFrameOf(retryMs);
   const gapEventName = options.gapEventName ?? DEFAULT_EVENT_STREAM_OPTIONS.gapEventName;
   assertValidEventName(gapEventName);
   const client = new ClientStream(broker, options, maxBufferBytes, retryFrame, gapEventName);
