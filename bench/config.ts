@@ -37,7 +37,7 @@ export interface BenchConfig {
 export const FULL_CONFIG: Readonly<BenchConfig> = Object.freeze({
   rounds: 3,
   fanoutClients: 1000,
-  fanoutRates: [100, 200, 500, 1000, 2000],
+  fanoutRates: [50, 100, 200, 500, 1000, 2000],
   stepSeconds: 3,
   bigClients: 5000,
   bigRate: 100,

@@ -140,6 +140,10 @@ function stepsAt(rounds: FanoutStep[][], rate: number): FanoutStep[] {
   return rounds.flatMap((steps) => steps.filter((step) => step.rate === rate));
 }
 
+/** The rates issue 19 judges unsaturated fan-out at (those of them the run has), and how far above the minimal broadcaster's p99 ours may be. */
+const ISSUE_19_RATES: readonly number[] = [50, 200, 500];
+const ISSUE_19_P99_SLACK_MS = 5;
+
 /** The highest rate every round of `rounds` ran without loss and with p99 ≤ 1 s. */
 function sustainedRate(rounds: FanoutStep[][], rates: readonly number[]): number {
   let best = 0;
@@ -236,6 +240,25 @@ export class FanoutScenario implements Scenario {
       const against = compare(peer);
       targets.push(`Fan-out ahead of ${PEER_LABELS[peer]}: ${verdict(against && against.worst > 1)} (${against?.rates ?? "–"})`);
     }
+    // Issue 19: at each of its rates, the CPU ratio and the p99 against the minimal broadcaster's, both medians over rounds.
+    const issueRates = ISSUE_19_RATES.filter((rate) => config.fanoutRates.includes(rate));
+    const perRate = issueRates.map((rate) => {
+      const mine = stepsAt(ours, rate);
+      const theirs = stepsAt(this.#rounds.get(BASELINE_PEER) ?? [], rate);
+      if (mine.length === 0 || theirs.length === 0) return { rate, cpu: undefined, p99: undefined, theirP99: undefined };
+      const cpu = median(mine.map((s) => s.eventsPerCpuSecond)) / median(theirs.map((s) => s.eventsPerCpuSecond));
+      return { rate, cpu, p99: median(mine.map((s) => s.p99Ms)), theirP99: median(theirs.map((s) => s.p99Ms)) };
+    });
+    const all = (test: (row: (typeof perRate)[number]) => boolean | undefined): boolean | undefined =>
+      perRate.length === 0 || perRate.some((row) => row.cpu === undefined) ? undefined : perRate.every((row) => test(row) === true);
+    const rateList = issueRates.map((rate) => `${fmt(rate)}`).join(", ");
+    targets.push(
+      `(issue 19) Fan-out events/CPU-s ≥ 1.0× the minimal Bun broadcaster at ${rateList}/s: ${verdict(all((row) => (row.cpu as number) >= 1))} ` +
+        `(${perRate.map((row) => `${fmt(row.rate)}/s ${row.cpu === undefined ? "–" : ratio(row.cpu)}`).join(", ") || "–"})`,
+      `(issue 19) Fan-out p99 ≤ the minimal Bun broadcaster's p99 + ${ISSUE_19_P99_SLACK_MS} ms at ${rateList}/s: ` +
+        `${verdict(all((row) => (row.p99 as number) <= (row.theirP99 as number) + ISSUE_19_P99_SLACK_MS))} ` +
+        `(${perRate.map((row) => `${fmt(row.rate)}/s ${row.p99 === undefined ? "–" : `${fmt(row.p99, 1)} vs ${fmt(row.theirP99 as number, 1)} ms`}`).join(", ") || "–"})`,
+    );
     const vsNchan = compare("nchan");
     targets.push(`Fan-out ratio to Nchan (reported, no target): ${vsNchan?.rates ?? missing.get("nchan") ?? "–"}`);
     // Loss and latency are separate targets: a step that stopped the ladder on p99 > 1 s lost nothing.
