@@ -79,6 +79,13 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
     }
     // Let the peers finish registering the last subscribers (better-sse registers after its first write).
     await Bun.sleep(200);
+    // One unmeasured second at the first rate: the first measured step would otherwise carry each
+    // peer's JIT warm-up, which grows with its code (ours: 0.85-0.91x at 50/s cold, bench/NOTES.md).
+    const first = options.rates[0];
+    if (first !== undefined) {
+      const warmUp = await spawnPublisher({ url: `http://127.0.0.1:${peer.port}${peer.publishPath}`, rate: first, count: first });
+      await waitForDrain(pool, warmUp.ok * pool.counters().open, 10_000);
+    }
     for (const rate of options.rates) {
       pool.resetCounters();
       const before = pool.counters();
