@@ -69,6 +69,19 @@ describe("createEventStream coalesced writes", () => {
     await other.reader.cancel();
   });
 
+  test("hands replayed frames to the reader as the history's own bytes, one by one, after the opening frames", async () => {
+    const broker = new MemoryBroker({ epoch: 1 });
+    const stored = [broker.publishSync({ data: "a" }), broker.publishSync({ data: "b" }), broker.publishSync({ data: "c" })];
+    const stream = await openManual({ lastEventId: stored[0]?.id, retryMs: 1000 }, broker);
+    stream.flush();
+    const chunks = await stream.queued();
+    expect(text(chunks.slice(0, 1))).toEqual(["retry: 1000\n\n"]);
+    expect(chunks.slice(1)).toEqual([stored[1]?.frame, stored[2]?.frame]);
+    expect(chunks[1]).toBe(stored[1]?.frame);
+    expect(chunks[2]).toBe(stored[2]?.frame);
+    await stream.reader.cancel();
+  });
+
   test("joins a large burst into chunks of at most 64 KiB that each end at a frame boundary", async () => {
     const stream = await openManual({ maxBufferBytes: 1 << 20 });
     const data = "x".repeat(1000);
