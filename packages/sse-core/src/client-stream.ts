@@ -32,6 +32,19 @@ function sharedReplayTicker(): SharedTicker {
   return defaultReplayTicker;
 }
 
+/** The frames as one chunk (a copy). */
+function joinFrames(frames: readonly Uint8Array[]): Uint8Array {
+  let bytes = 0;
+  for (const frame of frames) bytes += frame.byteLength;
+  const chunk = new Uint8Array(bytes);
+  let at = 0;
+  for (const frame of frames) {
+    chunk.set(frame, at);
+    at += frame.byteLength;
+  }
+  return chunk;
+}
+
 /**
  * One client's state. Frames are written to a pending list and handed to the stream by the
  * shared {@link FlushScheduler} once per turn, joined (a frame alone is handed over as is, its
@@ -46,12 +59,6 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
   #pendingRest: Uint8Array[] | undefined;
   /** Bytes of the pending frames: they count as queued, so the slow-consumer limit stays exact. */
   #pendingBytes = 0;
-  /**
-   * The pending frames include replay fed from the backlog: they are enqueued one by one, not
-   * joined. They are the history's own bytes, and joining copies them (a resume storm of 1,000
-   * clients 500 events back peaked at 145 MB of RSS joined against 73 MB shared, bench/NOTES.md).
-   */
-  #pendingUnjoined = false;
   /** `feeding`: open, with a replay (and live events behind it) still waiting in the backlog. */
   #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
@@ -156,15 +163,23 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     if (this.#state !== "starting") return;
     const { cursor, replayed, gap } = opening;
     if (this.options.counters) this.options.counters.replayed += replayed;
-    if (this.retryFrame) this.#write(this.retryFrame);
+    // Handed over at once, in one chunk, not through the flush scheduler: nothing can be
+    // pending yet, and the replay fed right after is enqueued directly behind them.
+    const frames: Uint8Array[] = [];
+    if (this.retryFrame) frames.push(this.retryFrame);
     const built = this.options.openingEvent?.({ cursor, subscriberCount: this.broker.subscriberCount, replayed });
     if (built) {
       const { event, data } = built;
-      this.#write(encodeEventBytes(event === undefined ? { id: cursor, data } : { id: cursor, event, data }));
+      frames.push(encodeEventBytes(event === undefined ? { id: cursor, data } : { id: cursor, event, data }));
     }
     if (gap !== undefined) {
       if (this.options.counters) this.options.counters.gaps += 1;
-      this.#write(encodeEventBytes({ event: this.gapEventName, data: this.#gapData(gap) }));
+      frames.push(encodeEventBytes({ event: this.gapEventName, data: this.#gapData(gap) }));
+    }
+    if (frames.length > 0) {
+      const chunk = frames.length === 1 ? (frames[0] as Uint8Array) : joinFrames(frames);
+      (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(chunk);
+      this.#enqueuedBytes += chunk.byteLength;
     }
     this.#exemptEnd = this.#enqueuedBytes;
     this.#checkAt = this.#enqueuedBytes;
@@ -211,7 +226,6 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#pendingFirst = undefined;
     this.#pendingRest = undefined;
     this.#pendingBytes = 0;
-    this.#pendingUnjoined = false;
     this.options.onClose?.(reason, { bytes: this.#enqueuedBytes });
   }
 
@@ -276,14 +290,6 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#pendingFirst = undefined;
     this.#pendingBytes = 0;
     if (rest === undefined || rest.length === 0) return controller.enqueue(first);
-    if (this.#pendingUnjoined) {
-      this.#pendingUnjoined = false;
-      controller.enqueue(first);
-      for (let index = 0; index < rest.length; index++) controller.enqueue(rest[index] as Uint8Array);
-      // A replay's list can be long: let it go rather than keep its capacity for the life of the stream.
-      this.#pendingRest = undefined;
-      return;
-    }
     if (bytes <= MAX_JOINED_BYTES) {
       const chunk = new Uint8Array(bytes);
       chunk.set(first, 0);
@@ -297,23 +303,15 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
       return controller.enqueue(chunk);
     }
     this.#enqueueJoined(controller, first, rest);
-    rest.length = 0;
+    // A burst this big is rare: let its list go rather than keep the capacity for the life of the stream.
+    this.#pendingRest = undefined;
   }
 
   /** Enqueues `first` and `rest` as chunks of at most {@link MAX_JOINED_BYTES}, frames whole. */
   #enqueueJoined(controller: ReadableStreamDefaultController<Uint8Array>, first: Uint8Array, rest: Uint8Array[]): void {
     let run: Uint8Array[] = [first];
     let runBytes = first.byteLength;
-    const emit = (): void => {
-      if (run.length === 1) return controller.enqueue(run[0] as Uint8Array);
-      const chunk = new Uint8Array(runBytes);
-      let at = 0;
-      for (const frame of run) {
-        chunk.set(frame, at);
-        at += frame.byteLength;
-      }
-      controller.enqueue(chunk);
-    };
+    const emit = (): void => controller.enqueue(run.length === 1 ? (run[0] as Uint8Array) : joinFrames(run));
     for (const frame of rest) {
       if (runBytes + frame.byteLength > MAX_JOINED_BYTES) {
         emit();
@@ -334,13 +332,18 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     if (this.#state !== "feeding") return;
     const backlog = this.#backlog;
     const fillTo = this.maxBufferBytes / 2;
+    // Backlog frames are enqueued as they are, not pending: they are the history's own bytes,
+    // and joining copies them (a resume storm of 1,000 clients 500 events back peaked at 145 MB
+    // of RSS joined against 75 MB shared, bench/NOTES.md). Anything pending goes first.
+    if (this.#pendingFirst !== undefined) this.flush();
+    const controller = this.#controller as ReadableStreamDefaultController<Uint8Array>;
     while (this.#backlogAt < backlog.length && this.#queuedBytes() < fillTo) {
       const frame = backlog[this.#backlogAt] as Uint8Array;
       if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
       backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
       this.#backlogAt += 1;
-      this.#write(frame);
-      this.#pendingUnjoined = true;
+      controller.enqueue(frame);
+      this.#enqueuedBytes += frame.byteLength;
     }
     if (this.#backlogAt < backlog.length) {
       this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(() => this.#feed());
