@@ -8,6 +8,7 @@ import { SseError } from "./errors.ts";
 import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.ts";
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
+import { MAX_JOINED_BYTES, enqueueJoined, joinFrames } from "./join-frames.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
@@ -17,32 +18,12 @@ const EMPTY_FRAME = new Uint8Array(0);
 /** The backlog of a stream not feeding a replay: shared, never written to (a feeding stream gets its own). */
 const NO_BACKLOG: Uint8Array[] = [];
 
-/**
- * Frames held back in one turn are joined into chunks of at most this many bytes (a frame
- * larger than this goes alone): one socket write for a burst, without copying a whole
- * replay window into one buffer.
- */
-const MAX_JOINED_BYTES = 64 * 1024;
-
 let defaultReplayTicker: SharedTicker | undefined;
 
 /** The process's one replay-feeding timer, made on first use; it runs only while a replay is fed. */
 function sharedReplayTicker(): SharedTicker {
   defaultReplayTicker ??= createSharedTicker({ name: "replay intervalMs", intervalMs: 10 });
   return defaultReplayTicker;
-}
-
-/** The frames as one chunk (a copy). */
-function joinFrames(frames: readonly Uint8Array[]): Uint8Array {
-  let bytes = 0;
-  for (const frame of frames) bytes += frame.byteLength;
-  const chunk = new Uint8Array(bytes);
-  let at = 0;
-  for (const frame of frames) {
-    chunk.set(frame, at);
-    at += frame.byteLength;
-  }
-  return chunk;
 }
 
 /**
@@ -280,48 +261,19 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     } else (this.#pendingRest ??= []).push(frame);
   }
 
-  /** Hands the pending frames to the stream: one alone as is, several joined (see {@link MAX_JOINED_BYTES}). */
+  /** Hands the pending frames to the stream: one alone as is, several joined (see {@link enqueueJoined}). */
   flush(): void {
     const first = this.#pendingFirst;
     if (first === undefined) return;
-    const controller = this.#controller as ReadableStreamDefaultController<Uint8Array>;
     const rest = this.#pendingRest;
     const bytes = this.#pendingBytes;
     this.#pendingFirst = undefined;
     this.#pendingBytes = 0;
-    if (rest === undefined || rest.length === 0) return controller.enqueue(first);
-    if (bytes <= MAX_JOINED_BYTES) {
-      const chunk = new Uint8Array(bytes);
-      chunk.set(first, 0);
-      let at = first.byteLength;
-      for (let index = 0; index < rest.length; index++) {
-        const frame = rest[index] as Uint8Array;
-        chunk.set(frame, at);
-        at += frame.byteLength;
-      }
-      rest.length = 0;
-      return controller.enqueue(chunk);
-    }
-    this.#enqueueJoined(controller, first, rest);
-    // A burst this big is rare: let its list go rather than keep the capacity for the life of the stream.
-    this.#pendingRest = undefined;
-  }
-
-  /** Enqueues `first` and `rest` as chunks of at most {@link MAX_JOINED_BYTES}, frames whole. */
-  #enqueueJoined(controller: ReadableStreamDefaultController<Uint8Array>, first: Uint8Array, rest: Uint8Array[]): void {
-    let run: Uint8Array[] = [first];
-    let runBytes = first.byteLength;
-    const emit = (): void => controller.enqueue(run.length === 1 ? (run[0] as Uint8Array) : joinFrames(run));
-    for (const frame of rest) {
-      if (runBytes + frame.byteLength > MAX_JOINED_BYTES) {
-        emit();
-        run = [];
-        runBytes = 0;
-      }
-      run.push(frame);
-      runBytes += frame.byteLength;
-    }
-    emit();
+    enqueueJoined(this.#controller as ReadableStreamDefaultController<Uint8Array>, first, rest, bytes);
+    if (rest === undefined) return;
+    // A burst past one chunk is rare: let its list go rather than keep the capacity for the life of the stream.
+    if (bytes > MAX_JOINED_BYTES) this.#pendingRest = undefined;
+    else rest.length = 0;
   }
 
   /**
