@@ -15,6 +15,7 @@ import {
   type SubscriberHandlers,
   type Subscription,
   TopicIndex,
+  subscriptionPatterns,
 } from "@events/sse-core";
 import { batchPublishStatement, storeBatch } from "./batch-publish.ts";
 import { openPool } from "./connection.ts";
@@ -280,7 +281,7 @@ export class PostgresBroker implements Broker {
     const subscriber: Subscriber = { handlers, subscribed, pending: [], liveFromTxid: 0n, after: undefined, round: 0 };
     // Registered before the replay is read: live rows arriving meanwhile wait behind it.
     this.#subscribers.add(subscriber);
-    this.#index.add(subscriber, subscribed.map(({ pattern }) => pattern));
+    this.#index.add(subscriber, subscriptionPatterns(subscribed));
     try {
       const plan = await readPlan(this.#sql, this.#names, request, subscribed, this.options.historyTtlMs).catch((error: unknown) => {
         throw unavailable("read the history", this.#where, error);

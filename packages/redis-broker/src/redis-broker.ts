@@ -15,6 +15,7 @@ import {
   type SubscriberHandlers,
   type Subscription,
   TopicIndex,
+  subscriptionPatterns,
 } from "@events/sse-core";
 import { createConnection, publishFailure, type RedisConnection, redactUrl, unavailable, whenReady } from "./connection.ts";
 import { historyGapReason } from "./find-gap.ts";
@@ -213,7 +214,7 @@ export class RedisBroker implements Broker {
     const subscriber: Subscriber = { handlers, pending: [], after: undefined, round: 0 };
     // Registered before the replay is read: live entries arriving meanwhile wait behind it.
     this.#subscribers.add(subscriber);
-    this.#index.add(subscriber, subscribed.map(({ pattern }) => pattern));
+    this.#index.add(subscriber, subscriptionPatterns(subscribed));
     try {
       const history = this.#history;
       const plan = await this.#plan(lastEventId, subscribed).catch((error: unknown) => {

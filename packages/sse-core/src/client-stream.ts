@@ -9,6 +9,7 @@ import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
 import { MAX_JOINED_BYTES, enqueueJoined, joinFrames } from "./join-frames.ts";
+import type { KeepAliveHub, KeepAliveTarget } from "./keep-alive.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
@@ -31,7 +32,7 @@ function sharedReplayTicker(): SharedTicker {
  * shared {@link FlushScheduler} once per turn, joined (a frame alone is handed over as is, its
  * bytes shared with every other client); every chunk ends at a frame boundary.
  */
-export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDefaultSource<Uint8Array>, EventListenerObject {
+export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDefaultSource<Uint8Array>, EventListenerObject, KeepAliveTarget {
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   readonly #flushScheduler: FlushScheduler;
   /** The first frame written since the last flush; set exactly while a flush is requested. */
@@ -43,7 +44,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
   /** `feeding`: open, with a replay (and live events behind it) still waiting in the backlog. */
   #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
-  #removeKeepAlive: (() => void) | undefined;
+  /** The hub this stream is attached to while open. */
+  #keepAliveHub: KeepAliveHub | undefined;
   #removeDeadline: (() => void) | undefined;
   /** Replayed events still to come from the broker (announced by onOpen): they go to the backlog, not counted as lag. */
   #replayLeft = 0;
@@ -167,7 +169,10 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#replayLeft = replayed;
     this.#backlog = [];
     this.#state = "feeding";
-    if (this.options.keepAlive) this.#removeKeepAlive = this.options.keepAlive.add((frame) => this.#keepAlive(frame));
+    if (this.options.keepAlive) {
+      this.#keepAliveHub = this.options.keepAlive;
+      this.#keepAliveHub.attach(this);
+    }
   }
 
   /** The gap event's JSON: the Goa-era shape for a default-topic stream, plus `topics` otherwise. */
@@ -186,8 +191,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#state = "done";
     this.#subscription?.unsubscribe();
     this.#subscription = undefined;
-    this.#removeKeepAlive?.();
-    this.#removeKeepAlive = undefined;
+    this.#keepAliveHub?.detach(this);
+    this.#keepAliveHub = undefined;
     this.#removeDeadline?.();
     this.#removeDeadline = undefined;
     this.#removeFeeder?.();
@@ -311,7 +316,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#state = "open";
   }
 
-  #keepAlive(frame: Uint8Array): void {
+  /** The keepalive hub's tick (this stream is its target: no closure per stream). */
+  onKeepAlive(frame: Uint8Array): void {
     if (this.#state === "feeding") {
       // A replay is being fed: a client that read nothing of it for a whole interval is stalled.
       const consumed = this.#enqueuedBytes - this.#queuedBytes();

@@ -29,6 +29,7 @@ export {
   createKeepAliveHub,
   type KeepAliveHub,
   type KeepAliveHubOptions,
+  type KeepAliveTarget,
   type KeepAliveWrite,
 } from "./keep-alive.ts";
 export {
@@ -68,6 +69,7 @@ export {
   patternCovers,
   resolvePublishTopics,
   resolveSubscribeTopics,
+  subscriptionPatterns,
   type SubscribedTopic,
   type TopicPattern,
 } from "./topic.ts";

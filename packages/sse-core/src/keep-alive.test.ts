@@ -83,6 +83,30 @@ describe("createKeepAliveHub", () => {
     expect(hub.size).toBe(1);
   });
 
+  test("writes to attached targets until they are detached, with the timer running only while one is attached", () => {
+    const timer = createManualInterval();
+    const hub = createKeepAliveHub({ intervalMs: 1000, setInterval: timer.setInterval, clearInterval: timer.clearInterval });
+    const got: string[] = [];
+    const target = { onKeepAlive: (frame: Uint8Array): void => void got.push(new TextDecoder().decode(frame)) };
+    const writes: number[] = [];
+    const remove = hub.add(() => writes.push(1));
+    hub.attach(target);
+    hub.attach(target);
+    expect(hub.size).toBe(2);
+    timer.tick();
+    expect(got).toEqual([": keepalive\n"]);
+    expect(writes).toEqual([1]);
+    hub.detach(target);
+    hub.detach(target);
+    timer.tick();
+    expect(got).toHaveLength(1);
+    remove();
+    expect(timer.active).toBe(0);
+    hub.attach(target);
+    expect(timer.active).toBe(1);
+    expect(timer.started).toBe(2);
+  });
+
   test("writes a custom comment split into comment lines", () => {
     const timer = createManualInterval();
     const hub = createKeepAliveHub({ ...timer, comment: "ping\npong" });

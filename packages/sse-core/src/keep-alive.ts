@@ -5,10 +5,22 @@ import { createSharedTicker } from "./shared-ticker.ts";
 /** Writes one keepalive frame to one stream. */
 export type KeepAliveWrite = (frame: Uint8Array) => void;
 
+/** A stream that takes keepalive frames itself: registered with no closure of its own (see {@link KeepAliveHub.attach}). */
+export interface KeepAliveTarget {
+  onKeepAlive(frame: Uint8Array): void;
+}
+
 /** One timer writing a keepalive comment to every open stream. */
 export interface KeepAliveHub {
   /** Registers a stream's writer; returns the function that removes it (idempotent). */
   add(write: KeepAliveWrite): () => void;
+  /**
+   * Registers a target until {@link detach}: what `add` does, without the closures a
+   * registration costs, for a server holding many idle streams (a few hundred bytes each).
+   */
+  attach(target: KeepAliveTarget): void;
+  /** Removes a target (idempotent). */
+  detach(target: KeepAliveTarget): void;
   /** How many writers are registered. */
   readonly size: number;
   /** Stops the timer and drops every writer; later `add` calls register nothing. */
@@ -53,11 +65,47 @@ export function createKeepAliveHub(options: KeepAliveHubOptions = {}): KeepAlive
     setInterval: options.setInterval,
     clearInterval: options.clearInterval,
   });
+  // The ticker holds one callback for the whole hub while any target is attached; targets sit in
+  // one Set (no closure per stream).
+  const targets = new Set<KeepAliveTarget>();
+  let removeTick: (() => void) | undefined;
+  let closed = false;
+  const tick = (): void => {
+    for (const target of targets) {
+      try {
+        target.onKeepAlive(frame);
+      } catch {
+        // A target that throws belongs to a stream that is gone: stop writing to it.
+        targets.delete(target);
+      }
+    }
+  };
+  const detach = (target: KeepAliveTarget): void => {
+    if (!targets.delete(target) || targets.size > 0) return;
+    removeTick?.();
+    removeTick = undefined;
+  };
+  const attach = (target: KeepAliveTarget): void => {
+    if (closed) return;
+    targets.add(target);
+    removeTick ??= ticker.add(tick);
+  };
   return {
-    add: (write: KeepAliveWrite): (() => void) => ticker.add(() => write(frame)),
-    get size(): number {
-      return ticker.size;
+    add: (write: KeepAliveWrite): (() => void) => {
+      const target: KeepAliveTarget = { onKeepAlive: write };
+      attach(target);
+      return (): void => detach(target);
     },
-    close: (): void => ticker.close(),
+    attach,
+    detach,
+    get size(): number {
+      return targets.size;
+    },
+    close: (): void => {
+      closed = true;
+      targets.clear();
+      removeTick = undefined;
+      ticker.close();
+    },
   };
 }

@@ -15,7 +15,7 @@ import { IdempotencyKeys, type IdempotencyOptions } from "./idempotency-keys.ts"
 import { positiveInteger } from "./options.ts";
 import { resolvePublishBatch } from "./publish-batch.ts";
 import { createStoredEvent } from "./stored-event.ts";
-import { matchesTopic, resolvePublishTopics, resolveSubscribeTopics, type SubscribedTopic } from "./topic.ts";
+import { matchesTopic, resolvePublishTopics, resolveSubscribeTopics, subscriptionPatterns, type SubscribedTopic } from "./topic.ts";
 import { TopicIndex } from "./topic-index.ts";
 import { TopicStore } from "./topic-store.ts";
 import type { EventId, PublishInput, StoredEvent } from "./types.ts";
@@ -66,6 +66,30 @@ export const DEFAULT_MEMORY_BROKER_OPTIONS: Readonly<{
   historyTtlMs: false,
   maxRetainedTopics: 10_000,
 });
+
+/**
+ * A subscription as a small object rather than a closure: a closure would keep this call's
+ * whole scope (the replay list included) alive for as long as the stream is open.
+ */
+class MemorySubscription implements Subscription {
+  readonly cursor: EventId;
+  readonly replayed: number;
+  readonly gap: GapNotice | undefined;
+  readonly #index: TopicIndex<Subscriber>;
+  readonly #subscriber: Subscriber;
+
+  constructor(cursor: EventId, replayed: number, gap: GapNotice | undefined, index: TopicIndex<Subscriber>, subscriber: Subscriber) {
+    this.cursor = cursor;
+    this.replayed = replayed;
+    this.gap = gap;
+    this.#index = index;
+    this.#subscriber = subscriber;
+  }
+
+  unsubscribe(): void {
+    this.#index.remove(this.#subscriber);
+  }
+}
 
 interface Subscriber {
   readonly handlers: SubscriberHandlers;
@@ -273,10 +297,7 @@ export class MemoryBroker implements Broker {
     const subscribed = resolveSubscribeTopics(options.topics);
     const { gap, cursor, replay } = this.#plan(normalizeLastEventId(options.lastEventId), subscribed);
     const subscriber: Subscriber = { handlers, subscribed, after: this.#sequence, pending: [] };
-    this.#subscribers.add(
-      subscriber,
-      subscribed.map((entry) => entry.pattern),
-    );
+    this.#subscribers.add(subscriber, subscriptionPatterns(subscribed));
     try {
       handlers.onOpen?.({ cursor, replayed: replay.length, gap });
       for (const event of replay) handlers.onEvent(event, deliveryTopic(event, subscribed));
@@ -292,14 +313,7 @@ export class MemoryBroker implements Broker {
     } finally {
       subscriber.pending = undefined;
     }
-    return {
-      cursor,
-      replayed: replay.length,
-      gap,
-      unsubscribe: (): void => {
-        this.#subscribers.remove(subscriber);
-      },
-    };
+    return new MemorySubscription(cursor, replay.length, gap, this.#subscribers, subscriber);
   }
 
   /** `ok` until closed; `detail` says how much history is held. */

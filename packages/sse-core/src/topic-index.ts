@@ -59,19 +59,22 @@ export class TopicIndex<T> {
 
   /**
    * Registers `entry` with `patterns` (parse them with `parseTopicPattern`; duplicates are
-   * harmless). An entry already registered has its patterns replaced. An entry with no
+   * harmless; an array is kept, not copied, so do not change it afterwards). An entry already registered has its patterns replaced. An entry with no
    * pattern is registered and matches nothing.
    */
   add(entry: T, patterns: Iterable<TopicPattern>): void {
+    // An array is kept as given, not copied (one array less per entry: an index of idle
+    // streams holds one per stream); the caller does not change it afterwards.
+    const list = Array.isArray(patterns) ? (patterns as readonly TopicPattern[]) : [...patterns];
     let record = this.#records.get(entry);
     if (record === undefined) {
-      record = { entry, patterns: [], seen: 0 };
+      record = { entry, patterns: list, seen: 0 };
       this.#records.set(entry, record);
     } else {
       // The record object is kept (not replaced), so a walk in progress still sees it as visited.
       this.#unlink(record);
+      record.patterns = list;
     }
-    record.patterns = [...patterns];
     for (const pattern of record.patterns) this.#link(record, pattern);
   }
 

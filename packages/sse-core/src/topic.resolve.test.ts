@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { thrown } from "./test-support/errors.ts";
-import { DEFAULT_TOPIC, MAX_PUBLISH_TOPICS, resolvePublishTopics, resolveSubscribeTopics } from "./topic.ts";
+import { DEFAULT_TOPIC, MAX_PUBLISH_TOPICS, parseTopicPattern, resolvePublishTopics, resolveSubscribeTopics, subscriptionPatterns } from "./topic.ts";
 
 const names = (count: number): string[] => Array.from({ length: count }, (_, index) => `t/${index}`);
 
@@ -78,5 +78,18 @@ describe("resolveSubscribeTopics", () => {
       expect(error.code).toBe("INVALID_TOPIC_PATTERN");
       expect(error.message).toContain(JSON.stringify(bad));
     }
+  });
+});
+
+describe("subscriptionPatterns", () => {
+  test("gives a frozen subscription one shared pattern list, and any other a list of its own", () => {
+    const shared = Object.freeze(resolveSubscribeTopics(["orders/*", "users/7"]));
+    const first = subscriptionPatterns(shared);
+    expect(subscriptionPatterns(shared)).toBe(first);
+    expect(first).toEqual([parseTopicPattern("orders/*"), parseTopicPattern("users/7")]);
+    expect(Object.isFrozen(first)).toBe(true);
+    const own = resolveSubscribeTopics(["orders/*"]);
+    expect(subscriptionPatterns(own)).not.toBe(subscriptionPatterns(own));
+    expect(subscriptionPatterns(resolveSubscribeTopics(undefined))).toBe(subscriptionPatterns(resolveSubscribeTopics(undefined)));
   });
 });

@@ -260,3 +260,21 @@ const DEFAULT_TOPICS: readonly string[] = Object.freeze([DEFAULT_TOPIC]);
 const DEFAULT_SUBSCRIPTION: readonly SubscribedTopic[] = Object.freeze([
   Object.freeze({ text: DEFAULT_TOPIC, pattern: Object.freeze({ kind: "exact", topic: DEFAULT_TOPIC } as const) }),
 ]);
+
+/** Pattern lists of frozen (shared) subscriptions, made once: every default-topic stream shares one. */
+const SHARED_PATTERNS = new WeakMap<readonly SubscribedTopic[], readonly TopicPattern[]>();
+
+/**
+ * The patterns of a subscription, as a {@link TopicIndex} registers them. A frozen subscription
+ * (the default one, or one a server shares between its streams) gets one list for all its
+ * callers, so an index of many idle streams holds no list per stream.
+ */
+export function subscriptionPatterns(subscribed: readonly SubscribedTopic[]): readonly TopicPattern[] {
+  if (!Object.isFrozen(subscribed)) return subscribed.map((entry) => entry.pattern);
+  let patterns = SHARED_PATTERNS.get(subscribed);
+  if (patterns === undefined) {
+    patterns = Object.freeze(subscribed.map((entry) => entry.pattern));
+    SHARED_PATTERNS.set(subscribed, patterns);
+  }
+  return patterns;
+}
