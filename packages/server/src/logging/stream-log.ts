@@ -21,8 +21,11 @@ export function createStreamLog(logger: Logger | undefined, now: () => number = 
   if (logger === undefined || !logger.enabled("info")) return undefined;
   return (request, topics) => {
     const start = now();
+    // Only the two strings are kept: the whole Request (headers, URL) would stay alive as long as the stream.
+    const method = request.method;
+    const path = requestPath(request.url);
     return (reason, { bytes }) => {
-      logger.info("request", { method: request.method, path: requestPath(request.url), status: 200, ms: roundMs(now() - start), bytes, reason, topics });
+      logger.info("request", { method, path, status: 200, ms: roundMs(now() - start), bytes, reason, topics });
     };
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The streams this node serves, by the topics they follow: how many a publish reaches here.
  */
-import { type SubscribedTopic, TopicIndex } from "@events/sse-core";
+import { type SubscribedTopic, subscriptionPatterns, TopicIndex } from "@events/sse-core";
 
 /**
  * Counts, for a publish, the streams of this node that follow at least one of its topics
@@ -14,7 +14,7 @@ export class LocalSubscribers {
 
   /** Registers a stream (any object identifying it) with its subscription. */
   add(stream: object, topics: readonly SubscribedTopic[]): void {
-    this.#index.add(stream, topics.map((topic) => topic.pattern));
+    this.#index.add(stream, subscriptionPatterns(topics));
   }
 
   /** Unregisters a stream; nothing happens when it is not registered. */

@@ -11,6 +11,7 @@ import {
   type EventStreamCloseReason,
   type EventStreamSummary,
   type KeepAliveHub,
+  type OpeningEventContext,
   type PublishInput,
   resolveSubscribeTopics,
   type StoredEvent,
@@ -118,6 +119,14 @@ function authExpiredEvent(expiredAtMs: number): { event: string; data: string } 
   return { event: "auth-expired", data: JSON.stringify(data) };
 }
 
+/** The `connected` event opening every stream: one function for all (a closure per stream costs memory per idle client). */
+function connectedEvent({ subscriberCount, replayed }: OpeningEventContext): { event: string; data: string } {
+  return {
+    event: "connected",
+    data: JSON.stringify({ message: "Connected to SSE stream", clients: subscriberCount, replayed } satisfies ConnectedEventData),
+  };
+}
+
 /** A broker's refusal as the trigger's HTTP error (503 with Retry-After), anything else as it is. */
 function refuse(error: unknown): never {
   throw toBrokerHttpError(error) ?? error;
@@ -140,7 +149,8 @@ export class EventsService {
     this.#options = options;
     this.#defaultTopic = options.defaultTopic ?? DEFAULT_TOPIC;
     this.#defaultTopics = Object.freeze([this.#defaultTopic]);
-    this.#defaultSubscription = resolveSubscribeTopics(this.#defaultTopics);
+    // Frozen: every default-topic stream shares its pattern list in the topic indexes.
+    this.#defaultSubscription = Object.freeze(resolveSubscribeTopics(this.#defaultTopics));
     this.#maxTopics = options.maxTopics ?? 32;
     this.#answer = createTriggerAnswer((topics) => this.#local.count(topics), this.stats);
   }
@@ -194,20 +204,19 @@ export class EventsService {
     const { broker, signal } = this.#options;
     const stats = this.stats;
     const local = this.#local;
-    // Identifies this stream among the local subscribers.
-    const stream = {};
     stats.streamOpened();
-    local.add(stream, subscription);
     let counted = true;
     // Set once the stream is handed out: a stream that never was has no end to report.
     let onClose: ((reason: EventStreamCloseReason, summary: EventStreamSummary) => void) | undefined;
     const release = (reason: EventStreamCloseReason, summary: EventStreamSummary = NOTHING_WRITTEN): void => {
       if (!counted) return;
       counted = false;
-      local.remove(stream);
+      local.remove(release);
       stats.streamClosed(reason);
       onClose?.(reason, summary);
     };
+    // The release function identifies this stream among the local subscribers (no object of its own).
+    local.add(release, subscription);
     const { lastEventId, endsAtMs } = input;
     try {
       const body = createEventStream(broker, {
@@ -216,14 +225,7 @@ export class EventsService {
         ...(lastEventId === undefined ? {} : { lastEventId }),
         ...this.#topicsOption(subscription),
         retryMs: this.#options.retryMs,
-        openingEvent: ({ subscriberCount, replayed }) => ({
-          event: "connected",
-          data: JSON.stringify({
-            message: "Connected to SSE stream",
-            clients: subscriberCount,
-            replayed,
-          } satisfies ConnectedEventData),
-        }),
+        openingEvent: connectedEvent,
         keepAlive: this.#options.keepAlive,
         maxBufferBytes: this.#options.maxBufferBytes,
         counters: stats.streams,
