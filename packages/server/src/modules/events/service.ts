@@ -21,6 +21,7 @@ import { checkInput, HttpError, toBrokerHttpError } from "../../errors.ts";
 import type { AuthExpiredEventData, ConnectedEventData, MessageEventData, PublishRequest, PublishResponse, TriggerResponse } from "@events/contract";
 import type { EventCheck } from "./contract-checker.ts";
 import { LocalSubscribers } from "./local-subscribers.ts";
+import { createStreamEntries, type OwnStreamOptions, type StreamEntry } from "./stream-entry.ts";
 import { atBatchItem, resolveBodyTopics, resolveEventName, resolveTriggerTopics } from "./publish-input.ts";
 import { EventsStats } from "./stats.ts";
 import { createTriggerAnswer } from "./trigger-answer.ts";
@@ -32,8 +33,6 @@ export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "x-accel-buffering": "no",
 });
 
-/** The summary of a stream that ended before it wrote anything (it was never handed out). */
-const NOTHING_WRITTEN: EventStreamSummary = Object.freeze({ bytes: 0 });
 
 /** What {@link EventsService} is built from. */
 export interface EventsServiceOptions {
@@ -144,6 +143,8 @@ export class EventsService {
   readonly #defaultTopics: readonly string[];
   readonly #defaultSubscription: readonly SubscribedTopic[];
   readonly #maxTopics: number;
+  /** Makes each stream's options on the ones all streams share. */
+  readonly #streamEntry: (own: OwnStreamOptions) => StreamEntry;
 
   constructor(options: EventsServiceOptions) {
     this.#options = options;
@@ -152,6 +153,25 @@ export class EventsService {
     // Frozen: every default-topic stream shares its pattern list in the topic indexes.
     this.#defaultSubscription = Object.freeze(resolveSubscribeTopics(this.#defaultTopics));
     this.#maxTopics = options.maxTopics ?? 32;
+    this.#streamEntry = createStreamEntries(
+      {
+        retryMs: options.retryMs,
+        openingEvent: connectedEvent,
+        keepAlive: options.keepAlive,
+        maxBufferBytes: options.maxBufferBytes,
+        counters: this.stats.streams,
+        // A client that goes away cancels the body, which unsubscribes at once.
+        signal: options.signal,
+        deadlines: options.deadlines,
+        // Bun 1.4.5 workaround (2026-12): Bun prints an errored Response body's reason as an uncaught
+        // error with its stack, once per slow client, so the stream errors with no reason (onClose
+        // still counts why). Delete this line once a Bun release stops printing it: cut a slow
+        // client in test/load.e2e.test.ts with it removed and look for a stack on stderr.
+        quietErrors: true,
+      },
+      this.stats,
+      this.#local,
+    );
     this.#answer = createTriggerAnswer((topics) => this.#local.count(topics), this.stats);
   }
 
@@ -201,48 +221,23 @@ export class EventsService {
     const subscription = this.#subscriptionOf(input.topics);
     input.admit?.(subscription);
     this.#checkAdmission();
-    const { broker, signal } = this.#options;
-    const stats = this.stats;
-    const local = this.#local;
-    stats.streamOpened();
-    let counted = true;
-    // Set once the stream is handed out: a stream that never was has no end to report.
-    let onClose: ((reason: EventStreamCloseReason, summary: EventStreamSummary) => void) | undefined;
-    const release = (reason: EventStreamCloseReason, summary: EventStreamSummary = NOTHING_WRITTEN): void => {
-      if (!counted) return;
-      counted = false;
-      local.remove(release);
-      stats.streamClosed(reason);
-      onClose?.(reason, summary);
-    };
-    // The release function identifies this stream among the local subscribers (no object of its own).
-    local.add(release, subscription);
     const { lastEventId, endsAtMs } = input;
+    const entry = this.#streamEntry({
+      // As the client sent it: the broker decides what an empty id means.
+      lastEventId,
+      ...this.#topicsOption(subscription),
+      ...(endsAtMs === undefined ? {} : { endsAt: endsAtMs, endEvent: authExpiredEvent(endsAtMs) }),
+    });
+    this.stats.streamOpened();
+    // The entry identifies this stream among the local subscribers (no object of its own).
+    this.#local.add(entry, subscription);
     try {
-      const body = createEventStream(broker, {
-        ...(endsAtMs === undefined ? {} : { endsAt: endsAtMs, endEvent: authExpiredEvent(endsAtMs), deadlines: this.#options.deadlines }),
-        // As the client sent it: the broker decides what an empty id means.
-        ...(lastEventId === undefined ? {} : { lastEventId }),
-        ...this.#topicsOption(subscription),
-        retryMs: this.#options.retryMs,
-        openingEvent: connectedEvent,
-        keepAlive: this.#options.keepAlive,
-        maxBufferBytes: this.#options.maxBufferBytes,
-        counters: stats.streams,
-        // A client that goes away cancels the body, which unsubscribes at once.
-        signal,
-        onClose: release,
-        // Bun 1.4.5 workaround (2026-12): Bun prints an errored Response body's reason as an uncaught
-        // error with its stack, once per slow client, so the stream errors with no reason (onClose
-        // still counts why). Delete this line once a Bun release stops printing it: cut a slow
-        // client in test/load.e2e.test.ts with it removed and look for a stack on stderr.
-        quietErrors: true,
-      });
+      const body = createEventStream(this.#options.broker, entry);
       const response = new Response(body, { status: 200, headers: STREAM_HEADERS });
-      onClose = input.onClose;
+      entry.logClose = input.onClose;
       return response;
     } catch (error) {
-      release("error");
+      entry.onClose("error");
       throw error;
     }
   }
