@@ -144,7 +144,7 @@ export class EventsService {
   readonly #defaultSubscription: readonly SubscribedTopic[];
   readonly #maxTopics: number;
   /** Makes each stream's options on the ones all streams share. */
-  readonly #streamEntry: (own: OwnStreamOptions) => StreamEntry;
+  readonly #streamEntry: (own: OwnStreamOptions, subscription: readonly SubscribedTopic[]) => StreamEntry;
 
   constructor(options: EventsServiceOptions) {
     this.#options = options;
@@ -227,7 +227,7 @@ export class EventsService {
       lastEventId,
       ...this.#topicsOption(subscription),
       ...(endsAtMs === undefined ? {} : { endsAt: endsAtMs, endEvent: authExpiredEvent(endsAtMs) }),
-    });
+    }, subscription);
     this.stats.streamOpened();
     // The entry identifies this stream among the local subscribers (no object of its own).
     this.#local.add(entry, subscription);

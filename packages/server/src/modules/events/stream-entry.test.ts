@@ -8,13 +8,13 @@ describe("createStreamEntries", () => {
   test("gives each stream only its own options, the shared ones through one prototype", () => {
     const counters = createEventStreamCounters();
     const entries = createStreamEntries({ retryMs: 2000, counters }, new EventsStats(), new LocalSubscribers());
-    const a = entries({ lastEventId: "1-5", topics: ["orders/*"], defaultTopic: "events" });
-    const b = entries({});
+    const a = entries({ lastEventId: "1-5", topics: ["orders/*"], defaultTopic: "events" }, resolveSubscribeTopics(["orders/*"]));
+    const b = entries({}, resolveSubscribeTopics(undefined));
     expect(a.retryMs).toBe(2000);
     expect(b.counters).toBe(counters);
     expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
-    expect(Object.keys(a).sort()).toEqual(["defaultTopic", "lastEventId", "logClose", "open", "topics"]);
-    expect(Object.keys(b).sort()).toEqual(["logClose", "open"]);
+    expect(Object.keys(a).sort()).toEqual(["defaultTopic", "lastEventId", "logClose", "open", "subscription", "topics"]);
+    expect(Object.keys(b).sort()).toEqual(["logClose", "open", "subscription"]);
     expect("lastEventId" in b).toBe(false);
     expect(a.onClose).toBe(b.onClose);
   });
@@ -23,10 +23,12 @@ describe("createStreamEntries", () => {
     const stats = new EventsStats();
     const local = new LocalSubscribers();
     const entries = createStreamEntries({}, stats, local);
-    const entry = entries({ endsAt: 5_000, endEvent: { event: "auth-expired", data: "{}" } });
+    const subscription = resolveSubscribeTopics(["orders/1"]);
+    const entry = entries({ endsAt: 5_000, endEvent: { event: "auth-expired", data: "{}" } }, subscription);
     expect(entry.endsAt).toBe(5_000);
     stats.streamOpened();
-    local.add(entry, resolveSubscribeTopics(["orders/1"]));
+    local.add(entry, subscription);
+    expect(local.count(["orders/1"])).toBe(1);
     const logged: string[] = [];
     entry.logClose = (reason, { bytes }) => logged.push(`${reason} ${bytes}`);
     entry.onClose("cancelled", { bytes: 42 });

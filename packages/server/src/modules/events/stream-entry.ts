@@ -5,7 +5,7 @@
  * A server holds tens of thousands of idle streams, so this saves a few hundred bytes each:
  * no copy of the shared options, and `onClose` is one shared method, not a closure per stream.
  */
-import type { EventStreamCloseReason, EventStreamOptions, EventStreamSummary } from "@events/sse-core";
+import type { EventStreamCloseReason, EventStreamOptions, EventStreamSummary, SubscribedTopic } from "@events/sse-core";
 import type { LocalSubscribers } from "./local-subscribers.ts";
 import type { EventsStats } from "./stats.ts";
 
@@ -25,6 +25,8 @@ export interface OwnStreamOptions {
 export interface StreamEntry extends EventStreamOptions {
   /** Counted as open: cleared by the first close, so a stream is released once. */
   open: boolean;
+  /** What the stream follows, as the local subscribers registered it. */
+  readonly subscription: readonly SubscribedTopic[];
   /** The stream's log line, set once the stream is handed out (one that never was has no end to report). */
   logClose: StreamCloseListener | undefined;
   readonly onClose: (reason: EventStreamCloseReason, summary?: EventStreamSummary) => void;
@@ -37,27 +39,28 @@ const NOTHING_WRITTEN: EventStreamSummary = Object.freeze({ bytes: 0 });
  * Makes the option objects of one service's streams.
  * @example
  * const entries = createStreamEntries(shared, stats, local);
- * const entry = entries({ lastEventId });
+ * const entry = entries({ lastEventId }, subscription);
  * const body = createEventStream(broker, entry);
  */
 export function createStreamEntries(
   shared: Omit<EventStreamOptions, "onClose" | keyof OwnStreamOptions>,
   stats: EventsStats,
   local: LocalSubscribers,
-): (own: OwnStreamOptions) => StreamEntry {
+): (own: OwnStreamOptions, subscription: readonly SubscribedTopic[]) => StreamEntry {
   const prototype = {
     ...shared,
     onClose(this: StreamEntry, reason: EventStreamCloseReason, summary: EventStreamSummary = NOTHING_WRITTEN): void {
       if (!this.open) return;
       this.open = false;
-      local.remove(this);
+      local.remove(this, this.subscription);
       stats.streamClosed(reason);
       this.logClose?.(reason, summary);
     },
   };
-  return (own) => {
+  return (own, subscription) => {
     const entry = Object.create(prototype) as StreamEntry;
     entry.open = true;
+    (entry as { subscription: readonly SubscribedTopic[] }).subscription = subscription;
     entry.logClose = undefined;
     // Only what is set: the broker and the stream read an absent option as its default.
     if (own.lastEventId !== undefined) (entry as { lastEventId?: string }).lastEventId = own.lastEventId;
