@@ -9,6 +9,7 @@ import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
 import { MAX_JOINED_BYTES, enqueueJoined, joinFrames } from "./join-frames.ts";
+import { REPLAY_CHUNK_BYTES, sharedReplayChunks } from "./replay-chunks.ts";
 import type { KeepAliveHub, KeepAliveTarget } from "./keep-alive.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
@@ -289,18 +290,24 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     if (this.#state !== "feeding") return;
     const backlog = this.#backlog;
     const fillTo = this.maxBufferBytes / 2;
-    // Backlog frames are enqueued as they are, not pending: they are the history's own bytes,
-    // and joining copies them (a resume storm of 1,000 clients 500 events back peaked at 145 MB
-    // of RSS joined against 75 MB shared, bench/NOTES.md). Anything pending goes first.
+    // Backlog frames go out joined in chunks shared with every client resuming from the same
+    // place (see ReplayChunks): one socket write per chunk, not per frame, and no copy of each
+    // client's replay. Anything pending goes first.
     if (this.#pendingFirst !== undefined) this.flush();
     const controller = this.#controller as ReadableStreamDefaultController<Uint8Array>;
-    while (this.#backlogAt < backlog.length && this.#queuedBytes() < fillTo) {
-      const frame = backlog[this.#backlogAt] as Uint8Array;
-      if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
-      backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
-      this.#backlogAt += 1;
-      controller.enqueue(frame);
-      this.#enqueuedBytes += frame.byteLength;
+    const chunks = this.options.replayChunks ?? sharedReplayChunks();
+    // A chunk is taken only when one of the largest fits in the room: queued replay stays
+    // within half the buffer, and every client of a server joins the same runs.
+    const chunkBytes = Math.min(REPLAY_CHUNK_BYTES, Math.floor(fillTo / 2));
+    while (this.#backlogAt < backlog.length && this.#queuedBytes() <= fillTo - chunkBytes) {
+      const { chunk, frames } = chunks.take(backlog, this.#backlogAt, chunkBytes);
+      for (let end = this.#backlogAt + frames; this.#backlogAt < end; this.#backlogAt++) {
+        const frame = backlog[this.#backlogAt] as Uint8Array;
+        if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
+        backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
+      }
+      controller.enqueue(chunk);
+      this.#enqueuedBytes += chunk.byteLength;
     }
     if (this.#backlogAt < backlog.length) {
       this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(() => this.#feed());

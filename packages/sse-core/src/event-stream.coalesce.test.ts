@@ -4,6 +4,7 @@ import { type EventStreamCloseReason, type EventStreamOptions, createEventStream
 import { createFlushScheduler } from "./flush-scheduler.ts";
 import { createKeepAliveHub } from "./keep-alive.ts";
 import { MemoryBroker } from "./memory-broker.ts";
+import { ReplayChunks } from "./replay-chunks.ts";
 import { createManualInterval } from "./test-support/manual-interval.ts";
 import { settle } from "./test-support/stream-reader.ts";
 
@@ -69,17 +70,22 @@ describe("createEventStream coalesced writes", () => {
     await other.reader.cancel();
   });
 
-  test("hands replayed frames to the reader as the history's own bytes, one by one, after the opening frames", async () => {
+  test("hands a replay over joined, after the opening frames, the same bytes to every client resuming from the same id", async () => {
     const broker = new MemoryBroker({ epoch: 1 });
     const stored = [broker.publishSync({ data: "a" }), broker.publishSync({ data: "b" }), broker.publishSync({ data: "c" })];
-    const stream = await openManual({ lastEventId: stored[0]?.id, retryMs: 1000 }, broker);
+    const replayChunks = new ReplayChunks();
+    const stream = await openManual({ lastEventId: stored[0]?.id, retryMs: 1000, replayChunks }, broker);
+    const other = await openManual({ lastEventId: stored[0]?.id, retryMs: 1000, replayChunks }, broker);
     stream.flush();
+    other.flush();
     const chunks = await stream.queued();
-    expect(text(chunks.slice(0, 1))).toEqual(["retry: 1000\n\n"]);
-    expect(chunks.slice(1)).toEqual([stored[1]?.frame, stored[2]?.frame]);
-    expect(chunks[1]).toBe(stored[1]?.frame);
-    expect(chunks[2]).toBe(stored[2]?.frame);
+    const theirs = await other.queued();
+    expect(text(chunks)).toEqual(["retry: 1000\n\n", `id: ${stored[1]?.id}\ndata: b\n\nid: ${stored[2]?.id}\ndata: c\n\n`]);
+    // One chunk for the two frames (one socket write), joined once for both clients.
+    expect(theirs[1]).toBe(chunks[1] as Uint8Array);
+    expect(replayChunks.size).toBe(1);
     await stream.reader.cancel();
+    await other.reader.cancel();
   });
 
   test("joins a large burst into chunks of at most 64 KiB that each end at a frame boundary", async () => {

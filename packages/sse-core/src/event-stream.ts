@@ -5,6 +5,7 @@ import type { KeepAliveHub } from "./keep-alive.ts";
 import { positiveInteger } from "./options.ts";
 import type { DeadlineScheduler } from "./deadline-scheduler.ts";
 import type { FlushScheduler } from "./flush-scheduler.ts";
+import type { ReplayChunks } from "./replay-chunks.ts";
 import type { SharedTicker } from "./shared-ticker.ts";
 import type { EventId } from "./types.ts";
 
@@ -122,6 +123,12 @@ export interface EventStreamOptions {
    * while some replay is being fed
    */
   readonly replayTicker?: SharedTicker | undefined;
+  /**
+   * Joins replayed frames into chunks of up to 16 KiB, shared between clients resuming from
+   * the same place (one socket write per chunk, no copy per client). Injectable for tests.
+   * @default one cache per process, of at most 256 chunks
+   */
+  readonly replayChunks?: ReplayChunks | undefined;
   /**
    * Hands the frames written to the stream in one turn of the event loop to its reader
    * together, joined into one chunk (one socket write where the runtime writes a chunk at a
