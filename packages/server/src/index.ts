@@ -28,6 +28,7 @@ export {
   EventsPublishError,
   type EventsPublishErrorCode,
   type EventsPublisher,
+  type PublishBatchItem,
   type PublishEventOptions,
 } from "./modules/events/publisher.ts";
 export {

@@ -27,6 +27,19 @@ async function publishes(): Promise<void> {
 }
 void publishes;
 
+async function publishesBatch(): Promise<void> {
+  const answers = await plugin.publisher.publishBatch([
+    { topic: "orders/42", event: "order.updated", data: { id: "42", status: "paid" } },
+    { topic: ["rooms/1", "rooms/2"], event: "chat.message", data: { text: "hi" } },
+  ]);
+  assertType<Equal<typeof answers, { id: string; topics: string[]; clients: number }[]>>();
+  // @ts-expect-error each item's data is its own event's: chat.message data is { text }
+  await plugin.publisher.publishBatch([{ topic: "rooms/1", event: "chat.message", data: { id: "42", status: "paid" } }]);
+  // @ts-expect-error each item's topics are its own event's: order.updated may be published to orders/* only
+  await plugin.publisher.publishBatch([{ topic: "rooms/1", event: "order.updated", data: { id: "42", status: "paid" } }]);
+}
+void publishesBatch;
+
 // ctx.events inside a host route is the same typed publisher.
 const host = new Elysia().use(plugin).post("/api/orders/:id", async ({ params, events }) => {
   assertType<Equal<typeof events, typeof plugin.publisher>>();

@@ -117,7 +117,7 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
   const guard = authEnabled(authOptions)
     ? createRouteGuard({ authenticator: createAuthenticator(authOptions), trustedOrigins: resolved.corsOrigins })
     : undefined;
-  const publisher = createEventsPublisher<Contract>(service, check);
+  const publisher = createEventsPublisher<Contract>(service, check, resolved.maxBatch);
   const routes = createEventsModule<Contract, Prefix>({
     service,
     maxBodyBytes: resolved.maxBodyBytes,

@@ -3,7 +3,7 @@
  * publishes through, typed by the contract and checked exactly as `POST {prefix}/publish`
  * checks a body, counted in the same metrics.
  */
-import type { AnyEventsContract, EventData, EventName, EventTopic, PublishResponse } from "@events/contract";
+import { type AnyEventsContract, DEFAULT_MAX_PUBLISH_BATCH, type EventData, type EventName, type EventTopic, type PublishResponse } from "@events/contract";
 import { HttpError } from "../../errors.ts";
 import type { EventCheck } from "./contract-checker.ts";
 import { checkIdempotencyKey } from "./idempotency-key.ts";
@@ -22,7 +22,9 @@ export type EventsPublishErrorCode =
   /** The broker surely did not store it: retrying is safe. */
   | "BROKER_UNAVAILABLE"
   /** The broker may or may not have stored it: retry with the same `idempotencyKey`. */
-  | "PUBLISH_UNCONFIRMED";
+  | "PUBLISH_UNCONFIRMED"
+  /** `publishBatch` with no events, more than the plugin's `maxBatch`, or on a broker that cannot store several atomically. */
+  | "INVALID_BATCH";
 
 /** A publish the plugin refused; `code` is stable, `message` names the value and the fix. */
 export class EventsPublishError extends Error {
@@ -33,11 +35,14 @@ export class EventsPublishError extends Error {
    * (`"/status"`; `""` for `data` itself). Over HTTP the same value is at `/data/status`.
    */
   readonly path: string | undefined;
+  /** For a refusal of `publishBatch` that one event caused: that event's index (nothing of the batch was stored). */
+  readonly index: number | undefined;
 
-  constructor(code: EventsPublishErrorCode, message: string, options?: { cause?: unknown; path?: string }) {
+  constructor(code: EventsPublishErrorCode, message: string, options?: { cause?: unknown; path?: string; index?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.path = options?.path;
+    this.index = options?.index;
   }
 }
 
@@ -46,6 +51,18 @@ export interface PublishEventOptions {
   /** Names this event: a repeat within the broker's window stores nothing and answers the first id. @default none */
   readonly idempotencyKey?: string;
 }
+
+/**
+ * One event of {@link EventsPublisher.publishBatch}: `publish`'s arguments as an object, typed
+ * per event name (the data and topics of the name it carries).
+ */
+export type PublishBatchItem<Contract extends AnyEventsContract, Name extends EventName<Contract> = EventName<Contract>> = Name extends unknown
+  ? {
+      readonly topic: EventTopic<Contract, Name> | readonly EventTopic<Contract, Name>[];
+      readonly event: Name;
+      readonly data: EventData<Contract, Name>;
+    }
+  : never;
 
 /** Publishes the events of a contract from the app's own code. */
 export interface EventsPublisher<Contract extends AnyEventsContract> {
@@ -64,21 +81,41 @@ export interface EventsPublisher<Contract extends AnyEventsContract> {
     data: NoInfer<EventData<Contract, Name>>,
     options?: PublishEventOptions,
   ): Promise<PublishResponse>;
+  /**
+   * Stores 1 to `maxBatch` (default 100) events at once, all or none, with consecutive ids in
+   * order, each checked as `publish` checks it (the refusal names its `index`), and delivers
+   * them as one burst: a stream following several of them gets them in one socket write.
+   * The array form of `POST {prefix}/publish`; no `idempotencyKey` (a key names one event).
+   * @throws {EventsPublishError} as `publish`, with `index`; `INVALID_BATCH` for an empty or
+   *   too long array, or a broker that cannot store several events atomically.
+   * @example
+   * await events.publisher.publishBatch([
+   *   { topic: "orders/42", event: "order.updated", data: { id: "42", status: "paid" } },
+   *   { topic: "orders/43", event: "order.updated", data: { id: "43", status: "paid" } },
+   * ]);
+   */
+  publishBatch(items: readonly PublishBatchItem<Contract>[]): Promise<PublishResponse[]>;
 }
 
 /** The in-process form of an HTTP refusal; anything else as it is. */
 function toPublishError(error: unknown): unknown {
   if (!(error instanceof HttpError)) return error;
+  // A batch item's refusal has a path that starts with its index: `/2`, `/2/data/status`.
+  const item = /^\/(\d+)(\/.*)?$/.exec(error.path ?? "");
+  const index = item === null ? {} : { index: Number(item[1]) };
   switch (error.code) {
     case "INVALID_EVENT_NAME":
     case "INVALID_TOPIC":
     case "INVALID_IDEMPOTENCY_KEY":
     case "BROKER_UNAVAILABLE":
     case "PUBLISH_UNCONFIRMED":
-      return new EventsPublishError(error.code, error.message, { cause: error });
+      return new EventsPublishError(error.code, error.message, { cause: error, ...index });
+    case "BAD_REQUEST":
+      // The only one a publish answers: a broker with no atomic batch.
+      return new EventsPublishError("INVALID_BATCH", error.message, { cause: error });
     case "VALIDATION_FAILED": {
-      const path = error.path?.replace(/^\/data/, "");
-      return new EventsPublishError("VALIDATION_FAILED", error.message, path === undefined ? { cause: error } : { cause: error, path });
+      const path = (item === null ? error.path : (item[2] ?? ""))?.replace(/^\/data/, "");
+      return new EventsPublishError("VALIDATION_FAILED", error.message, { cause: error, ...index, ...(path === undefined ? {} : { path }) });
     }
     default:
       return error;
@@ -91,7 +128,11 @@ function toPublishError(error: unknown): unknown {
  * @example
  * const publisher = createEventsPublisher<typeof shopEvents>(service, createContractCheck(shopEvents));
  */
-export function createEventsPublisher<Contract extends AnyEventsContract>(service: EventsService, check: EventCheck | undefined): EventsPublisher<Contract> {
+export function createEventsPublisher<Contract extends AnyEventsContract>(
+  service: EventsService,
+  check: EventCheck | undefined,
+  maxBatch: number = DEFAULT_MAX_PUBLISH_BATCH,
+): EventsPublisher<Contract> {
   // Counted as the HTTP route counts its refusals (events_publishes_rejected_total{reason}).
   const refuse = (error: unknown): Promise<never> => {
     if (error instanceof HttpError) service.stats.publishRejected(error.code);
@@ -104,6 +145,18 @@ export function createEventsPublisher<Contract extends AnyEventsContract>(servic
         const target = typeof topic === "string" ? { topic } : { topics: [...(topic as readonly string[])] };
         const answer = service.publish({ ...target, event, data }, { idempotencyKey, check });
         return Promise.resolve(answer).catch(refuse);
+      } catch (error) {
+        return refuse(error);
+      }
+    },
+    publishBatch(items) {
+      if (!Array.isArray(items) || items.length === 0 || items.length > maxBatch) {
+        const got = Array.isArray(items) ? `${items.length} events` : typeof items;
+        return Promise.reject(new EventsPublishError("INVALID_BATCH", `publishBatch takes 1 to ${maxBatch} events (got ${got}; the plugin's maxBatch)`));
+      }
+      try {
+        const bodies = items.map(({ topic, event, data }) => (typeof topic === "string" ? { topic, event, data } : { topics: [...(topic as readonly string[])], event, data }));
+        return Promise.resolve(service.publishBatch(bodies, { check })).catch(refuse);
       } catch (error) {
         return refuse(error);
       }
