@@ -5,20 +5,9 @@ import { describe, expect, test } from "vitest";
 import { FakeBroker } from "../../test/support/fake-broker.ts";
 import { metric, request } from "../../test/support/handle.ts";
 import { createHostApp } from "../../test/support/host-app.ts";
+import { refusal } from "../../test/support/publish-refusal.ts";
 import { streamReader } from "../../test/support/stream-body.ts";
-import { EventsPublishError } from "../modules/events/publisher.ts";
 import { eventsPlugin } from "./events-plugin.ts";
-
-/** Catches what a publish rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<EventsPublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EventsPublishError) return error;
-    throw error;
-  }
-  throw new Error("the publish was not refused");
-}
 
 describe("plugin.publisher.publishBatch", () => {
   test("stores the events with consecutive ids, answers each, and a stream gets them in order", async () => {

@@ -6,6 +6,7 @@ import { Type } from "@sinclair/typebox";
 import { describe, expect, test } from "vitest";
 import { errorOf, metric, request } from "../../test/support/handle.ts";
 import { createHostApp } from "../../test/support/host-app.ts";
+import { refusal } from "../../test/support/publish-refusal.ts";
 import { streamReader } from "../../test/support/stream-body.ts";
 import { EventsPublishError } from "../modules/events/publisher.ts";
 import { eventsPlugin } from "./events-plugin.ts";
@@ -14,17 +15,6 @@ const json = { "content-type": "application/json", authorization: "Bearer tok" }
 
 function publish(app: { handle(request: Request): Promise<Response> }, body: unknown): Promise<Response> {
   return request(app, "/events/publish", { method: "POST", headers: json, body: JSON.stringify(body) });
-}
-
-/** Catches what a publish rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<EventsPublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EventsPublishError) return error;
-    throw error;
-  }
-  throw new Error("the publish was not refused");
 }
 
 describe("a publish through the plugin reaches a stream", () => {
