@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import type { CompletionCommand } from "./completion.ts";
 import type { PublishCommand } from "./commands/publish.ts";
+import type { PublishBatchCommand } from "./commands/publish-batch.ts";
 import type { StreamCommand } from "./commands/stream.ts";
 import type { TriggerCommand } from "./commands/trigger.ts";
 import { COMMANDS, flagSpellings, GLOBAL_FLAGS, isMethod, METHOD_FLAGS, METHODS, SERVICE, SHELLS, TOKEN_FLAGS, type FlagTable, type Method } from "./flags.ts";
-import { resolveGlobalOptions, type CliEnv } from "./global-options.ts";
+import { resolveGlobalOptions, type CliEnv, type GlobalOptions } from "./global-options.ts";
 import type { HelpTopic } from "./help.ts";
 import { suggest } from "./suggest.ts";
 import { parseTokenFlags, type TokenCommand } from "./token-flags.ts";
@@ -18,6 +19,7 @@ export type Command =
   | TriggerCommand
   | StreamCommand
   | PublishCommand
+  | PublishBatchCommand
   | TokenCommand;
 
 /** A value to read from stdin when the command runs (`--message -`, `--data -`). */
@@ -79,6 +81,7 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
     return { kind: "trigger", global, message: triggerMessage(values.message, values.body), json: values.json === true };
   }
   if (words.method === "publish") {
+    if (values.batch !== undefined) return publishBatchCommand(values, global);
     const topics = values.topic ?? [];
     if (topics.length === 0) throw new UsageError("missing --topic: name the topic to publish to, e.g. --topic orders/42", words.topic);
     if (values.data === undefined) throw new UsageError("missing --data: the event's data as JSON, or - to read it from stdin", words.topic);
@@ -109,6 +112,17 @@ export function parseCommandLine(argv: readonly string[], env: CliEnv): Command 
 
 function parseAll(argv: readonly string[]) {
   return parseArgs({ args: [...argv], options: ALL_FLAGS, allowPositionals: true, strict: true, tokens: true });
+}
+
+/** `events publish --batch FILE|-`: the file names each item's topics, event and data, so those flags are refused. */
+function publishBatchCommand(values: ReturnType<typeof parseAll>["values"], global: GlobalOptions): PublishBatchCommand {
+  const conflicts = (["topic", "event", "data"] as const).filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  if (conflicts.length > 0) {
+    throw new UsageError(`--batch excludes ${conflicts.join(" and ")}: each batch item names its own topic, event and data`, "events publish");
+  }
+  const { batch } = values;
+  if (batch === undefined || batch === "") throw new UsageError("--batch needs a file name, or - to read stdin", "events publish");
+  return { kind: "publish-batch", global, source: batch === "-" ? { from: "stdin" } : { from: "file", path: batch }, json: values.json === true };
 }
 
 /** What the words of a command line name: its help topic, the method, and any words after it. */

@@ -39,6 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Loaded on demand: --help and --version start without evaluating the SDK.
     if (command.kind === "trigger") return await (await import("./commands/trigger.ts")).runTrigger(command, io);
     if (command.kind === "publish") return await (await import("./commands/publish.ts")).runPublish(command, io);
+    if (command.kind === "publish-batch") return await (await import("./commands/publish-batch.ts")).runPublishBatch(command, io);
     if (command.kind === "token") return await (await import("./commands/token.ts")).runToken(command, io);
     return await (await import("./commands/stream.ts")).runStream(command, io);
   } catch (error) {

@@ -62,6 +62,7 @@ export const METHOD_FLAGS = {
     topic: { type: "string", short: "t", multiple: true, value: "TOPIC", description: "a topic to publish to (repeatable)" },
     event: { type: "string", short: "e", value: "NAME", description: "the event's type" },
     data: { type: "string", short: "d", value: "JSON", description: "the event's data as JSON (- reads it from stdin)" },
+    batch: { type: "string", value: "FILE", description: "publish the JSON array or NDJSON of publish bodies in FILE as one batch (- reads stdin)" },
     json: { type: "boolean", description: "print the answer as one JSON line" },
   },
 } as const satisfies Readonly<Record<Method, FlagTable>>;

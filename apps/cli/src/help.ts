@@ -19,7 +19,8 @@ const EXIT_STATUS = `Exit status:
   1  the server failed or could not be reached (one line on stderr says why)
   2  usage error: unknown command or flag (with a "did you mean" for a near miss),
      missing --message, invalid --body, an invalid --topic or --header, missing --topic
-     or --data, --data that is not JSON`;
+     or --data, --data that is not JSON, a --batch file that cannot be read, is not JSON,
+     holds no events or holds an item the client refuses`;
 
 const PAGES: Readonly<Record<HelpTopic, string>> = {
   root: `events-cli: trigger and follow the events service's Server-Sent Events.
@@ -137,11 +138,12 @@ Examples:
   events-cli stream --topic orders/42 --topic 'users/7/*' --json
   events-cli -H 'X-Request-Id: 42' events stream`,
 
-  "events publish": `events publish: publish one event to one or more topics (POST /events/publish).
+  "events publish": `events publish: publish one event to one or more topics, or a batch of events (POST /events/publish).
 
 Usage:
   events-cli [global flags] events publish --topic T [--topic U]... [--event NAME] --data JSON [--json]
   events-cli [global flags] publish --topic T [--topic U]... [--event NAME] --data JSON [--json]
+  events-cli [global flags] publish --batch FILE [--json]
 
 Flags:
   -t, --topic T        a topic to publish to (a name, not a pattern); repeat for up to 8
@@ -150,10 +152,18 @@ Flags:
                        (default: message)
   -d, --data JSON      the event's data: any JSON value ('{"total": 12}', '"text"', 42);
                        - reads it from stdin
+      --batch FILE     publish several events at once: FILE holds a JSON array of publish
+                       bodies, or one per line (NDJSON, as jq -c writes), each
+                       {"topic": T | "topics": [T, U], "event"?: NAME, "data": JSON};
+                       - reads stdin. Stored all or none, with consecutive ids (the server
+                       takes up to its --max-batch, default 100); not with --topic, --event
+                       or --data
       --json           print the server's answer {"id","topics","clients"} as one JSON line
+                       (with --batch, the array of answers, in order)
 
 On success prints the topics, the event's id and how many clients on that server got it, e.g.
   Published to orders/42 (id mi1x8k2p-43, 2 clients)
+(one such line per event with --batch, in the order of the file).
 
 ${GLOBAL_FLAGS}
 
@@ -162,7 +172,9 @@ ${EXIT_STATUS}
 Examples:
   events-cli publish --topic orders/42 --event order.updated --data '{"total": 12}'
   events-cli events publish -t orders/42 -t users/7 --data '"shipped"'
-  jq -c . order.json | events-cli publish --topic orders/42 --data -`,
+  jq -c . order.json | events-cli publish --topic orders/42 --data -
+  events-cli publish --batch events.json
+  jq -c '.[] | {topic: "orders/\\(.id)", data: .}' orders.json | events-cli publish --batch -`,
 
   token: `token: print a signed JWT (HS256) for development and tests.
 

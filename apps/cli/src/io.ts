@@ -22,8 +22,10 @@ export interface CliIo {
   now(): Date;
   /** The fetch the SDK uses. @default globalThis.fetch */
   readonly fetch: typeof fetch;
-  /** Reads all of stdin as UTF-8 text (`--message -`, `--data -`). */
+  /** Reads all of stdin as UTF-8 text (`--message -`, `--data -`, `--batch -`). */
   readStdin(): Promise<string>;
+  /** Reads a file as UTF-8 text (`--batch FILE`); rejects with the runtime's error (`code` ENOENT, EISDIR...). */
+  readFile(path: string): Promise<string>;
 }
 
 /**
@@ -79,5 +81,6 @@ export function processIo(): CliIo {
     now: () => new Date(),
     fetch: globalThis.fetch,
     readStdin: () => Bun.stdin.text(),
+    readFile: (path) => Bun.file(path).text(),
   };
 }

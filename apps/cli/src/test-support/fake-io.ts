@@ -7,8 +7,16 @@ export interface FakeIo extends CliIo {
   readonly requests: Request[];
 }
 
-/** An in-process io: `respond` answers every request, `env` and `stdin` are what the command reads; the clock stands at 2026-01-01 12:00 local time. */
-export function fakeIo(respond: (request: Request) => Response | Promise<Response>, env: Record<string, string> = {}, stdin = ""): FakeIo {
+/**
+ * An in-process io: `respond` answers every request, `env`, `stdin` and `files` (path to text; any
+ * other path is ENOENT) are what the command reads; the clock stands at 2026-01-01 12:00 local time.
+ */
+export function fakeIo(
+  respond: (request: Request) => Response | Promise<Response>,
+  env: Record<string, string> = {},
+  stdin = "",
+  files: Readonly<Record<string, string>> = {},
+): FakeIo {
   const out: string[] = [];
   const err: string[] = [];
   const requests: Request[] = [];
@@ -29,5 +37,10 @@ export function fakeIo(respond: (request: Request) => Response | Promise<Respons
     now: () => new Date(2026, 0, 1, 12, 0, 0, 0),
     fetch: fetchFake as typeof fetch,
     readStdin: async () => stdin,
+    readFile: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: "ENOENT" });
+      return text;
+    },
   };
 }
