@@ -2,7 +2,7 @@ import { createParser, SseError, type SseMessage } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { createTestService as serviceOn, type TestService } from "../../../test/support/test-service.ts";
 import { HttpError } from "../../errors.ts";
-import { STREAM_HEADERS } from "./service.ts";
+import { STREAM_HEADERS } from "./stream-opener.ts";
 
 /** Reads a stream body until it holds `count` events, or ends. */
 async function readEvents(body: ReadableStream<Uint8Array>, count: number): Promise<{ events: SseMessage[]; retries: number[]; ended: boolean }> {
