@@ -126,6 +126,35 @@ describe("parseCommandLine: publish", () => {
   });
 });
 
+describe("parseCommandLine: publish --batch", () => {
+  test("reads --batch FILE and --json, with and without the service word", () => {
+    expect(parsed("publish-batch", ["events", "publish", "--batch", "events.ndjson"])).toMatchObject({ source: { from: "file", path: "events.ndjson" }, json: false });
+    expect(parsed("publish-batch", ["--url", "http://a:1", "publish", "--json", "--batch=b.json"])).toMatchObject({
+      global: { url: "http://a:1" },
+      source: { from: "file", path: "b.json" },
+      json: true,
+    });
+  });
+
+  test("reads the batch from stdin for --batch -", () => {
+    expect(parsed("publish-batch", ["publish", "--batch", "-"]).source).toEqual({ from: "stdin" });
+  });
+
+  test("refuses --topic, --event and --data with --batch, naming each one given", () => {
+    expect(usageError(["publish", "--batch", "b.json", "-t", "a"])).toMatchObject({
+      topic: "events publish",
+      message: "--batch excludes --topic: each batch item names its own topic, event and data",
+    });
+    expect(usageError(["publish", "--event", "x", "--batch", "-", "--data", "1"]).message).toBe("--batch excludes --event and --data: each batch item names its own topic, event and data");
+  });
+
+  test("refuses --batch without a file name, and on other commands", () => {
+    expect(usageError(["publish", "--batch="]).message).toBe("--batch needs a file name, or - to read stdin");
+    expect(usageError(["publish", "--batch"]).message).toBe("--batch needs a value");
+    expect(usageError(["stream", "--batch", "b.json"]).message).toBe('unknown flag --batch for "events stream"');
+  });
+});
+
 describe("parseCommandLine: help, version and usage errors", () => {
   test("shows help for the level it follows", () => {
     expect(parsed("help", ["--help"]).topic).toBe("root");

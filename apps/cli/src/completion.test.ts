@@ -23,6 +23,13 @@ describe("completionScript", () => {
     expect(completionScript("zsh")).toContain(`'--event:the event'\\''s type'`);
   });
 
+  test("completes file names after --batch FILE, and nothing after the other string flags", () => {
+    expect(completionScript("bash")).toContain('--batch) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;');
+    expect(completionScript("zsh")).toContain("(--batch) _files; return 0 ;;");
+    expect(completionScript("fish")).toContain("-l batch -r -F -d ");
+    expect(completionScript("fish")).toContain("-l data -x -d ");
+  });
+
   test("gives bash each method's own flags after the global ones", () => {
     const global = flagSpellings(GLOBAL_FLAGS).join(" ");
     expect(completionScript("bash")).toContain(`stream) flags="${global} ${flagSpellings(METHOD_FLAGS.stream).join(" ")}" ;;`);

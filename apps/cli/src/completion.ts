@@ -1,4 +1,4 @@
-import { COMMAND_FLAGS, COMMANDS, flagSpellings, GLOBAL_FLAGS, METHODS, SERVICE, SHELLS, type FlagTable, type Shell } from "./flags.ts";
+import { COMMAND_FLAGS, COMMANDS, flagSpellings, GLOBAL_FLAGS, METHODS, SERVICE, SHELLS, type FlagSpec, type FlagTable, type Shell } from "./flags.ts";
 
 /** `events-cli completion SHELL`: print the completion script for a shell. */
 export interface CompletionCommand {
@@ -25,8 +25,22 @@ export function completionScript(shell: Shell): string {
 
 /** Every flag spelling that takes a separate value (`--url URL`, `-m TEXT`). */
 function valueFlags(): string[] {
+  return spellingsWhere((spec) => spec.type === "string");
+}
+
+/** Every spelling of a flag whose value is a file (`--batch FILE`): completed with file names. */
+function fileFlags(): string[] {
+  return spellingsWhere(isFileValue);
+}
+
+function isFileValue(spec: FlagSpec): boolean {
+  return spec.type === "string" && spec.value === "FILE";
+}
+
+/** The spellings of the flags (global and every command's) that `keep` selects, each once. */
+function spellingsWhere(keep: (spec: FlagSpec) => boolean): string[] {
   const tables: FlagTable[] = [GLOBAL_FLAGS, ...Object.values(COMMAND_FLAGS)];
-  const spellings = tables.flatMap((table) => flagSpellings(Object.fromEntries(Object.entries(table).filter(([, spec]) => spec.type === "string"))));
+  const spellings = tables.flatMap((table) => flagSpellings(Object.fromEntries(Object.entries(table).filter(([, spec]) => keep(spec)))));
   return [...new Set(spellings)];
 }
 
@@ -46,6 +60,7 @@ _events_cli() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
   local method="" service=0 skip=0 i word flags
   case "$prev" in
+    ${fileFlags().join("|")}) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     ${valueFlags().join("|")}) return 0 ;;
   esac
   for ((i = 1; i < COMP_CWORD; i++)); do
@@ -98,6 +113,7 @@ _events_cli() {
   local method="" service=0 skip=0 i word
   local -a flags commands methods
   case "\${words[CURRENT-1]}" in
+    (${fileFlags().join("|")}) _files; return 0 ;;
     (${valueFlags().join("|")}) _message 'value'; return 0 ;;
   esac
   for ((i = 2; i < CURRENT; i++)); do
@@ -140,7 +156,8 @@ function fishFlags(table: FlagTable, condition: string | undefined): string[] {
     if (condition !== undefined) parts.push(`-n ${quote(condition)}`);
     if (spec.short !== undefined) parts.push(`-s ${spec.short}`);
     parts.push(`-l ${name}`);
-    if (spec.type === "string") parts.push("-x");
+    // -x: a value, not a file name (the script turns file names off with -f); -r -F: a file name.
+    if (spec.type === "string") parts.push(isFileValue(spec) ? "-r -F" : "-x");
     parts.push(`-d ${quote(spec.description)}`);
     return parts.join(" ");
   });

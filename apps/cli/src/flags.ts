@@ -9,7 +9,7 @@ export interface FlagSpec {
   readonly type: "string" | "boolean";
   readonly short?: string;
   readonly multiple?: boolean;
-  /** What the value is (`URL`, `TEXT`); only for string flags. */
+  /** What the value is (`URL`, `TEXT`); only for string flags. `FILE` values complete file names. */
   readonly value?: string;
   /** One line, for completions that show descriptions (zsh, fish). */
   readonly description: string;

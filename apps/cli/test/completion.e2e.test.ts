@@ -6,7 +6,8 @@ import { CLI_BINARY, cleanEnv, requireBinary } from "./harness.ts";
 function runShell(shell: string, args: readonly string[], script: string): string {
   requireBinary();
   const env = cleanEnv({ PATH: `${dirname(CLI_BINARY)}:${process.env.PATH ?? "/usr/bin:/bin"}` });
-  const result = Bun.spawnSync([shell, ...args, script], { env, stdout: "pipe", stderr: "pipe" });
+  // In this folder, so a file name completes to a known file (harness.ts).
+  const result = Bun.spawnSync([shell, ...args, script], { env, cwd: import.meta.dir, stdout: "pipe", stderr: "pipe" });
   const stderr = result.stderr.toString();
   if (result.exitCode !== 0) throw new Error(`${shell} exited ${result.exitCode}: ${stderr}`);
   return result.stdout.toString();
@@ -22,6 +23,9 @@ const CASES: Array<[string[], string[]]> = [
   [["events-cli", "completion", ""], ["bash", "zsh", "fish"]],
   [["events-cli", "to"], ["token"]],
   [["events-cli", "token", "--secret", "-", "--su"], ["--subscribe", "--sub"]],
+  [["events-cli", "publish", "--b"], ["--batch"]],
+  [["events-cli", "publish", "--batch", "harn"], ["harness.ts"]],
+  [["events-cli", "publish", "--batch", "b.json", "--j"], ["--json"]],
 ];
 
 const has = (shell: string): boolean => Bun.which(shell) !== null;
@@ -55,6 +59,7 @@ ${lines.join("\n")}`;
     const stubs = `_describe() { local arr=\${@[-1]} x; for x in "\${(@P)arr}"; do print -r -- "\${x%%:*}"; done }
 compadd() { print -rl -- "$@" }
 _message() { : }
+_files() { print -rl -- *(N) }
 compdef() { : }`;
     const lines = CASES.map(([words]) => `words=(${words.map((word) => `'${word}'`).join(" ")}); CURRENT=\${#words}; _events_cli; print -- ---`);
     const output = runShell("zsh", ["-c"], `${stubs}\nsource <(events-cli completion zsh)\n${lines.join("\n")}`);

@@ -19,6 +19,7 @@ describe("events-cli help and version (compiled binary)", () => {
       [["help", "events", "stream"], "events stream [--last-event-id ID] [--count N] [--json]"],
       [["events", "stream", "--help"], "-t, --topic T"],
       [["events", "publish", "--help"], "events publish --topic T [--topic U]... [--event NAME] --data JSON [--json]"],
+      [["publish", "--help"], "publish --batch FILE [--json]"],
     ];
     for (const [args, usage] of pages) {
       const result = await runCli(args);
@@ -48,6 +49,8 @@ describe("events-cli usage errors exit 2 with the usage (compiled binary)", () =
     ["a publish without --data", ["events", "publish", "--topic", "a"], "missing --data", "--data JSON"],
     ["--data that is not JSON", ["events", "publish", "--topic", "a", "--data", "{nope"], "--data is not valid JSON", "--data JSON"],
     ["a pattern as a publish topic", ["events", "publish", "--topic", "a/*", "--data", "1"], "--topic: topic must contain only", "--data JSON"],
+    ["--batch with --topic and --data", ["publish", "--batch", "b.json", "-t", "a", "-d", "1"], "--batch excludes --topic and --data", "--batch FILE"],
+    ["a --batch file that is missing", ["publish", "--batch", "no-such-file.ndjson"], "cannot read --batch no-such-file.ndjson: no such file", "--batch FILE"],
   ];
   for (const [name, args, reason, usage] of cases) {
     test(`refuses ${name}`, async () => {
