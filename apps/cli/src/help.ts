@@ -218,8 +218,9 @@ Examples:
 Usage:
   events-cli completion bash|zsh|fish
 
-The script completes commands (with or without "events"), each command's flags and the
-global flags; values (URLs, messages, topics) are left to you.
+The script completes commands (with or without "events"), each command's flags, the
+global flags and file names after --batch; other values (URLs, messages, topics) are left
+to you.
 
 Examples:
   eval "$(events-cli completion bash)"                # this bash session; or install it:
