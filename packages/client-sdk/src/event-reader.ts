@@ -1,7 +1,7 @@
 import { describeValue } from "@events/sse-core";
 import { EventsClientError } from "./errors.ts";
 import { BUILT_IN_EVENT_TYPES, type UnknownEventMode, type UntypedStreamEvent } from "./events.ts";
-import type { MessageReader } from "./reconnecting-stream.ts";
+import type { MessageReader } from "./event-feed.ts";
 
 /** What decides how a typed client reads a message. */
 export interface EventReaderOptions {
