@@ -6,6 +6,7 @@ import {
   matchesTopic,
   normalizeLastEventId,
   type PublishInput,
+  RemoteFanOut,
   resolvePublishBatch,
   resolvePublishTopics,
   resolveSubscribeTopics,
@@ -14,8 +15,7 @@ import {
   type SubscribeOptions,
   type SubscriberHandlers,
   type Subscription,
-  TopicIndex,
-  subscriptionPatterns,
+  type TopicDelivery,
 } from "@events/sse-core";
 import { batchPublishStatement, storeBatch } from "./batch-publish.ts";
 import { openPool } from "./connection.ts";
@@ -43,23 +43,6 @@ export interface PostgresPublishOptions {
    * @default none (the event is stored in a statement of its own)
    */
   readonly tx?: PostgresTransaction | undefined;
-}
-
-interface Delivery {
-  readonly event: StoredEvent;
-  readonly topic: string;
-}
-
-interface Subscriber {
-  readonly handlers: SubscriberHandlers;
-  readonly subscribed: readonly SubscribedTopic[];
-  /** Live rows read while this subscriber's replay was being read; undefined once live. */
-  pending: (Delivery & { readonly position: Position })[] | undefined;
-  /** Live rows of transactions older than this were final when the replay was read: skipped. */
-  liveFromTxid: bigint;
-  /** Live rows at or before this position are skipped (in the replay, or before the resume id). */
-  after: Position | undefined;
-  round: number;
 }
 
 /**
@@ -100,12 +83,9 @@ export class PostgresBroker implements Broker {
   readonly #batchPublishStatement: string;
   readonly #reader: TableReader;
   readonly #trimmer: Trimmer;
-  readonly #subscribers = new Set<Subscriber>();
-  readonly #index = new TopicIndex<Subscriber>();
-  /** Recently fanned-out events by id, so a replay reuses their frames. */
-  readonly #recent = new Map<string, StoredEvent>();
+  /** The local subscribers; it also keeps recently fanned-out events, so a replay reuses their frames. */
+  readonly #fanOut: RemoteFanOut<Position>;
   #ready: Promise<void> | undefined;
-  #round = 0;
   #lastError: string | undefined;
   #closed = false;
 
@@ -120,6 +100,11 @@ export class PostgresBroker implements Broker {
     this.#ownsPool = sql === undefined;
     this.#sql = sql ?? openPool(url as string, this.options);
     this.#names = schemaNames(table);
+    this.#fanOut = new RemoteFanOut<Position>({
+      compare: comparePositions,
+      recentSize: this.options.historySize,
+      onError: (error) => this.options.onError(error),
+    });
     this.#where = `${url === undefined ? "the app's pool" : redactUrl(url)} table ${table}`;
     const { seq, meta, channel } = this.#names;
     this.#publishStatement = `
@@ -134,12 +119,12 @@ export class PostgresBroker implements Broker {
     this.#keyedPublishStatement = keyedPublishStatement(this.#names);
     this.#batchPublishStatement = batchPublishStatement(this.#names);
     this.#reader = new TableReader(this.#sql, this.#names, this.options, {
-      onRows: (rows, epoch) => this.#fanOut(rows, epoch),
+      onRows: (rows, epoch) => this.#fanOutRows(rows, epoch),
       onEpochChange: (epoch) => {
         void epoch;
-        this.#recent.clear();
+        this.#fanOut.forgetRecent();
         // Positions of the old history mean nothing: clients resume and get an other-epoch gap.
-        this.#endAll();
+        this.#fanOut.endAll();
       },
       onError: (error) => {
         this.#lastError = reasonOf(error);
@@ -154,7 +139,7 @@ export class PostgresBroker implements Broker {
 
   /** The number of subscriptions on this node. */
   get subscriberCount(): number {
-    return this.#subscribers.size;
+    return this.#fanOut.size;
   }
 
   /**
@@ -255,7 +240,7 @@ export class PostgresBroker implements Broker {
       if (first === undefined && attempt < 3) continue;
       if (first === undefined) throw new Error(`idempotency key ${JSON.stringify(key)} is held but its row cannot be read`);
       const id = formatPostgresEventId(first.epoch, positionOf(first));
-      const known = this.#recent.get(id);
+      const known = this.#fanOut.recent(id);
       if (known !== undefined) return known;
       if (first.event === null || first.data === null || first.topics === null) return createStoredEvent(id, event, data, topics);
       return createStoredEvent(id, first.event, first.data, first.topics);
@@ -278,35 +263,32 @@ export class PostgresBroker implements Broker {
     await this.#reader.start().catch((error: unknown) => {
       throw this.#closed ? closedError() : unavailable("read the history", this.#where, error);
     });
-    const subscriber: Subscriber = { handlers, subscribed, pending: [], liveFromTxid: 0n, after: undefined, round: 0 };
     // Registered before the replay is read: live rows arriving meanwhile wait behind it.
-    this.#subscribers.add(subscriber);
-    this.#index.add(subscriber, subscriptionPatterns(subscribed));
+    const subscriber = this.#fanOut.add(handlers, subscribed);
     try {
       const plan = await readPlan(this.#sql, this.#names, request, subscribed, this.options.historyTtlMs).catch((error: unknown) => {
         throw unavailable("read the history", this.#where, error);
       });
       if (this.#closed) throw closedError();
-      const replay: Delivery[] = [];
+      const replay: TopicDelivery[] = [];
       for (const row of plan.replay) {
         const delivery = this.#delivery(row, plan.epoch, subscribed);
         if (delivery !== undefined) replay.push(delivery);
       }
       handlers.onOpen?.({ cursor: plan.cursor, replayed: replay.length, gap: plan.gap });
       for (const { event, topic } of replay) handlers.onEvent(event, topic);
-      subscriber.liveFromTxid = plan.liveFromTxid;
-      subscriber.after = plan.after;
-      const pending = subscriber.pending ?? [];
-      subscriber.pending = undefined;
-      for (const buffered of pending) this.#deliver(subscriber, buffered, buffered.position);
+      // Rows of transactions older than liveFromTxid (the positions before `liveFromTxid-0`, as no seq is
+      // below 0) were final when the replay was read; rows at or before `after` were in it or precede the resume id.
+      const buffered = subscriber.goLive({ from: { txid: plan.liveFromTxid, seq: 0n }, after: plan.after });
+      for (const { event, topic, position } of buffered) subscriber.deliver(event, topic, position);
       return {
         cursor: plan.cursor,
         replayed: replay.length,
         gap: plan.gap,
-        unsubscribe: (): void => this.#remove(subscriber),
+        unsubscribe: (): void => this.#fanOut.remove(subscriber),
       };
     } catch (error) {
-      this.#remove(subscriber);
+      this.#fanOut.remove(subscriber);
       throw this.#closed ? closedError() : error;
     }
   }
@@ -317,7 +299,7 @@ export class PostgresBroker implements Broker {
     const error = this.#lastError ?? this.#reader.lastError;
     if (error !== undefined) return { ok: false, detail: `postgres: unavailable (${error}), ${this.#where}` };
     const reader = this.#reader.connected ? `reader at ${this.#reader.cursor.txid}-${this.#reader.cursor.seq}` : "reader idle";
-    return { ok: true, detail: `postgres: connected, ${this.#where}, ${reader}, ${this.#subscribers.size} subscribers` };
+    return { ok: true, detail: `postgres: connected, ${this.#where}, ${reader}, ${this.#fanOut.size} subscribers` };
   }
 
   /**
@@ -327,13 +309,13 @@ export class PostgresBroker implements Broker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#endAll();
+    this.#fanOut.endAll();
     await this.#reader.stop();
     await this.#trimmer.stop();
     if (this.#ownsPool) await this.#sql.end({ timeout: 1 }).catch(() => undefined);
   }
 
-  #delivery(row: EventRow, epoch: string, subscribed: readonly SubscribedTopic[]): Delivery | undefined {
+  #delivery(row: EventRow, epoch: string, subscribed: readonly SubscribedTopic[]): TopicDelivery | undefined {
     const event = this.#event(row, epoch);
     if (event === undefined) return undefined;
     const topic = event.topics.find((name) => subscribed.some(({ pattern }) => matchesTopic(pattern, name)));
@@ -342,7 +324,7 @@ export class PostgresBroker implements Broker {
 
   #event(row: EventRow, epoch: string): StoredEvent | undefined {
     const id = formatPostgresEventId(epoch, positionOf(row));
-    const known = this.#recent.get(id);
+    const known = this.#fanOut.recent(id);
     if (known !== undefined) return known;
     try {
       return createStoredEvent(id, row.event, row.data, row.topics);
@@ -352,62 +334,10 @@ export class PostgresBroker implements Broker {
     }
   }
 
-  #fanOut(rows: readonly EventRow[], epoch: string): void {
+  #fanOutRows(rows: readonly EventRow[], epoch: string): void {
     for (const row of rows) {
       const event = this.#event(row, epoch);
-      if (event === undefined) continue;
-      this.#remember(event);
-      const position = positionOf(row);
-      const round = ++this.#round;
-      // The event's topics in publish order: a subscriber is reached through the first it matches.
-      for (const topic of event.topics) {
-        this.#index.forEachMatch(topic, (subscriber) => {
-          if (subscriber.round === round) return;
-          subscriber.round = round;
-          this.#deliver(subscriber, { event, topic }, position);
-        });
-      }
-    }
-  }
-
-  #deliver(subscriber: Subscriber, delivery: Delivery, position: Position): void {
-    if (subscriber.pending !== undefined) {
-      subscriber.pending.push({ ...delivery, position });
-      return;
-    }
-    if (position.txid < subscriber.liveFromTxid) return;
-    if (subscriber.after !== undefined) {
-      if (comparePositions(position, subscriber.after) <= 0) return;
-      subscriber.after = undefined;
-    }
-    try {
-      subscriber.handlers.onEvent(delivery.event, delivery.topic);
-    } catch (error) {
-      // One broken subscriber must not stop delivery to the others.
-      this.options.onError(error);
-    }
-  }
-
-  #remember(event: StoredEvent): void {
-    this.#recent.set(event.id, event);
-    if (this.#recent.size > this.options.historySize) this.#recent.delete(this.#recent.keys().next().value as string);
-  }
-
-  #remove(subscriber: Subscriber): void {
-    this.#subscribers.delete(subscriber);
-    this.#index.remove(subscriber);
-  }
-
-  /** Ends every live subscription; those still reading their replay fail with BROKER_CLOSED instead. */
-  #endAll(): void {
-    for (const subscriber of [...this.#subscribers]) {
-      if (subscriber.pending !== undefined) continue;
-      this.#remove(subscriber);
-      try {
-        subscriber.handlers.onClose?.();
-      } catch (error) {
-        this.options.onError(error);
-      }
+      if (event !== undefined) this.#fanOut.fanOut(event, positionOf(row));
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   createStoredEvent,
   normalizeLastEventId,
   type PublishInput,
+  RemoteFanOut,
   resolvePublishBatch,
   resolvePublishTopics,
   resolveSubscribeTopics,
@@ -14,8 +15,7 @@ import {
   type SubscribeOptions,
   type SubscriberHandlers,
   type Subscription,
-  TopicIndex,
-  subscriptionPatterns,
+  type TopicDelivery,
 } from "@events/sse-core";
 import { createConnection, publishFailure, type RedisConnection, redactUrl, unavailable, whenReady } from "./connection.ts";
 import { historyGapReason } from "./find-gap.ts";
@@ -28,22 +28,6 @@ import { defineResumeScript, type ResumeSnapshot, runResumeScript } from "./resu
 import { entryToStoredEvent } from "./stored-event.ts";
 import { compareStreamIds, ORIGIN_STREAM_ID, parseStreamId, type StreamId } from "./stream-id.ts";
 import { type RawEntry, StreamReader } from "./stream-reader.ts";
-
-/** An event and the topic a subscriber gets it through. */
-interface Delivery {
-  readonly event: StoredEvent;
-  readonly topic: string;
-}
-
-interface Subscriber {
-  readonly handlers: SubscriberHandlers;
-  /** Live events read while this subscriber's replay was being read; undefined once live. */
-  pending: (Delivery & { readonly id: StreamId })[] | undefined;
-  /** Skip live events up to this id (in the replay already); cleared once the reader is past it. */
-  after: StreamId | undefined;
-  /** The fan-out round that last reached it: an event of several matching topics comes once. */
-  round: number;
-}
 
 /**
  * A {@link Broker} on Redis Streams, so several server nodes share one history of many topics.
@@ -78,11 +62,8 @@ export class RedisBroker implements Broker {
   readonly #reader: StreamReader;
   /** Concurrent resumes of the same topics share one history read (a reconnect storm reads once per batch). */
   readonly #resumes: ResumeReader;
-  readonly #subscribers = new Set<Subscriber>();
-  readonly #index = new TopicIndex<Subscriber>();
-  /** Recently fanned-out events by id, so a replay reuses their frames instead of encoding again. */
-  readonly #recent = new Map<string, StoredEvent>();
-  #round = 0;
+  /** The local subscribers; it also keeps recently fanned-out events, so a replay reuses their frames instead of encoding again. */
+  readonly #fanOut: RemoteFanOut<StreamId>;
   /** Counts the reader's resets: a replay read before one must not refill the recent-events cache after it. */
   #history = 0;
   #lastError: string | undefined;
@@ -92,6 +73,11 @@ export class RedisBroker implements Broker {
   constructor(options: RedisBrokerOptions = {}) {
     this.options = resolveRedisBrokerOptions(options);
     this.#keys = brokerKeys(this.options.streamKey);
+    this.#fanOut = new RemoteFanOut<StreamId>({
+      compare: compareStreamIds,
+      recentSize: this.options.historySize,
+      onError: (error) => this.options.onError(error),
+    });
     this.#commands = createConnection(this.options, "commands", (error) => {
       this.#lastError = error.message;
     });
@@ -105,20 +91,20 @@ export class RedisBroker implements Broker {
       this.options.maxResumesPerRead,
     );
     this.#reader = new StreamReader(this.options, this.#keys.live, {
-      onEntries: (entries) => this.#fanOut(entries),
+      onEntries: (entries) => this.#fanOutEntries(entries),
       onReset: () => {
         // Redis came back without the old history: its new ids may sort below ones already delivered.
-        for (const subscriber of this.#subscribers) subscriber.after = undefined;
-        this.#recent.clear();
+        this.#fanOut.forgetAfter();
+        this.#fanOut.forgetRecent();
         this.#history += 1;
       },
       onMissed: (afterId, oldestId) => {
         const message =
           `redis: events after ${afterId} were trimmed from the live stream "${this.#keys.live}" (oldest held: ${oldestId}) ` +
-          `while this node's reader was disconnected; ending ${this.#subscribers.size} subscriptions so their clients resume with a gap notice`;
+          `while this node's reader was disconnected; ending ${this.#fanOut.size} subscriptions so their clients resume with a gap notice`;
         this.options.onError(new SseError("BROKER_UNAVAILABLE", message));
         // Nothing may be lost silently: end the streams, their clients resume from history.
-        this.#endAll();
+        this.#fanOut.endAll();
       },
       onError: (error) => this.options.onError(error),
     });
@@ -129,7 +115,7 @@ export class RedisBroker implements Broker {
 
   /** The number of subscriptions on this node. */
   get subscriberCount(): number {
-    return this.#subscribers.size;
+    return this.#fanOut.size;
   }
 
   /**
@@ -161,7 +147,7 @@ export class RedisBroker implements Broker {
     } catch (error) {
       throw publishFailure(url, error);
     }
-    if (!reply.stored && reply.fields !== undefined) return this.#recent.get(reply.id) ?? entryToStoredEvent(reply.id, reply.fields);
+    if (!reply.stored && reply.fields !== undefined) return this.#fanOut.recent(reply.id) ?? entryToStoredEvent(reply.id, reply.fields);
     return createStoredEvent(reply.id, event, input.data, topics);
   }
 
@@ -211,10 +197,8 @@ export class RedisBroker implements Broker {
     await this.#reader.start().catch((error: unknown) => {
       throw this.#closed ? closedError() : error;
     });
-    const subscriber: Subscriber = { handlers, pending: [], after: undefined, round: 0 };
     // Registered before the replay is read: live entries arriving meanwhile wait behind it.
-    this.#subscribers.add(subscriber);
-    this.#index.add(subscriber, subscriptionPatterns(subscribed));
+    const subscriber = this.#fanOut.add(handlers, subscribed);
     try {
       const history = this.#history;
       const plan = await this.#plan(lastEventId, subscribed).catch((error: unknown) => {
@@ -226,19 +210,19 @@ export class RedisBroker implements Broker {
       for (const { event, topic } of replay) handlers.onEvent(event, topic);
       // Live entries read meanwhile: those up to `through` were in the replay, the rest follow it.
       const through = parseStreamId(plan.through) as StreamId;
-      for (const buffered of subscriber.pending ?? []) {
-        if (compareStreamIds(buffered.id, through) > 0) handlers.onEvent(buffered.event, buffered.topic);
+      // They count as part of the replay: delivered before subscribe resolves, a throwing handler fails it.
+      for (const buffered of subscriber.buffered) {
+        if (compareStreamIds(buffered.position, through) > 0) handlers.onEvent(buffered.event, buffered.topic);
       }
-      subscriber.pending = undefined;
-      subscriber.after = through;
+      subscriber.goLive({ after: through });
       return {
         cursor: plan.cursor,
         replayed: replay.length,
         gap: plan.gap,
-        unsubscribe: (): void => this.#remove(subscriber),
+        unsubscribe: (): void => this.#fanOut.remove(subscriber),
       };
     } catch (error) {
-      this.#remove(subscriber);
+      this.#fanOut.remove(subscriber);
       throw this.#closed ? closedError() : error;
     }
   }
@@ -252,14 +236,14 @@ export class RedisBroker implements Broker {
       return { ok: false, detail: `redis: ${status}${this.#lastError === undefined ? "" : ` (${this.#lastError})`}, ${where}` };
     }
     const reader = this.#reader.started ? `reader ${this.#reader.connected ? "at" : "reconnecting, last read"} ${this.#reader.lastId}` : "reader idle";
-    return { ok: true, detail: `redis: connected, ${where}, ${reader}, ${this.#subscribers.size} subscribers` };
+    return { ok: true, detail: `redis: connected, ${where}, ${reader}, ${this.#fanOut.size} subscribers` };
   }
 
   /** Ends every subscription (calling its `onClose`), stops the reader and closes both connections. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#endAll();
+    this.#fanOut.endAll();
     await this.#reader.stop();
     if (this.#commands.status === "ready") await this.#commands.quit().catch(() => this.#commands.disconnect());
     else this.#commands.disconnect();
@@ -285,19 +269,19 @@ export class RedisBroker implements Broker {
    * The replayed entries as events, each with the topic the subscription gets it through.
    * @param remember Whether the entries may go into the recent-events cache (no reset since they were read).
    */
-  #deliveries(entries: readonly RawEntry[], subscribed: readonly SubscribedTopic[], remember: boolean): Delivery[] {
-    const deliveries: Delivery[] = [];
+  #deliveries(entries: readonly RawEntry[], subscribed: readonly SubscribedTopic[], remember: boolean): TopicDelivery[] {
+    const deliveries: TopicDelivery[] = [];
     // Matching the patterns per entry was a tenth of a 10,000-client storm's CPU: an event of one
     // topic comes through that topic or none, so each topic is matched once per replay.
     let lastTopic: string | undefined;
     let lastMatch: string | undefined;
     for (const [id, fields] of entries) {
-      let event = this.#recent.get(id);
+      let event = this.#fanOut.recent(id);
       try {
         if (event === undefined) {
           event = entryToStoredEvent(id, fields);
           // Kept like a fanned-out event: the other resumes of a storm reuse its object and its encoded frame.
-          if (remember) this.#remember(event);
+          if (remember) this.#fanOut.remember(event);
         }
       } catch (error) {
         this.options.onError(error);
@@ -315,7 +299,7 @@ export class RedisBroker implements Broker {
     return deliveries;
   }
 
-  #fanOut(entries: readonly RawEntry[]): void {
+  #fanOutEntries(entries: readonly RawEntry[]): void {
     for (const [id, fields] of entries) {
       let event: StoredEvent;
       try {
@@ -324,59 +308,7 @@ export class RedisBroker implements Broker {
         this.options.onError(error);
         continue;
       }
-      this.#remember(event);
-      const parsed = parseStreamId(id) as StreamId;
-      const round = ++this.#round;
-      // The event's topics in publish order: a subscriber is reached through the first it matches.
-      for (const topic of event.topics) {
-        this.#index.forEachMatch(topic, (subscriber) => {
-          if (subscriber.round === round) return;
-          subscriber.round = round;
-          this.#deliver(subscriber, { event, topic }, parsed);
-        });
-      }
-    }
-  }
-
-  #deliver(subscriber: Subscriber, delivery: Delivery, id: StreamId): void {
-    if (subscriber.pending !== undefined) {
-      subscriber.pending.push({ ...delivery, id });
-      return;
-    }
-    if (subscriber.after !== undefined) {
-      if (compareStreamIds(id, subscriber.after) <= 0) return;
-      subscriber.after = undefined;
-    }
-    try {
-      subscriber.handlers.onEvent(delivery.event, delivery.topic);
-    } catch (error) {
-      // One broken subscriber must not stop delivery to the others.
-      this.options.onError(error);
-    }
-  }
-
-  #remember(event: StoredEvent): void {
-    this.#recent.set(event.id, event);
-    if (this.#recent.size > this.options.historySize) {
-      this.#recent.delete(this.#recent.keys().next().value as string);
-    }
-  }
-
-  #remove(subscriber: Subscriber): void {
-    this.#subscribers.delete(subscriber);
-    this.#index.remove(subscriber);
-  }
-
-  /** Ends every live subscription; those still reading their replay fail with BROKER_CLOSED instead. */
-  #endAll(): void {
-    for (const subscriber of [...this.#subscribers]) {
-      if (subscriber.pending !== undefined) continue;
-      this.#remove(subscriber);
-      try {
-        subscriber.handlers.onClose?.();
-      } catch (error) {
-        this.options.onError(error);
-      }
+      this.#fanOut.fanOut(event, parseStreamId(id) as StreamId);
     }
   }
 }

@@ -74,3 +74,5 @@ export {
   type TopicPattern,
 } from "./topic.ts";
 export { TopicIndex } from "./topic-index.ts";
+export { RemoteFanOut, type RemoteFanOutOptions } from "./remote-fan-out.ts";
+export { RemoteSubscriber, type BufferedDelivery, type LiveStart, type TopicDelivery } from "./remote-subscriber.ts";
