@@ -1,4 +1,4 @@
-import { DEFAULT_IDEMPOTENCY_OPTIONS, describeValue, type IdempotencyOptions, positiveInteger, SseError } from "@events/sse-core";
+import { DEFAULT_IDEMPOTENCY_OPTIONS, type IdempotencyOptions, invalidOption, positiveInteger, resolveHistoryTtl } from "@events/sse-core";
 import type postgres from "postgres";
 
 /** A `postgres` (porsager) connection pool, as `postgres(url)` returns it. */
@@ -119,19 +119,19 @@ export function resolvePostgresBrokerOptions(options: PostgresBrokerOptions): Re
   const defaults = DEFAULT_POSTGRES_BROKER_OPTIONS;
   const { url, sql } = options;
   if (sql === undefined) {
-    if (url === undefined) invalid("url", "or sql is required", url, "pass url: \"postgres://user@host:5432/db\" or sql: postgres(url)");
-    if (!/^postgres(?:ql)?:\/\/./.test(url)) invalid("url", "must start with postgres:// or postgresql://", url, "e.g. postgres://postgres@127.0.0.1:5432/app");
+    if (url === undefined) invalidOption("PostgresBroker url", "or sql is required", url, "pass url: \"postgres://user@host:5432/db\" or sql: postgres(url)");
+    if (!/^postgres(?:ql)?:\/\/./.test(url)) invalidOption("PostgresBroker url", "must start with postgres:// or postgresql://", url, "e.g. postgres://postgres@127.0.0.1:5432/app");
   }
   const table = options.table ?? defaults.table;
   if (typeof table !== "string" || !TABLE_NAME.test(table)) {
-    invalid("table", "must be a lower-case SQL name (letters, digits, _; optionally schema.name)", table, "e.g. events_history");
+    invalidOption("PostgresBroker table", "must be a lower-case SQL name (letters, digits, _; optionally schema.name)", table, "e.g. events_history");
   }
   return Object.freeze({
     url: sql === undefined ? url : undefined,
     sql,
     table,
     historySize: positive("historySize", options.historySize, defaults.historySize),
-    historyTtlMs: resolveTtl(options.historyTtlMs),
+    historyTtlMs: resolveHistoryTtl("PostgresBroker", options.historyTtlMs),
     maxRetainedTopics: positive("maxRetainedTopics", options.maxRetainedTopics, defaults.maxRetainedTopics),
     trimIntervalMs: positive("trimIntervalMs", options.trimIntervalMs, defaults.trimIntervalMs),
     trimBatchSize: positive("trimBatchSize", options.trimBatchSize, defaults.trimBatchSize),
@@ -147,18 +147,6 @@ export function resolvePostgresBrokerOptions(options: PostgresBrokerOptions): Re
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   return positiveInteger(`PostgresBroker ${name}`, value, fallback);
-}
-
-function resolveTtl(value: number | false | undefined): number | false {
-  if (value === undefined || value === false) return false;
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    invalid("historyTtlMs", "must be a positive integer (ms) or false", value, "e.g. 3600000 for one hour, or false for no age bound");
-  }
-  return value;
-}
-
-function invalid(name: string, rule: string, value: unknown, fix: string): never {
-  throw new SseError("INVALID_OPTION", `PostgresBroker ${name} ${rule} (got ${describeValue(value)}); ${fix}`);
 }
 
 function ignore(): void {}

@@ -1,4 +1,4 @@
-import { DEFAULT_IDEMPOTENCY_OPTIONS, describeValue, type IdempotencyOptions, positiveInteger, SseError } from "@events/sse-core";
+import { DEFAULT_IDEMPOTENCY_OPTIONS, type IdempotencyOptions, invalidOption, positiveInteger, resolveHistoryTtl } from "@events/sse-core";
 
 /** How the broker reconnects to Redis after losing it: exponential backoff with jitter. */
 export interface RedisReconnectOptions {
@@ -117,20 +117,20 @@ export function resolveRedisBrokerOptions(options: RedisBrokerOptions = {}): Res
   const defaults = DEFAULT_REDIS_BROKER_OPTIONS;
   const url = options.url ?? defaults.url;
   if (!/^rediss?:\/\/./.test(url)) {
-    invalid("url", "must start with redis:// or rediss://", url, "e.g. redis://127.0.0.1:6379");
+    invalidOption("RedisBroker url", "must start with redis:// or rediss://", url, "e.g. redis://127.0.0.1:6379");
   }
   const streamKey = options.streamKey ?? defaults.streamKey;
-  if (typeof streamKey !== "string" || streamKey === "") invalid("streamKey", "must be a non-empty string", streamKey, "e.g. myapp:events");
+  if (typeof streamKey !== "string" || streamKey === "") invalidOption("RedisBroker streamKey", "must be a non-empty string", streamKey, "e.g. myapp:events");
   const initialDelayMs = positive("reconnect.initialDelayMs", options.reconnect?.initialDelayMs, defaults.reconnect.initialDelayMs);
   const maxDelayMs = positive("reconnect.maxDelayMs", options.reconnect?.maxDelayMs, defaults.reconnect.maxDelayMs);
   if (maxDelayMs < initialDelayMs) {
-    invalid("reconnect.maxDelayMs", `must be at least reconnect.initialDelayMs (${initialDelayMs})`, maxDelayMs, "raise it");
+    invalidOption("RedisBroker reconnect.maxDelayMs", `must be at least reconnect.initialDelayMs (${initialDelayMs})`, maxDelayMs, "raise it");
   }
   return Object.freeze({
     url,
     streamKey,
     historySize: positive("historySize", options.historySize, defaults.historySize),
-    historyTtlMs: resolveTtl(options.historyTtlMs),
+    historyTtlMs: resolveHistoryTtl("RedisBroker", options.historyTtlMs),
     maxRetainedTopics: positive("maxRetainedTopics", options.maxRetainedTopics, defaults.maxRetainedTopics),
     liveStreamSize: positive("liveStreamSize", options.liveStreamSize, defaults.liveStreamSize),
     blockMs: positive("blockMs", options.blockMs, defaults.blockMs),
@@ -146,18 +146,6 @@ export function resolveRedisBrokerOptions(options: RedisBrokerOptions = {}): Res
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   return positiveInteger(`RedisBroker ${name}`, value, fallback);
-}
-
-function resolveTtl(value: number | false | undefined): number | false {
-  if (value === undefined || value === false) return false;
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    invalid("historyTtlMs", "must be a positive integer (ms) or false", value, "e.g. 3600000 for one hour, or false for no age bound");
-  }
-  return value;
-}
-
-function invalid(name: string, rule: string, value: unknown, fix: string): never {
-  throw new SseError("INVALID_OPTION", `RedisBroker ${name} ${rule} (got ${describeValue(value)}); ${fix}`);
 }
 
 function ignore(): void {}

@@ -19,7 +19,7 @@ export {
 export { assertValidEventName, encodeComment, encodeEvent, encodeEventBytes, encodeRetry } from "./encode.ts";
 export { createStoredEvent } from "./stored-event.ts";
 export { resolvePublishBatch, type ResolvedPublish } from "./publish-batch.ts";
-export { positiveInteger } from "./options.ts";
+export { invalidOption, positiveInteger, resolveHistoryTtl } from "./options.ts";
 export { DEFAULT_IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from "./idempotency-keys.ts";
 export { compareEventIds, formatEventId, parseEventId, type EventIdParts } from "./event-id.ts";
 export { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory, type EventHistoryOptions } from "./history.ts";
