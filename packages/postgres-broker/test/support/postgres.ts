@@ -3,10 +3,11 @@
  * table per test (random name, dropped afterwards), subscribers that record what they get, and
  * bounded waits on conditions.
  */
-import type { GapNotice, StoredEvent, SubscriberHandlers, SubscriptionOpening } from "@events/sse-core";
 import postgres from "postgres";
 import type { PostgresBrokerOptions } from "../../src/options.ts";
 import { PostgresBroker } from "../../src/postgres-broker.ts";
+
+export { createRecorder, type Recorder, waitFor } from "../../../sse-core/src/test-support/recorder.ts";
 
 /** The PostgreSQL the tests use (trust auth, database `test`). */
 export const POSTGRES_URL: string = process.env["POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -82,57 +83,4 @@ export async function withBroker(
       await broker.close();
     }
   });
-}
-
-/** A subscriber that records what it receives. */
-export interface Recorder {
-  readonly handlers: SubscriberHandlers;
-  readonly events: StoredEvent[];
-  /** The topic each event came through, in the order of `events`. */
-  readonly topics: string[];
-  readonly openings: SubscriptionOpening[];
-  readonly gaps: GapNotice[];
-  readonly closes: number;
-  ids(): string[];
-}
-
-export function createRecorder(): Recorder {
-  const events: StoredEvent[] = [];
-  const topics: string[] = [];
-  const openings: SubscriptionOpening[] = [];
-  const gaps: GapNotice[] = [];
-  let closes = 0;
-  return {
-    handlers: {
-      onOpen: (opening) => {
-        if (events.length > 0) throw new Error("onOpen came after an event");
-        openings.push(opening);
-        if (opening.gap !== undefined) gaps.push(opening.gap);
-      },
-      onEvent: (event, topic) => {
-        events.push(event);
-        topics.push(topic);
-      },
-      onClose: () => {
-        closes += 1;
-      },
-    },
-    events,
-    topics,
-    openings,
-    gaps,
-    get closes() {
-      return closes;
-    },
-    ids: () => events.map((event) => event.id),
-  };
-}
-
-/** Resolves once `condition()` holds; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

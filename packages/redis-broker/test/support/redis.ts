@@ -4,10 +4,11 @@
  * get, and bounded waits on conditions.
  */
 import { spawnSync } from "node:child_process";
-import type { GapNotice, StoredEvent, SubscriberHandlers, SubscriptionOpening } from "@events/sse-core";
 import { Redis } from "ioredis";
 import { type RedisBrokerOptions } from "../../src/options.ts";
 import { RedisBroker } from "../../src/redis-broker.ts";
+
+export { createRecorder, type Recorder, waitFor } from "../../../sse-core/src/test-support/recorder.ts";
 
 /** The shared Redis the tests use. */
 export const REDIS_URL: string = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -71,60 +72,6 @@ export async function redisCommand(url: string, command: string, ...args: (strin
     return await client.call(command, ...args);
   } finally {
     client.disconnect();
-  }
-}
-
-/** A subscriber that records what it receives. */
-export interface Recorder {
-  readonly handlers: SubscriberHandlers;
-  readonly events: StoredEvent[];
-  /** The topic each event came through, in the order of `events`. */
-  readonly topics: string[];
-  readonly openings: SubscriptionOpening[];
-  /** The gap notices of `openings`. */
-  readonly gaps: GapNotice[];
-  readonly closes: number;
-  ids(): string[];
-}
-
-export function createRecorder(): Recorder {
-  const events: StoredEvent[] = [];
-  const topics: string[] = [];
-  const openings: SubscriptionOpening[] = [];
-  const gaps: GapNotice[] = [];
-  let closes = 0;
-  return {
-    handlers: {
-      onOpen: (opening) => {
-        if (events.length > 0) throw new Error("onOpen came after an event");
-        openings.push(opening);
-        if (opening.gap !== undefined) gaps.push(opening.gap);
-      },
-      onEvent: (event, topic) => {
-        events.push(event);
-        topics.push(topic);
-      },
-      onClose: () => {
-        closes += 1;
-      },
-    },
-    events,
-    topics,
-    openings,
-    gaps,
-    get closes() {
-      return closes;
-    },
-    ids: () => events.map((event) => event.id),
-  };
-}
-
-/** Resolves once `condition()` holds; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
