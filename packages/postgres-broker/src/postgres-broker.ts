@@ -275,18 +275,12 @@ export class PostgresBroker implements Broker {
         const delivery = this.#delivery(row, plan.epoch, subscribed);
         if (delivery !== undefined) replay.push(delivery);
       }
-      handlers.onOpen?.({ cursor: plan.cursor, replayed: replay.length, gap: plan.gap });
-      for (const { event, topic } of replay) handlers.onEvent(event, topic);
+      const opening = subscriber.replay(plan.cursor, plan.gap, replay);
       // Rows of transactions older than liveFromTxid (the positions before `liveFromTxid-0`, as no seq is
       // below 0) were final when the replay was read; rows at or before `after` were in it or precede the resume id.
       const buffered = subscriber.goLive({ from: { txid: plan.liveFromTxid, seq: 0n }, after: plan.after });
       for (const { event, topic, position } of buffered) subscriber.deliver(event, topic, position);
-      return {
-        cursor: plan.cursor,
-        replayed: replay.length,
-        gap: plan.gap,
-        unsubscribe: (): void => this.#fanOut.remove(subscriber),
-      };
+      return this.#fanOut.subscription(subscriber, opening);
     } catch (error) {
       this.#fanOut.remove(subscriber);
       throw this.#closed ? closedError() : error;

@@ -206,8 +206,7 @@ export class RedisBroker implements Broker {
       });
       if (this.#closed) throw closedError();
       const replay = this.#deliveries(plan.replay, subscribed, history === this.#history);
-      handlers.onOpen?.({ cursor: plan.cursor, replayed: replay.length, gap: plan.gap });
-      for (const { event, topic } of replay) handlers.onEvent(event, topic);
+      const opening = subscriber.replay(plan.cursor, plan.gap, replay);
       // Live entries read meanwhile: those up to `through` were in the replay, the rest follow it.
       const through = parseStreamId(plan.through) as StreamId;
       // They count as part of the replay: delivered before subscribe resolves, a throwing handler fails it.
@@ -215,12 +214,7 @@ export class RedisBroker implements Broker {
         if (compareStreamIds(buffered.position, through) > 0) handlers.onEvent(buffered.event, buffered.topic);
       }
       subscriber.goLive({ after: through });
-      return {
-        cursor: plan.cursor,
-        replayed: replay.length,
-        gap: plan.gap,
-        unsubscribe: (): void => this.#fanOut.remove(subscriber),
-      };
+      return this.#fanOut.subscription(subscriber, opening);
     } catch (error) {
       this.#fanOut.remove(subscriber);
       throw this.#closed ? closedError() : error;

@@ -78,6 +78,28 @@ describe("RemoteFanOut", () => {
     expect(late.received).toEqual(["6@events", "7@events"]);
   });
 
+  test("opens with the replay, then live events, and unsubscribing stops them", () => {
+    const fan = fanOut();
+    const openings: unknown[] = [];
+    const received: string[] = [];
+    const handlers: SubscriberHandlers = {
+      onOpen: (opening) => openings.push(opening),
+      onEvent: (delivered, topic) => received.push(`${delivered.id}@${topic}`),
+    };
+    const subscriber = fan.add(handlers, resolveSubscribeTopics(["events"]));
+    const opening = subscriber.replay("2", undefined, [{ event: event(1), topic: "events" }, { event: event(2), topic: "events" }]);
+    expect(opening).toEqual({ cursor: "2", replayed: 2, gap: undefined });
+    expect(openings).toEqual([opening]);
+    subscriber.goLive({ after: 2 });
+    const subscription = fan.subscription(subscriber, opening);
+    expect(subscription).toMatchObject({ cursor: "2", replayed: 2, gap: undefined });
+    fan.fanOut(event(3), 3);
+    subscription.unsubscribe();
+    fan.fanOut(event(4), 4);
+    expect(received).toEqual(["1@events", "2@events", "3@events"]);
+    expect(fan.size).toBe(0);
+  });
+
   test("skips live events at or before the replay's end, then stops comparing once past it", () => {
     const fan = fanOut();
     const live = recorder();

@@ -1,4 +1,4 @@
-import type { SubscriberHandlers } from "./broker.ts";
+import type { SubscriberHandlers, Subscription, SubscriptionOpening } from "./broker.ts";
 import { RemoteSubscriber } from "./remote-subscriber.ts";
 import { type SubscribedTopic, subscriptionPatterns } from "./topic.ts";
 import { TopicIndex } from "./topic-index.ts";
@@ -62,6 +62,11 @@ export class RemoteFanOut<Position> {
   remove(subscriber: RemoteSubscriber<Position>): void {
     this.#subscribers.delete(subscriber);
     this.#index.remove(subscriber);
+  }
+
+  /** The subscriber's {@link Subscription}: its opening, and `unsubscribe` removes it. */
+  subscription(subscriber: RemoteSubscriber<Position>, opening: SubscriptionOpening): Subscription {
+    return { ...opening, unsubscribe: (): void => this.remove(subscriber) };
   }
 
   /** Delivers a live event to every matching subscriber (and remembers it). */

@@ -1,5 +1,5 @@
-import type { SubscriberHandlers } from "./broker.ts";
-import type { StoredEvent } from "./types.ts";
+import type { GapNotice, SubscriberHandlers, SubscriptionOpening } from "./broker.ts";
+import type { EventId, StoredEvent } from "./types.ts";
 
 /** An event and the topic a subscriber gets it through (the first of its topics it matches). */
 export interface TopicDelivery {
@@ -63,6 +63,16 @@ export class RemoteSubscriber<Position> {
   /** The live events buffered so far while the replay is read, in order (none once live). */
   get buffered(): readonly BufferedDelivery<Position>[] {
     return this.#pending ?? [];
+  }
+
+  /**
+   * Calls `onOpen`, then `onEvent` for each replayed event (a throwing handler fails the
+   * subscribe: the caller removes the subscriber). Returns the opening it gave `onOpen`.
+   */
+  replay(cursor: EventId, gap: GapNotice | undefined, deliveries: readonly TopicDelivery[]): SubscriptionOpening {
+    this.handlers.onOpen?.({ cursor, replayed: deliveries.length, gap });
+    for (const { event, topic } of deliveries) this.handlers.onEvent(event, topic);
+    return { cursor, replayed: deliveries.length, gap };
   }
 
   /**
