@@ -46,6 +46,7 @@ export {
   type FlushSchedulerOptions,
   type Flushable,
 } from "./flush-scheduler.ts";
+export { REPLAY_CHUNK_BYTES, ReplayChunks, type ReplayChunk, sharedReplayChunks } from "./replay-chunks.ts";
 export {
   DEFAULT_EVENT_STREAM_OPTIONS,
   createEventStream,
