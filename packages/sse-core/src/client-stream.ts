@@ -9,16 +9,12 @@ import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
 import { MAX_JOINED_BYTES, enqueueJoined, joinFrames } from "./join-frames.ts";
+import { ReplayBacklog } from "./replay-backlog.ts";
 import { REPLAY_CHUNK_BYTES, sharedReplayChunks } from "./replay-chunks.ts";
 import type { KeepAliveHub, KeepAliveTarget } from "./keep-alive.ts";
 import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
-
-const EMPTY_FRAME = new Uint8Array(0);
-
-/** The backlog of a stream not feeding a replay: shared, never written to (a feeding stream gets its own). */
-const NO_BACKLOG: Uint8Array[] = [];
 
 let defaultReplayTicker: SharedTicker | undefined;
 
@@ -42,25 +38,14 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
   #pendingRest: Uint8Array[] | undefined;
   /** Bytes of the pending frames: they count as queued, so the slow-consumer limit stays exact. */
   #pendingBytes = 0;
-  /** `feeding`: open, with a replay (and live events behind it) still waiting in the backlog. */
+  /** `feeding`: open, with a replay (and live events behind it) still waiting in `#backlog`. */
   #state: "starting" | "feeding" | "open" | "done" = "starting";
   #subscription: Subscription | undefined;
   /** The hub this stream is attached to while open. */
   #keepAliveHub: KeepAliveHub | undefined;
   #removeDeadline: (() => void) | undefined;
-  /** Replayed events still to come from the broker (announced by onOpen): they go to the backlog, not counted as lag. */
-  #replayLeft = 0;
-  /** Frames waiting to be fed as the client reads: the replay, then live events that came behind it. */
-  #backlog: Uint8Array[] = NO_BACKLOG;
-  /** Index of the next backlog frame to write. */
-  #backlogAt = 0;
-  /** Backlog frames from this index on are live events (they count as lag while they wait). */
-  #backlogLiveFrom = 0;
-  /** Bytes of live events waiting in the backlog. */
-  #backlogLiveBytes = 0;
-  /** Bytes the client had read at the last keepalive tick while a replay was fed (to tell a stalled reader). */
-  #consumedAtLastTick = -1;
-  #removeFeeder: (() => void) | undefined;
+  /** While `feeding`: the replay and the live events behind it, fed as the client reads. */
+  #backlog: ReplayBacklog | undefined;
   /** Bytes written so far (pending ones included). */
   #enqueuedBytes = 0;
   /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
@@ -167,8 +152,7 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     }
     this.#exemptEnd = this.#enqueuedBytes;
     this.#checkAt = this.#enqueuedBytes;
-    this.#replayLeft = replayed;
-    this.#backlog = [];
+    this.#backlog = new ReplayBacklog(replayed);
     this.#state = "feeding";
     if (this.options.keepAlive) {
       this.#keepAliveHub = this.options.keepAlive;
@@ -196,9 +180,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#keepAliveHub = undefined;
     this.#removeDeadline?.();
     this.#removeDeadline = undefined;
-    this.#removeFeeder?.();
-    this.#removeFeeder = undefined;
-    this.#backlog = NO_BACKLOG;
+    this.#backlog?.removeFeeder?.();
+    this.#backlog = undefined;
     this.options.signal?.removeEventListener("abort", this);
     const controller = this.#controller;
     if (controller !== undefined && reason !== "cancelled") {
@@ -230,11 +213,10 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     if (this.#state === "done") return;
     if (this.options.counters) this.options.counters.delivered += 1;
     const frame = topic === this.defaultTopic ? event.frame : event.frameFor(topic);
-    if (this.#replayLeft > 0) {
+    const backlog = this.#backlog;
+    if (backlog?.expectsReplay === true) {
       // Replay waits in the backlog as references to the history's frames, fed as the client reads.
-      this.#replayLeft -= 1;
-      this.#backlog.push(frame);
-      this.#backlogLiveFrom = this.#backlog.length;
+      backlog.addReplayed(frame);
       return;
     }
     this.#push(frame);
@@ -245,9 +227,9 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     // onOpen before any event, so none arrives while starting).
     if (this.#state !== "open") {
       // A replay is still being fed: wait behind it, in order, counted as lag.
-      this.#backlog.push(frame);
-      this.#backlogLiveBytes += frame.byteLength;
-      if (this.#queuedBytes() + this.#backlogLiveBytes > this.maxBufferBytes) this.#disconnectSlowConsumer();
+      const backlog = this.#backlog as ReplayBacklog;
+      backlog.addLive(frame);
+      if (this.#queuedBytes() + backlog.liveBytes > this.maxBufferBytes) this.#disconnectSlowConsumer();
       return;
     }
     this.#write(frame);
@@ -287,8 +269,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
    * for live events), and keeps the shared feeder ticking for this stream until it is empty.
    */
   #feed(): void {
-    if (this.#state !== "feeding") return;
     const backlog = this.#backlog;
+    if (this.#state !== "feeding" || backlog === undefined) return;
     const fillTo = this.maxBufferBytes / 2;
     // Backlog frames go out joined in chunks shared with every client resuming from the same
     // place (see ReplayChunks): one socket write per chunk, not per frame, and no copy of each
@@ -299,37 +281,28 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     // A chunk is taken only when one of the largest fits in the room: queued replay stays
     // within half the buffer, and every client of a server joins the same runs.
     const chunkBytes = Math.min(REPLAY_CHUNK_BYTES, Math.floor(fillTo / 2));
-    while (this.#backlogAt < backlog.length && this.#queuedBytes() <= fillTo - chunkBytes) {
-      const { chunk, frames } = chunks.take(backlog, this.#backlogAt, chunkBytes);
-      for (let end = this.#backlogAt + frames; this.#backlogAt < end; this.#backlogAt++) {
-        const frame = backlog[this.#backlogAt] as Uint8Array;
-        if (this.#backlogAt >= this.#backlogLiveFrom) this.#backlogLiveBytes -= frame.byteLength;
-        backlog[this.#backlogAt] = EMPTY_FRAME; // let the runtime free what the client already has
-      }
+    while (!backlog.empty && this.#queuedBytes() <= fillTo - chunkBytes) {
+      const chunk = backlog.take(chunks, chunkBytes);
       controller.enqueue(chunk);
       this.#enqueuedBytes += chunk.byteLength;
     }
-    if (this.#backlogAt < backlog.length) {
-      this.#removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(() => this.#feed());
+    if (!backlog.empty) {
+      backlog.removeFeeder ??= (this.options.replayTicker ?? sharedReplayTicker()).add(() => this.#feed());
       return;
     }
-    this.#backlog = NO_BACKLOG;
-    this.#backlogAt = 0;
-    this.#backlogLiveFrom = 0;
-    this.#backlogLiveBytes = 0;
-    this.#consumedAtLastTick = -1;
-    this.#removeFeeder?.();
-    this.#removeFeeder = undefined;
+    backlog.removeFeeder?.();
+    this.#backlog = undefined;
     this.#state = "open";
   }
 
   /** The keepalive hub's tick (this stream is its target: no closure per stream). */
   onKeepAlive(frame: Uint8Array): void {
-    if (this.#state === "feeding") {
+    const backlog = this.#backlog;
+    if (backlog !== undefined) {
       // A replay is being fed: a client that read nothing of it for a whole interval is stalled.
       const consumed = this.#enqueuedBytes - this.#queuedBytes();
-      if (consumed === this.#consumedAtLastTick) return this.#disconnectSlowConsumer();
-      this.#consumedAtLastTick = consumed;
+      if (consumed === backlog.consumedAtLastTick) return this.#disconnectSlowConsumer();
+      backlog.consumedAtLastTick = consumed;
       return;
     }
     // Only an idle stream needs it; queued bytes mean the socket is not idle, just slow.
