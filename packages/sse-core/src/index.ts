@@ -23,7 +23,8 @@ export { invalidOption, positiveInteger, resolveHistoryTtl } from "./options.ts"
 export { DEFAULT_IDEMPOTENCY_OPTIONS, type IdempotencyOptions } from "./idempotency-keys.ts";
 export { compareEventIds, formatEventId, parseEventId, type EventIdParts } from "./event-id.ts";
 export { DEFAULT_EVENT_HISTORY_OPTIONS, EventHistory, type EventHistoryOptions } from "./history.ts";
-export { DEFAULT_MEMORY_BROKER_OPTIONS, MemoryBroker, type MemoryBrokerOptions } from "./memory-broker.ts";
+export { MemoryBroker } from "./memory-broker.ts";
+export { DEFAULT_MEMORY_BROKER_OPTIONS, type MemoryBrokerOptions } from "./memory-broker-options.ts";
 export {
   DEFAULT_KEEP_ALIVE_HUB_OPTIONS,
   createKeepAliveHub,

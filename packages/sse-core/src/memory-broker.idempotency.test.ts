@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { DEFAULT_IDEMPOTENCY_OPTIONS } from "./idempotency-keys.ts";
-import { MemoryBroker, type MemoryBrokerOptions } from "./memory-broker.ts";
+import { MemoryBroker } from "./memory-broker.ts";
+import type { MemoryBrokerOptions } from "./memory-broker-options.ts";
 import type { StoredEvent } from "./types.ts";
 
 const EPOCH = 1_764_000_000_000;

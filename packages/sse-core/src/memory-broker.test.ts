@@ -3,7 +3,8 @@ import { rejectionCode } from "./test-support/errors.ts";
 import type { GapNotice, Subscription, SubscriptionOpening } from "./broker.ts";
 import { SseError } from "./errors.ts";
 import { formatEventId, parseEventId } from "./event-id.ts";
-import { DEFAULT_MEMORY_BROKER_OPTIONS, MemoryBroker, type MemoryBrokerOptions } from "./memory-broker.ts";
+import { MemoryBroker } from "./memory-broker.ts";
+import { DEFAULT_MEMORY_BROKER_OPTIONS, type MemoryBrokerOptions } from "./memory-broker-options.ts";
 import { createRandom } from "./test-support/feed.ts";
 import type { StoredEvent } from "./types.ts";
 

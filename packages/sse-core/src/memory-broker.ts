@@ -1,111 +1,17 @@
-import {
-  type Broker,
-  type BrokerHealth,
-  type GapNotice,
-  type GapReason,
-  normalizeLastEventId,
-  type SubscribeOptions,
-  type SubscriberHandlers,
-  type Subscription,
-} from "./broker.ts";
+import { type Broker, type BrokerHealth, normalizeLastEventId, type SubscribeOptions, type SubscriberHandlers, type Subscription } from "./broker.ts";
 import { SseError, describeValue } from "./errors.ts";
-import { formatEventId, parseEventId } from "./event-id.ts";
-import { DEFAULT_EVENT_HISTORY_OPTIONS } from "./history.ts";
-import { IdempotencyKeys, type IdempotencyOptions } from "./idempotency-keys.ts";
+import { formatEventId } from "./event-id.ts";
+import { IdempotencyKeys } from "./idempotency-keys.ts";
+import { DEFAULT_MEMORY_BROKER_OPTIONS, type MemoryBrokerOptions } from "./memory-broker-options.ts";
+import { MemorySubscription, type Subscriber } from "./memory-subscription.ts";
 import { positiveInteger } from "./options.ts";
 import { resolvePublishBatch } from "./publish-batch.ts";
+import { planReplay, type ReplayPlan } from "./replay-plan.ts";
 import { createStoredEvent } from "./stored-event.ts";
 import { matchesTopic, resolvePublishTopics, resolveSubscribeTopics, subscriptionPatterns, type SubscribedTopic } from "./topic.ts";
 import { TopicIndex } from "./topic-index.ts";
 import { TopicStore } from "./topic-store.ts";
 import type { EventId, PublishInput, StoredEvent } from "./types.ts";
-
-/**
- * Options of {@link MemoryBroker}; `idempotencyWindowMs` (default 600000 ms) and
- * `maxIdempotencyKeys` (default 100000) bound the idempotency keys remembered.
- */
-export interface MemoryBrokerOptions extends IdempotencyOptions {
-  /** The most events kept for replay per topic. Positive integer. @default 1000 (events) */
-  readonly historySize?: number | undefined;
-  /**
-   * The most bytes of encoded frames kept in history by the whole broker (an event held by
-   * several topics counts once per topic); the least recently published topics lose their
-   * oldest events first. Positive integer. @default 8388608 (8 MiB)
-   */
-  readonly historyBytes?: number | undefined;
-  /** The longest an event is kept for replay, or `false` for no age limit. Positive integer. @default false */
-  readonly historyTtlMs?: number | false | undefined;
-  /**
-   * The most topics whose history is kept; beyond it the least recently published topic is
-   * evicted (a client resuming on it gets a gap). Positive integer. @default 10000 (topics)
-   */
-  readonly maxRetainedTopics?: number | undefined;
-  /**
-   * The epoch part of every id (ms since 1970): the moment this history was born, so ids
-   * are unique across restarts. Non-negative integer. @default clock() at construction
-   */
-  readonly epoch?: number | undefined;
-  /** Milliseconds now, for history age and idempotency key expiry (tests pass a manual clock). @default Date.now */
-  readonly clock?: (() => number) | undefined;
-  /**
-   * Called when a subscriber's `onEvent`/`onClose` throws; delivery to the other
-   * subscribers goes on either way. @default ignore the error
-   */
-  readonly onSubscriberError?: ((error: unknown) => void) | undefined;
-}
-
-/** Defaults of {@link MemoryBrokerOptions} (`epoch` defaults to `Date.now()` at construction). */
-export const DEFAULT_MEMORY_BROKER_OPTIONS: Readonly<{
-  historySize: number;
-  historyBytes: number;
-  historyTtlMs: false;
-  maxRetainedTopics: number;
-}> = Object.freeze({
-  historySize: DEFAULT_EVENT_HISTORY_OPTIONS.maxEvents,
-  historyBytes: DEFAULT_EVENT_HISTORY_OPTIONS.maxBytes,
-  historyTtlMs: false,
-  maxRetainedTopics: 10_000,
-});
-
-/**
- * A subscription as a small object rather than a closure: a closure would keep this call's
- * whole scope (the replay list included) alive for as long as the stream is open.
- */
-class MemorySubscription implements Subscription {
-  readonly cursor: EventId;
-  readonly replayed: number;
-  readonly gap: GapNotice | undefined;
-  readonly #index: TopicIndex<Subscriber>;
-  readonly #subscriber: Subscriber;
-
-  constructor(cursor: EventId, replayed: number, gap: GapNotice | undefined, index: TopicIndex<Subscriber>, subscriber: Subscriber) {
-    this.cursor = cursor;
-    this.replayed = replayed;
-    this.gap = gap;
-    this.#index = index;
-    this.#subscriber = subscriber;
-  }
-
-  unsubscribe(): void {
-    this.#index.remove(this.#subscriber);
-  }
-}
-
-interface Subscriber {
-  readonly handlers: SubscriberHandlers;
-  readonly subscribed: readonly SubscribedTopic[];
-  /** The newest sequence this subscriber already has (replayed or not wanted). */
-  readonly after: number;
-  /** Live events that arrived while replay was being delivered (re-entrant publish). */
-  pending: { event: StoredEvent; topic: string }[] | undefined;
-}
-
-/** What a subscriber resuming after a Last-Event-ID gets. */
-interface ReplayPlan {
-  readonly gap: GapNotice | undefined;
-  readonly cursor: EventId;
-  readonly replay: readonly StoredEvent[];
-}
 
 /**
  * The embedded broker: one process, a history per topic bounded by count and age, and by
@@ -382,32 +288,10 @@ export class MemoryBroker implements Broker {
     return this.#store.find(topic, sequence) ?? createStoredEvent(this.#idPrefix + sequence, input.event ?? "message", input.data, topics);
   }
 
-  /** Works out what a subscriber of `subscribed` resuming after `lastEventId` gets. */
+  /** What a subscriber of `subscribed` resuming after `lastEventId` gets, from this broker's history. */
   #plan(lastEventId: string | undefined, subscribed: readonly SubscribedTopic[]): ReplayPlan {
-    if (lastEventId === undefined) return { gap: undefined, cursor: formatEventId(this.epoch, this.#sequence), replay: [] };
-    const now = this.#clock();
-    const parsed = parseEventId(lastEventId);
-    let reason: GapReason;
-    if (parsed === undefined) reason = "malformed";
-    else if (parsed.epoch !== this.epoch) reason = "other-epoch";
-    else if (parsed.sequence > this.#sequence) reason = "unknown";
-    else {
-      const { events, lost, oldestLost, holdsAtOrBefore } = this.#store.read(subscribed, parsed.sequence, now);
-      if (lost.length === 0) return { gap: undefined, cursor: lastEventId, replay: events };
-      const gap: GapNotice = { requestedId: lastEventId, oldestId: oldestLost?.id, reason: "too-old", topics: lost };
-      // When everything held is newer than the id, the origin says the same and is what a
-      // resume from a trimmed position has always answered; otherwise the id itself, so a
-      // reconnect does not replay the topics that lost nothing.
-      return { gap, cursor: holdsAtOrBefore ? lastEventId : this.origin, replay: events };
-    }
-    const { events } = this.#store.read(subscribed, 0, now);
-    const gap: GapNotice = {
-      requestedId: lastEventId,
-      oldestId: events[0]?.id,
-      reason,
-      topics: subscribed.map((entry) => entry.text),
-    };
-    return { gap, cursor: this.origin, replay: events };
+    const history = { store: this.#store, epoch: this.epoch, origin: this.origin, sequence: this.#sequence, clock: this.#clock };
+    return planReplay(history, lastEventId, subscribed);
   }
 }
 
