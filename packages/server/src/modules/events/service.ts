@@ -4,32 +4,17 @@
  * maps requests onto it. Two paths share its counters and its local subscribers: opening
  * streams (`stream-opener.ts`) and storing events (`event-writer.ts`).
  */
-import { type Broker, type DeadlineScheduler, DEFAULT_TOPIC, type KeepAliveHub } from "@events/sse-core";
+import { DEFAULT_TOPIC } from "@events/sse-core";
 import type { PublishRequest, PublishResponse, TriggerResponse } from "@events/contract";
 import { EventWriter, type PublishOptions, type TriggerOptions } from "./event-writer.ts";
 import { LocalSubscribers } from "./local-subscribers.ts";
 import { EventsStats } from "./stats.ts";
-import { type HeadStreamInput, type OpenStreamInput, StreamOpener } from "./stream-opener.ts";
+import { type HeadStreamInput, type OpenStreamInput, StreamOpener, type StreamOpenerOptions } from "./stream-opener.ts";
 
-/** What {@link EventsService} is built from. */
-export interface EventsServiceOptions {
-  readonly broker: Broker;
-  /** The app's one keepalive hub, or `false`. */
-  readonly keepAlive: KeepAliveHub | false;
-  /** Sent as `retry:` when a stream opens, in milliseconds. */
-  readonly retryMs: number;
-  /** Streams served at once before new ones get 503. */
-  readonly maxClients: number;
-  /** Bytes queued for one client before it is disconnected. */
-  readonly maxBufferBytes: number;
-  /** Aborted at shutdown: every stream ends and new ones get 503. */
-  readonly signal: AbortSignal;
+/** What {@link EventsService} is built from: what its stream opener reads, and the default topic. */
+export interface EventsServiceOptions extends StreamOpenerOptions {
   /** The topic of a stream without topics and of a trigger without one. @default "events" */
   readonly defaultTopic?: string;
-  /** Topics and patterns one stream may follow before `TOO_MANY_TOPICS`. @default 32 */
-  readonly maxTopics?: number;
-  /** Times streams' `endsAtMs` (token expiry). Injectable for tests. @default sse-core's shared scheduler */
-  readonly deadlines?: DeadlineScheduler | undefined;
 }
 
 /** Opens streams and publishes triggers. One per app. */

@@ -42,7 +42,7 @@ export interface StreamOpenerOptions {
   readonly signal: AbortSignal;
   /** Topics and patterns one stream may follow before `TOO_MANY_TOPICS`. @default 32 */
   readonly maxTopics?: number;
-  /** Times streams' `endsAtMs` (token expiry). @default sse-core's shared scheduler */
+  /** Times streams' `endsAtMs` (token expiry). Injectable for tests. @default sse-core's shared scheduler */
   readonly deadlines?: DeadlineScheduler | undefined;
 }
 
