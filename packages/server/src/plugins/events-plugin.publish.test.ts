@@ -8,7 +8,6 @@ import { errorOf, metric, request } from "../../test/support/handle.ts";
 import { createHostApp } from "../../test/support/host-app.ts";
 import { refusal } from "../../test/support/publish-refusal.ts";
 import { streamReader } from "../../test/support/stream-body.ts";
-import { EventsPublishError } from "../modules/events/publisher.ts";
 import { eventsPlugin } from "./events-plugin.ts";
 
 const json = { "content-type": "application/json", authorization: "Bearer tok" };
