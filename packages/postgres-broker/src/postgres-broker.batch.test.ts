@@ -1,5 +1,6 @@
 import { SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
+import { expectConcurrentBatchesInOrder } from "../../sse-core/src/test-support/concurrent-batches.ts";
 import { createRecorder, openSql, POSTGRES_URL, SKIP_POSTGRES, waitFor, withBroker, withTable } from "../test/support/postgres.ts";
 import { comparePostgresEventIds } from "./event-id.ts";
 import { PostgresBroker } from "./postgres-broker.ts";
@@ -101,26 +102,7 @@ describe("PostgresBroker publishBatch (real PostgreSQL)", () => {
       const b = new PostgresBroker({ url: POSTGRES_URL, table, pollIntervalMs: 200 });
       try {
         await Promise.all([a.ready(), b.ready()]);
-        const onA = createRecorder();
-        const onB = createRecorder();
-        await a.subscribe(onA.handlers, { topics: ["*"] });
-        await b.subscribe(onB.handlers, { topics: ["t/*"] });
-        const batches = await Promise.all(
-          Array.from({ length: 20 }, (_, batch) =>
-            (batch % 2 === 0 ? a : b).publishBatch(
-              Array.from({ length: 10 }, (_, index) => ({ topics: [`t/${(batch + index) % 3}`], data: `${batch}.${index}` })),
-            ),
-          ),
-        );
-        await waitFor("200 events on both nodes", () => onA.events.length === 200 && onB.events.length === 200);
-        const expected = batches.flat().map((event) => event.id).sort(comparePostgresEventIds);
-        expect(onA.ids()).toEqual(expected);
-        expect(onB.ids()).toEqual(expected);
-        const position = new Map(expected.map((id, index) => [id, index]));
-        for (const batch of batches) {
-          const at = batch.map((event) => position.get(event.id) as number);
-          expect(at).toEqual(at.map((_, index) => (at[0] as number) + index));
-        }
+        await expectConcurrentBatchesInOrder(a, b, comparePostgresEventIds);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }

@@ -1,6 +1,7 @@
-import { SseError, type StoredEvent } from "@events/sse-core";
+import { SseError } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
-import { createRecorder, REDIS_URL, redisCommand, SKIP_REDIS, topicStream, waitFor, withBroker, withStreamKey } from "../test/support/redis.ts";
+import { expectConcurrentBatchesInOrder } from "../../sse-core/src/test-support/concurrent-batches.ts";
+import { REDIS_URL, redisCommand, SKIP_REDIS, topicStream, withBroker, withStreamKey } from "../test/support/redis.ts";
 import { brokerKeys } from "./keys.ts";
 import { RedisBroker } from "./redis-broker.ts";
 import { compareRedisIds, parseStreamId } from "./stream-id.ts";
@@ -75,27 +76,7 @@ describe("RedisBroker publishBatch (real Redis)", () => {
       const a = new RedisBroker(options);
       const b = new RedisBroker(options);
       try {
-        const onA = createRecorder();
-        const onB = createRecorder();
-        await a.subscribe(onA.handlers, { topics: ["*"] });
-        await b.subscribe(onB.handlers, { topics: ["t/*"] });
-        const batches = await Promise.all(
-          Array.from({ length: 20 }, (_, batch) =>
-            (batch % 2 === 0 ? a : b).publishBatch(
-              Array.from({ length: 10 }, (_, index) => ({ topics: [`t/${(batch + index) % 3}`], data: `${batch}.${index}` })),
-            ),
-          ),
-        );
-        await waitFor("200 events on both nodes", () => onA.events.length === 200 && onB.events.length === 200);
-        const expected = batches.flat().map((event) => event.id).sort(compareRedisIds);
-        expect(onA.ids()).toEqual(expected);
-        expect(onB.ids()).toEqual(expected);
-        // No other publish came between the events of one batch.
-        const position = new Map(expected.map((id, index) => [id, index]));
-        for (const batch of batches) {
-          const at = batch.map((event: StoredEvent) => position.get(event.id) as number);
-          expect(at).toEqual(at.map((_, index) => (at[0] as number) + index));
-        }
+        await expectConcurrentBatchesInOrder(a, b, compareRedisIds);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }

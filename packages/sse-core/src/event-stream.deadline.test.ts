@@ -1,38 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { createDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type EventStreamCloseReason, createEventStream } from "./event-stream.ts";
 import { MemoryBroker } from "./memory-broker.ts";
+import { createManualDeadlines } from "./test-support/manual-deadlines.ts";
 import { readUntil } from "./test-support/stream-reader.ts";
-
-/** A scheduler whose clock and timer the test moves. */
-function manualDeadlines() {
-  let time = 0;
-  let fire: (() => void) | undefined;
-  const deadlines = createDeadlineScheduler({
-    now: () => time,
-    setTimeout: (callback) => {
-      fire = callback;
-      return callback;
-    },
-    clearTimeout: () => {
-      fire = undefined;
-    },
-  });
-  return {
-    deadlines,
-    reach(to: number): void {
-      time = to;
-      const due = fire;
-      fire = undefined;
-      due?.();
-    },
-  };
-}
 
 describe("createEventStream endsAt", () => {
   test("writes the end event after what was queued and closes cleanly at endsAt, with no id so the cursor stays", async () => {
     const broker = new MemoryBroker({ epoch: 1 });
-    const clock = manualDeadlines();
+    const clock = createManualDeadlines();
     const reasons: EventStreamCloseReason[] = [];
     const reader = createEventStream(broker, {
       retryMs: false,
@@ -56,7 +31,7 @@ describe("createEventStream endsAt", () => {
 
   test("a stream that ends first cancels its deadline", async () => {
     const broker = new MemoryBroker({ epoch: 1 });
-    const clock = manualDeadlines();
+    const clock = createManualDeadlines();
     const stream = createEventStream(broker, { endsAt: 5_000, deadlines: clock.deadlines });
     const reader = stream.getReader();
     await readUntil(reader, () => broker.subscriberCount === 1);

@@ -1,29 +1,11 @@
 // The service's authorization seams: `admit` sees the resolved subscription before admission,
 // `permit` the resolved topics before anything is stored, and `endsAtMs` ends a stream with
 // `auth-expired` on a deadline scheduler the test moves (no real timer).
-import { createDeadlineScheduler, createParser, type SseMessage, type SubscribedTopic } from "@events/sse-core";
+import { createParser, type SseMessage, type SubscribedTopic } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
 import { createTestService } from "../../../test/support/test-service.ts";
 import { HttpError } from "../../errors.ts";
-
-function manualDeadlines() {
-  let time = 0;
-  let fire: (() => void) | undefined;
-  const deadlines = createDeadlineScheduler({
-    now: () => time,
-    setTimeout: (callback) => (fire = callback),
-    clearTimeout: () => (fire = undefined),
-  });
-  return {
-    deadlines,
-    reach(to: number): void {
-      time = to;
-      const due = fire;
-      fire = undefined;
-      due?.();
-    },
-  };
-}
+import { createManualDeadlines } from "../../../../sse-core/src/test-support/manual-deadlines.ts";
 
 async function readAll(body: ReadableStream<Uint8Array>, count: number): Promise<{ events: SseMessage[]; ended: boolean }> {
   const events: SseMessage[] = [];
@@ -73,7 +55,7 @@ describe("EventsService authorization seams", () => {
   });
 
   test("ends a stream at endsAtMs with auth-expired and no id", async () => {
-    const clock = manualDeadlines();
+    const clock = createManualDeadlines();
     const { service } = createTestService({ deadlines: clock.deadlines });
     const response = service.openStream({ topics: ["a"], endsAtMs: 5000 });
     const body = response.body as ReadableStream<Uint8Array>;
