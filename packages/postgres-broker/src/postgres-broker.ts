@@ -17,7 +17,6 @@ import {
   type Subscription,
   type TopicDelivery,
 } from "@events/sse-core";
-import { batchPublishStatement, storeBatch } from "./batch-publish.ts";
 import { openPool } from "./connection.ts";
 import { closedError, publishFailure, reasonOf, redactUrl, unavailable } from "./errors.ts";
 import { comparePositions, formatPostgresEventId, parsePostgresEventId, type Position } from "./event-id.ts";
@@ -28,10 +27,10 @@ import {
   type ResolvedPostgresBrokerOptions,
   resolvePostgresBrokerOptions,
 } from "./options.ts";
-import { keyedPublishStatement, readFirst, type StoredRow } from "./idempotent-publish.ts";
 import { positionOf, readPlan, type ResumeRequest } from "./resume.ts";
 import { ensureSchema, schemaNames, type SchemaNames } from "./schema.ts";
 import { type EventRow, TableReader } from "./table-reader.ts";
+import { TableWriter } from "./table-writer.ts";
 import { Trimmer } from "./trimmer.ts";
 
 /** Options of one {@link PostgresBroker.publish}. */
@@ -78,10 +77,8 @@ export class PostgresBroker implements Broker {
   readonly #ownsPool: boolean;
   readonly #names: SchemaNames;
   readonly #where: string;
-  readonly #publishStatement: string;
-  readonly #keyedPublishStatement: string;
-  readonly #batchPublishStatement: string;
   readonly #reader: TableReader;
+  readonly #writer: TableWriter;
   readonly #trimmer: Trimmer;
   /** The local subscribers; it also keeps recently fanned-out events, so a replay reuses their frames. */
   readonly #fanOut: RemoteFanOut<Position>;
@@ -106,18 +103,7 @@ export class PostgresBroker implements Broker {
       onError: (error) => this.options.onError(error),
     });
     this.#where = `${url === undefined ? "the app's pool" : redactUrl(url)} table ${table}`;
-    const { seq, meta, channel } = this.#names;
-    this.#publishStatement = `
-      with e as (select nextval('${seq}') as seq),
-      ins as (
-        insert into ${table} (seq, topic, event, data, topics)
-        select e.seq, t.topic, $1, $2, $3::text[] from e cross join unnest($3::text[]) as t(topic)
-        returning txid, seq
-      )
-      select (select epoch from ${meta}) as epoch, ins.txid::text as txid, ins.seq::text as seq
-      from ins cross join (select pg_notify('${channel}', '')) as doorbell limit 1`;
-    this.#keyedPublishStatement = keyedPublishStatement(this.#names);
-    this.#batchPublishStatement = batchPublishStatement(this.#names);
+    this.#writer = new TableWriter(this.#names, this.options, (id) => this.#fanOut.recent(id));
     this.#reader = new TableReader(this.#sql, this.#names, this.options, {
       onRows: (rows, epoch) => this.#fanOutRows(rows, epoch),
       onEpochChange: (epoch) => {
@@ -187,7 +173,7 @@ export class PostgresBroker implements Broker {
     const key = input.idempotencyKey;
     let stored: StoredEvent;
     try {
-      stored = key === undefined ? await this.#store(db, event, input.data, topics) : await this.#storeOnce(db, key, event, input.data, topics);
+      stored = key === undefined ? await this.#writer.store(db, event, input.data, topics) : await this.#writer.storeOnce(db, key, event, input.data, topics);
     } catch (error) {
       throw publishFailure(this.#where, error);
     }
@@ -209,42 +195,14 @@ export class PostgresBroker implements Broker {
     if (events.length === 0) return [];
     await this.ready();
     const db = (options.tx ?? this.#sql) as PostgresSql;
-    let rows: Awaited<ReturnType<typeof storeBatch>>;
+    let stored: StoredEvent[];
     try {
-      rows = await storeBatch(db, this.#batchPublishStatement, events);
+      stored = await this.#writer.storeBatch(db, events);
     } catch (error) {
       throw publishFailure(this.#where, error);
     }
     this.#lastError = undefined;
-    return events.map(({ event, data, topics }, index) => {
-      const row = rows[index] as StoredRow;
-      return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, data, topics);
-    });
-  }
-
-  async #store(db: PostgresSql, event: string, data: string, topics: readonly string[]): Promise<StoredEvent> {
-    const rows = await db.unsafe(this.#publishStatement, [event, data, topics as string[]] as never[]);
-    const row = rows[0] as unknown as StoredRow;
-    return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, data, topics);
-  }
-
-  /** A keyed publish: stores the event, or answers the first event of the key. */
-  async #storeOnce(db: PostgresSql, key: string, event: string, data: string, topics: readonly string[]): Promise<StoredEvent> {
-    const windowMs = this.options.idempotencyWindowMs;
-    // A key expired (deleted) between the two statements is claimed again by the next round.
-    for (let attempt = 0; ; attempt += 1) {
-      const rows = await db.unsafe(this.#keyedPublishStatement, [event, data, topics as string[], key, windowMs] as never[]);
-      const row = rows[0] as unknown as StoredRow | undefined;
-      if (row !== undefined) return createStoredEvent(formatPostgresEventId(row.epoch, positionOf(row)), event, data, topics);
-      const first = await readFirst(db, this.#names, key, windowMs);
-      if (first === undefined && attempt < 3) continue;
-      if (first === undefined) throw new Error(`idempotency key ${JSON.stringify(key)} is held but its row cannot be read`);
-      const id = formatPostgresEventId(first.epoch, positionOf(first));
-      const known = this.#fanOut.recent(id);
-      if (known !== undefined) return known;
-      if (first.event === null || first.data === null || first.topics === null) return createStoredEvent(id, event, data, topics);
-      return createStoredEvent(id, first.event, first.data, first.topics);
-    }
+    return stored;
   }
 
   /**
