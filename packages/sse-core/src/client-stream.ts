@@ -2,27 +2,21 @@
  * One client's event stream, behind {@link createEventStream}: the opening frames, the replay
  * fed as the client reads, live frames, keepalives and the slow-consumer limit.
  */
-import type { Broker, GapNotice, SubscribeOptions, SubscriberHandlers, Subscription, SubscriptionOpening } from "./broker.ts";
+import type { Broker, SubscribeOptions, SubscriberHandlers, Subscription, SubscriptionOpening } from "./broker.ts";
 import { encodeEventBytes } from "./encode.ts";
 import { SseError } from "./errors.ts";
 import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.ts";
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
-import { MAX_JOINED_BYTES, enqueueJoined, joinFrames } from "./join-frames.ts";
+import { MAX_JOINED_BYTES, enqueueJoined } from "./join-frames.ts";
+import { openingFrames } from "./opening-frames.ts";
 import { ReplayBacklog } from "./replay-backlog.ts";
 import { REPLAY_CHUNK_BYTES, sharedReplayChunks } from "./replay-chunks.ts";
+import { sharedReplayTicker } from "./replay-ticker.ts";
 import type { KeepAliveHub, KeepAliveTarget } from "./keep-alive.ts";
-import { createSharedTicker, type SharedTicker } from "./shared-ticker.ts";
+import { subscribeFailureReason } from "./subscribe-failure-reason.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
-
-let defaultReplayTicker: SharedTicker | undefined;
-
-/** The process's one replay-feeding timer, made on first use; it runs only while a replay is fed. */
-function sharedReplayTicker(): SharedTicker {
-  defaultReplayTicker ??= createSharedTicker({ name: "replay intervalMs", intervalMs: 10 });
-  return defaultReplayTicker;
-}
 
 /**
  * One client's state. Frames are written to a pending list and handed to the stream by the
@@ -95,16 +89,10 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
       const subscribeOptions: SubscribeOptions = topics === undefined ? { lastEventId } : { lastEventId, topics };
       subscription = await this.broker.subscribe(this, subscribeOptions);
     } catch (error) {
-      const code = error instanceof SseError ? error.code : undefined;
-      // A broker that is down is a condition, not a bug: an errored body before its first byte
-      // makes the runtime drop the connection with no status line (Bun 1.4.5), and EventSource
-      // gives up for good on a non-200 answer. Opening with retry: and ending cleanly makes it
-      // reconnect after that delay.
-      if (code === "BROKER_UNAVAILABLE" && this.#state === "starting") {
-        if (this.retryFrame) this.#write(this.retryFrame);
-        return this.finish("broker-unavailable");
-      }
-      return this.finish(code === "BROKER_CLOSED" ? "broker-closed" : "error", error);
+      // A broker that is down ends the stream cleanly after retry: (see subscribeFailureReason).
+      const reason = subscribeFailureReason(error, this.#state === "starting");
+      if (reason === "broker-unavailable" && this.retryFrame) this.#write(this.retryFrame);
+      return this.finish(reason, error);
     }
     // Cancelled (or aborted) while subscribing.
     if (this.#state === "done") return subscription.unsubscribe();
@@ -130,44 +118,21 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
   /** Subscriber handler: writes the opening frames (before any event), then takes the replay into the backlog. */
   onOpen(opening: SubscriptionOpening): void {
     if (this.#state !== "starting") return;
-    const { cursor, replayed, gap } = opening;
-    if (this.options.counters) this.options.counters.replayed += replayed;
     // Handed over at once, in one chunk, not through the flush scheduler: nothing can be
     // pending yet, and the replay fed right after is enqueued directly behind them.
-    const frames: Uint8Array[] = [];
-    if (this.retryFrame) frames.push(this.retryFrame);
-    const built = this.options.openingEvent?.({ cursor, subscriberCount: this.broker.subscriberCount, replayed });
-    if (built) {
-      const { event, data } = built;
-      frames.push(encodeEventBytes(event === undefined ? { id: cursor, data } : { id: cursor, event, data }));
-    }
-    if (gap !== undefined) {
-      if (this.options.counters) this.options.counters.gaps += 1;
-      frames.push(encodeEventBytes({ event: this.gapEventName, data: this.#gapData(gap) }));
-    }
-    if (frames.length > 0) {
-      const chunk = frames.length === 1 ? (frames[0] as Uint8Array) : joinFrames(frames);
+    const chunk = openingFrames(this, opening);
+    if (chunk !== undefined) {
       (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(chunk);
       this.#enqueuedBytes += chunk.byteLength;
     }
     this.#exemptEnd = this.#enqueuedBytes;
     this.#checkAt = this.#enqueuedBytes;
-    this.#backlog = new ReplayBacklog(replayed);
+    this.#backlog = new ReplayBacklog(opening.replayed);
     this.#state = "feeding";
     if (this.options.keepAlive) {
       this.#keepAliveHub = this.options.keepAlive;
       this.#keepAliveHub.attach(this);
     }
-  }
-
-  /** The gap event's JSON: the Goa-era shape for a default-topic stream, plus `topics` otherwise. */
-  #gapData(gap: GapNotice): string {
-    const { requestedId, oldestId, reason, topics } = gap;
-    const subscribed = this.options.topics;
-    const defaultOnly = subscribed === undefined || (subscribed.length === 1 && subscribed[0] === this.defaultTopic);
-    return defaultOnly
-      ? JSON.stringify({ requestedId, oldestId: oldestId ?? null, reason })
-      : JSON.stringify({ requestedId, oldestId: oldestId ?? null, reason, topics });
   }
 
   /** Ends the stream once: unsubscribes, leaves the keepalive hub, then closes or errors it. */
