@@ -46,11 +46,5 @@ export type { ServerMetrics } from "./modules/metrics/index.ts";
 export { HTTP_STATUS_BY_CODE, HttpError, type HttpErrorCode } from "./errors.ts";
 export type { AuthorizeHook, Grant, GrantSource, Permissions } from "./auth/types.ts";
 export { ServerOptionsError, type ServerOptionsErrorCode } from "./server-options-error.ts";
-export {
-  type BrokerKind,
-  DEFAULT_SERVER_OPTIONS,
-  type LoadedServerOptions,
-  loadServerOptions,
-  resolveServerOptions,
-  type ServerOptions,
-} from "./options.ts";
+export { type BrokerKind, DEFAULT_SERVER_OPTIONS, resolveServerOptions, type ServerOptions } from "./options.ts";
+export { type LoadedServerOptions, loadServerOptions } from "./load-server-options.ts";

@@ -1,6 +1,7 @@
 // The auth flags: how each is read, what a bad one says, and that a secret is never printed.
 import { describe, expect, test } from "vitest";
-import { loadServerOptions, serverHelpText } from "./options.ts";
+import { loadServerOptions } from "./load-server-options.ts";
+import { serverHelpText } from "./server-help.ts";
 
 const SECRET = "correct-horse-battery-staple-0123456789";
 const PEM = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n";

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_SERVER_OPTIONS, loadServerOptions, resolveServerOptions, serverHelpText } from "./options.ts";
+import { loadServerOptions } from "./load-server-options.ts";
+import { DEFAULT_SERVER_OPTIONS, resolveServerOptions } from "./options.ts";
+import { serverHelpText } from "./server-help.ts";
 import { ServerOptionsError } from "./server-options-error.ts";
 
 function run(argv: string[], env: Record<string, string> = {}) {

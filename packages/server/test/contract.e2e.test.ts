@@ -1,6 +1,6 @@
 // --contract: the standalone server serving a user's event types, over a real socket.
 import { describe, expect, test } from "vitest";
-import { loadServerOptions } from "../src/options.ts";
+import { loadServerOptions } from "../src/load-server-options.ts";
 import { openStream, publish, withServer } from "./support/server.ts";
 
 const contract = decodeURIComponent(new URL("./fixtures/shop-events.ts", import.meta.url).pathname);

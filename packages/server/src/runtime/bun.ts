@@ -11,7 +11,8 @@ import { describeServerOptions, serverSecrets } from "../logging/effective-confi
 import { errorSummary, logBackgroundError, logInternalError } from "../logging/error-log.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { withRequestLog } from "../logging/request-log.ts";
-import { loadServerOptions, resolveServerOptions, type ServerOptions } from "../options.ts";
+import { loadServerOptions } from "../load-server-options.ts";
+import { resolveServerOptions, type ServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
 import { readFileSync } from "node:fs";
 import { createConsoleLogger } from "./console-logger.ts";

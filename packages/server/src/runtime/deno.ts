@@ -6,7 +6,7 @@
 import { createApp } from "../app.ts";
 import { createBroker } from "../create-broker.ts";
 import { loadContract } from "../load-contract.ts";
-import { loadServerOptions } from "../options.ts";
+import { loadServerOptions } from "../load-server-options.ts";
 import { checkRequestUrl } from "../request-url.ts";
 import { describeServerOptions, serverSecrets } from "../logging/effective-config.ts";
 import { errorSummary, logBackgroundError } from "../logging/error-log.ts";
