@@ -6,6 +6,7 @@
  * is within the window) or stores if it rolled back.
  */
 import type { PostgresSql } from "./options.ts";
+import { insertRowsAndRing } from "./publish-statement.ts";
 import type { SchemaNames } from "./schema.ts";
 
 /** What a keyed publish's statement answers when it stored the event. */
@@ -29,7 +30,7 @@ export interface FirstRow extends StoredRow {
  * updated) even before the trimming job deletes it.
  */
 export function keyedPublishStatement(names: SchemaNames): string {
-  const { table, seq, meta, idempotency, channel } = names;
+  const { seq, idempotency } = names;
   return `
     with e as (select nextval('${seq}') as seq),
     k as (
@@ -38,14 +39,7 @@ export function keyedPublishStatement(names: SchemaNames): string {
       on conflict (key) do update set txid = excluded.txid, seq = excluded.seq, stored_at = now()
       where k.stored_at < now() - make_interval(secs => $5::float8 / 1000)
       returning k.seq
-    ),
-    ins as (
-      insert into ${table} (seq, topic, event, data, topics)
-      select k.seq, t.topic, $1, $2, $3::text[] from k cross join unnest($3::text[]) as t(topic)
-      returning txid, seq
-    )
-    select (select epoch from ${meta}) as epoch, ins.txid::text as txid, ins.seq::text as seq
-    from ins cross join (select pg_notify('${channel}', '')) as doorbell limit 1`;
+    ),${insertRowsAndRing(names, "k")}`;
 }
 
 /**

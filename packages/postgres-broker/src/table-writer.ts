@@ -2,6 +2,7 @@ import { createStoredEvent, type ResolvedPublish, type StoredEvent } from "@even
 import { batchPublishStatement, storeBatch } from "./batch-publish.ts";
 import { formatPostgresEventId } from "./event-id.ts";
 import { keyedPublishStatement, readFirst, type StoredRow } from "./idempotent-publish.ts";
+import { publishStatement } from "./publish-statement.ts";
 import type { PostgresSql, ResolvedPostgresBrokerOptions } from "./options.ts";
 import { positionOf } from "./resume.ts";
 import type { SchemaNames } from "./schema.ts";
@@ -28,16 +29,7 @@ export class TableWriter {
     this.#names = names;
     this.#options = options;
     this.#recent = recent;
-    const { table, seq, meta, channel } = names;
-    this.#publishStatement = `
-      with e as (select nextval('${seq}') as seq),
-      ins as (
-        insert into ${table} (seq, topic, event, data, topics)
-        select e.seq, t.topic, $1, $2, $3::text[] from e cross join unnest($3::text[]) as t(topic)
-        returning txid, seq
-      )
-      select (select epoch from ${meta}) as epoch, ins.txid::text as txid, ins.seq::text as seq
-      from ins cross join (select pg_notify('${channel}', '')) as doorbell limit 1`;
+    this.#publishStatement = publishStatement(names);
     this.#keyedPublishStatement = keyedPublishStatement(names);
     this.#batchPublishStatement = batchPublishStatement(names);
   }
