@@ -3,7 +3,7 @@
  * free: the Bun and Deno entries (`runtime/`) serve `app.fetch` and own signals.
  */
 import { type AnyEventsContract, goaEvents } from "@events/contract";
-import type { Broker } from "@events/sse-core";
+import type { Broker, StreamBody } from "@events/sse-core";
 import { Elysia } from "elysia";
 import { createAllowedMethods, normalizeRoutePath } from "./allowed-methods.ts";
 import { answerError, HttpError } from "./errors.ts";
@@ -41,10 +41,12 @@ export interface AppOptions extends Omit<Partial<ServerOptions>, "broker" | "con
   readonly logger?: Logger;
   /** Serve the process's figures (CPU, memory, descriptors, event-loop delay) on `/metrics` too. @default true */
   readonly processMetrics?: boolean;
+  /** Makes each stream's Response body (the Bun entry passes `bunDirectBody`). @default sse-core's `webStreamBody` */
+  readonly streamBody?: StreamBody;
 }
 
 async function buildApp(options: AppOptions = {}) {
-  const { broker, signal, onInternalError, events, logger, processMetrics, ...serverOptions } = options;
+  const { broker, signal, onInternalError, events, logger, processMetrics, streamBody, ...serverOptions } = options;
   const resolved = resolveServerOptions(serverOptions);
   const plugin = eventsPlugin({
     ...sharedServerOptions(resolved),
@@ -58,6 +60,7 @@ async function buildApp(options: AppOptions = {}) {
     ...(signal === undefined ? {} : { signal }),
     ...(onInternalError === undefined ? {} : { onInternalError }),
     ...(logger === undefined ? {} : { logger }),
+    ...(streamBody === undefined ? {} : { streamBody }),
     processMetrics: processMetrics ?? true,
     health: true,
     metrics: true,

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { openRawStream } from "./support/raw-client.ts";
 import { spawnServer, within } from "./support/server-process.ts";
 import { openStream, trigger } from "./support/server.ts";
 
@@ -21,6 +22,42 @@ describe("bun run server (the Bun entry as a process)", () => {
       await server.stop();
     }
   }, 30_000);
+
+  test("cuts a client that stops reading with one log line and no stack, and ends the others' streams cleanly", async () => {
+    // The Bun entry serves streams on Bun's direct stream (runtime/bun-direct-body.ts): its
+    // slow-consumer cut aborts the response without Bun printing a reason.
+    const server = spawnServer({ args: ["--http-port", "0", "--host", "127.0.0.1", "--max-buffer", "65536", "--keepalive", "0"] });
+    try {
+      const url = await within(server.url, 15_000, "the server to print its URL");
+      const slow = openRawStream(url);
+      const healthy = await openStream(url);
+      await slow.until(() => slow.events.length >= 1, "the slow client's connected event");
+      slow.socket.pause();
+      const payload = "x".repeat(8 * 1024);
+      let cut = false;
+      let sent = 0;
+      for (let i = 0; i < 2000 && !cut; i++) {
+        expect((await trigger(url, `${i}:${payload}`)).status).toBe(200);
+        sent += 1;
+        if (i % 50 === 49) cut = /^events_slow_client_disconnects_total 1$/m.test(await (await fetch(new URL("/metrics", url))).text());
+      }
+      expect(cut).toBe(true);
+      slow.socket.destroy();
+      await trigger(url, "after the cut");
+      // Every event reached the client that kept reading, the last one after the cut.
+      await healthy.waitForEvents("message", sent + 1);
+      expect(healthy.messages().at(-1)).toBe("after the cut");
+      server.child.kill("SIGTERM");
+      expect(await within(healthy.closed, 5000, "the healthy stream to end")).toBe("ended");
+      expect(await within(server.exited, 5000, "the process to exit")).toBe(0);
+      const output = server.output();
+      expect(output).toMatch(/reason=slow-consumer|"reason":"slow-consumer"/);
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(output).not.toMatch(/error/i);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 
   test("exits 0 on SIGINT with no client connected", async () => {
     const server = spawnServer({ args: ["--http-port", "0", "--host", "127.0.0.1"] });

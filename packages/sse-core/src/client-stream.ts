@@ -14,6 +14,7 @@ import { ReplayBacklog } from "./replay-backlog.ts";
 import { REPLAY_CHUNK_BYTES, sharedReplayChunks } from "./replay-chunks.ts";
 import { sharedReplayTicker } from "./replay-ticker.ts";
 import type { KeepAliveHub, KeepAliveTarget } from "./keep-alive.ts";
+import type { ByteSink, ByteSource } from "./stream-body.ts";
 import { subscribeFailureReason } from "./subscribe-failure-reason.ts";
 import { DEFAULT_TOPIC } from "./topic.ts";
 import type { StoredEvent } from "./types.ts";
@@ -23,8 +24,8 @@ import type { StoredEvent } from "./types.ts";
  * shared {@link FlushScheduler} once per turn, joined (a frame alone is handed over as is, its
  * bytes shared with every other client); every chunk ends at a frame boundary.
  */
-export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDefaultSource<Uint8Array>, EventListenerObject, KeepAliveTarget {
-  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+export class ClientStream implements Flushable, SubscriberHandlers, ByteSource, EventListenerObject, KeepAliveTarget {
+  #controller: ByteSink | undefined;
   readonly #flushScheduler: FlushScheduler;
   /** The first frame written since the last flush; set exactly while a flush is requested. */
   #pendingFirst: Uint8Array | undefined;
@@ -74,8 +75,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
   // The stream is its own underlying source, subscriber handlers and abort listener: no
   // closure or wrapper object per client (idle memory per connection, bench/NOTES.md).
 
-  /** The stream's underlying source: subscribes. */
-  async start(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+  /** The body's source: subscribes. */
+  async start(controller: ByteSink): Promise<void> {
     this.#controller = controller;
     const { signal, lastEventId } = this.options;
     // A stream with its own default topic and no list follows that topic.
@@ -100,7 +101,7 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     this.#feed();
   }
 
-  /** The stream's underlying source: the reader cancelled (the client went away). */
+  /** The body's source: the reader cancelled (the client went away). */
   cancel(): void {
     this.finish("cancelled");
   }
@@ -122,7 +123,7 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     // pending yet, and the replay fed right after is enqueued directly behind them.
     const chunk = openingFrames(this, opening);
     if (chunk !== undefined) {
-      (this.#controller as ReadableStreamDefaultController<Uint8Array>).enqueue(chunk);
+      (this.#controller as ByteSink).enqueue(chunk);
       this.#enqueuedBytes += chunk.byteLength;
     }
     this.#exemptEnd = this.#enqueuedBytes;
@@ -222,7 +223,7 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     const bytes = this.#pendingBytes;
     this.#pendingFirst = undefined;
     this.#pendingBytes = 0;
-    enqueueJoined(this.#controller as ReadableStreamDefaultController<Uint8Array>, first, rest, bytes);
+    enqueueJoined(this.#controller as ByteSink, first, rest, bytes);
     if (rest === undefined) return;
     // A burst past one chunk is rare: let its list go rather than keep the capacity for the life of the stream.
     if (bytes > MAX_JOINED_BYTES) this.#pendingRest = undefined;
@@ -241,7 +242,7 @@ export class ClientStream implements Flushable, SubscriberHandlers, UnderlyingDe
     // place (see ReplayChunks): one socket write per chunk, not per frame, and no copy of each
     // client's replay. Anything pending goes first.
     if (this.#pendingFirst !== undefined) this.flush();
-    const controller = this.#controller as ReadableStreamDefaultController<Uint8Array>;
+    const controller = this.#controller as ByteSink;
     const chunks = this.options.replayChunks ?? sharedReplayChunks();
     // A chunk is taken only when one of the largest fits in the room: queued replay stays
     // within half the buffer, and every client of a server joins the same runs.

@@ -7,6 +7,7 @@ import type { DeadlineScheduler } from "./deadline-scheduler.ts";
 import type { FlushScheduler } from "./flush-scheduler.ts";
 import type { ReplayChunks } from "./replay-chunks.ts";
 import type { SharedTicker } from "./shared-ticker.ts";
+import { type StreamBody, webStreamBody } from "./stream-body.ts";
 import type { EventId } from "./types.ts";
 
 /** Why a client's event stream ended (given to `onClose`). */
@@ -93,6 +94,12 @@ export interface EventStreamOptions {
   readonly keepAlive?: KeepAliveHub | false | undefined;
   /** Bytes that may be queued for this client before it is disconnected. Positive integer. @default 1048576 (1 MiB) */
   readonly maxBufferBytes?: number | undefined;
+  /**
+   * Makes the Response body around the stream (see {@link StreamBody}). The Bun server passes
+   * one on Bun's direct stream, which writes to the socket without a promise per chunk.
+   * @default {@link webStreamBody}: a Web `ReadableStream` with a byte-counting queue
+   */
+  readonly body?: StreamBody | undefined;
   /** Counters to add this stream's figures to. @default none */
   readonly counters?: EventStreamCounters | undefined;
   /** Aborting it ends the stream cleanly (queued bytes are still delivered). @default none */
@@ -157,9 +164,6 @@ function retryFrameOf(ms: number): Uint8Array {
   return lastRetry.frame;
 }
 
-/** Every stream's queuing strategy (one object for all): a queue counted in bytes, high-water mark 0. */
-const BYTE_QUEUE: QueuingStrategy<Uint8Array> = { highWaterMark: 0, size: (chunk?: Uint8Array) => chunk?.byteLength ?? 0 };
-
 /**
  * Turns a broker subscription into one client's `ReadableStream<Uint8Array>` (a Response body).
  *
@@ -196,10 +200,5 @@ export function createEventStream(broker: Broker, options: EventStreamOptions = 
   const gapEventName = options.gapEventName ?? DEFAULT_EVENT_STREAM_OPTIONS.gapEventName;
   assertValidEventName(gapEventName);
   const client = new ClientStream(broker, options, maxBufferBytes, retryFrame, gapEventName);
-  // No `pull`: the stream calls it (and settles a promise) after every chunk the runtime reads,
-  // a quarter of the server's CPU in the 1,000-client fan-out benchmark (bench/NOTES.md).
-  // Frames are pushed as they come; the byte-sized queue tells the lag (and paces a replay).
-  // High-water mark 0, so desiredSize is minus the bytes queued: Bun 1.4.5 kept ~7 KB more RSS per idle connection
-  // for a stream whose high-water mark was 1 MiB (13.5 vs 6.8 KB at 10,000 connections).
-  return new ReadableStream<Uint8Array>(client, BYTE_QUEUE);
+  return (options.body ?? webStreamBody)(client);
 }

@@ -47,6 +47,7 @@ export {
   type FlushSchedulerOptions,
   type Flushable,
 } from "./flush-scheduler.ts";
+export { type ByteSink, type ByteSource, type StreamBody, webStreamBody } from "./stream-body.ts";
 export { REPLAY_CHUNK_BYTES, ReplayChunks, type ReplayChunk, sharedReplayChunks } from "./replay-chunks.ts";
 export {
   DEFAULT_EVENT_STREAM_OPTIONS,

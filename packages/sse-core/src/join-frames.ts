@@ -1,3 +1,5 @@
+import type { ByteSink } from "./stream-body.ts";
+
 /**
  * Frames held back in one turn are joined into chunks of at most this many bytes (a frame
  * larger than this goes alone): one socket write for a burst, without copying a whole burst
@@ -24,7 +26,7 @@ export function joinFrames(frames: readonly Uint8Array[]): Uint8Array {
  * enqueued as is (its bytes shared, not copied).
  */
 export function enqueueJoined(
-  controller: ReadableStreamDefaultController<Uint8Array>,
+  controller: ByteSink,
   first: Uint8Array,
   rest: readonly Uint8Array[] | undefined,
   bytes: number,

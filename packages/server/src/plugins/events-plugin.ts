@@ -95,6 +95,7 @@ export function eventsPlugin<const Contract extends AnyEventsContract = typeof g
     signal,
     defaultTopic: resolved.defaultTopic,
     maxTopics: resolved.maxTopics,
+    streamBody: options.streamBody,
   });
   const metrics = createServerMetrics({ stats: service.stats, broker, process: options.processMetrics === true ? { signal } : false });
   const reportInternal = (error: unknown): void => {

@@ -15,6 +15,7 @@ import { loadServerOptions } from "../load-server-options.ts";
 import { resolveServerOptions, type ServerOptions } from "../options.ts";
 import { checkRequestUrl } from "../request-url.ts";
 import { readFileSync } from "node:fs";
+import { bunDirectBody } from "./bun-direct-body.ts";
 import { createConsoleLogger } from "./console-logger.ts";
 import { openServerWarning } from "./open-server-warning.ts";
 import { reportError, reportInternalError } from "./report-error.ts";
@@ -83,7 +84,8 @@ export async function startBunServer(
   const events = contract === undefined ? undefined : await loadContract(contract, process.cwd());
   const broker = serve.broker ?? (await createBroker(resolved, { onError }));
   const controller = new AbortController();
-  const app = await createApp({ ...appOptions, broker, signal: controller.signal, ...appLogging, ...(events === undefined ? {} : { events }) });
+  // Served by Bun.serve directly: every stream body is Bun's direct stream (see bun-direct-body.ts).
+  const app = await createApp({ ...appOptions, broker, signal: controller.signal, streamBody: bunDirectBody, ...appLogging, ...(events === undefined ? {} : { events }) });
   const server = Bun.serve({
     port: resolved.httpPort,
     hostname: resolved.host,

@@ -12,6 +12,7 @@ import {
   type KeepAliveHub,
   type OpeningEventContext,
   resolveSubscribeTopics,
+  type StreamBody,
   type SubscribedTopic,
 } from "@events/sse-core";
 import type { AuthExpiredEventData, ConnectedEventData } from "@events/contract";
@@ -44,6 +45,8 @@ export interface StreamOpenerOptions {
   readonly maxTopics?: number;
   /** Times streams' `endsAtMs` (token expiry). Injectable for tests. @default sse-core's shared scheduler */
   readonly deadlines?: DeadlineScheduler | undefined;
+  /** Makes each stream's Response body. @default sse-core's `webStreamBody` */
+  readonly streamBody?: StreamBody | undefined;
 }
 
 /** How a stream starts. */
@@ -125,6 +128,7 @@ export class StreamOpener {
         // A client that goes away cancels the body, which unsubscribes at once.
         signal: options.signal,
         deadlines: options.deadlines,
+        body: options.streamBody,
         // Bun 1.4.5 workaround (2026-12): Bun prints an errored Response body's reason as an uncaught
         // error with its stack, once per slow client, so the stream errors with no reason (onClose
         // still counts why). Delete this line once a Bun release stops printing it: cut a slow
