@@ -7,6 +7,10 @@ export interface BenchConfig {
   fanoutClients: number;
   fanoutRates: readonly number[];
   stepSeconds: number;
+  /** Rate of the paired fan-out scenario's windows (ours and the minimal broadcaster up at once), events/s. */
+  pairedRate: number;
+  /** Measured windows per peer in the paired fan-out scenario. */
+  pairedWindows: number;
   bigClients: number;
   bigRate: number;
   bigStepSeconds: number;
@@ -39,6 +43,8 @@ export const FULL_CONFIG: Readonly<BenchConfig> = Object.freeze({
   fanoutClients: 1000,
   fanoutRates: [50, 100, 200, 500, 1000, 2000],
   stepSeconds: 3,
+  pairedRate: 50,
+  pairedWindows: 16,
   bigClients: 5000,
   bigRate: 100,
   bigStepSeconds: 3,
@@ -64,6 +70,8 @@ export const QUICK_CONFIG: Readonly<BenchConfig> = Object.freeze({
   fanoutClients: 200,
   fanoutRates: [100, 500],
   stepSeconds: 1,
+  pairedRate: 50,
+  pairedWindows: 2,
   bigClients: 500,
   bigRate: 100,
   bigStepSeconds: 1,

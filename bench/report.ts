@@ -62,6 +62,7 @@ const STANDALONE_TITLES: Readonly<Record<Exclude<SectionName, "servers">, string
   bursts: "Bursts and topics at scale (issue 19)",
   brokers: "Brokers: memory, Redis and Postgres side by side",
   saturated: "Saturated fan-out: coalesced writes against the minimal broadcaster",
+  paired: "Paired fan-out: ours and the minimal broadcaster in alternating windows (issue 19)",
   storm: "Reconnect storm on Redis (ours only)",
   auth: "Authorization: what a token costs (ours only)",
   parser: "Parser",

@@ -5,7 +5,7 @@
  * scenarios against the peers in interleaved rounds (each round visits every peer, in a
  * rotated order), then the parser and CLI scenarios once. Prints Markdown, and (full runs, or
  * with `--write`) replaces the generated sections of bench/RESULTS.md, or of `--out FILE`, that
- * this run measured. Scenarios: fanout, big, idle, trigger, resume, topics, burst, topics-scale, brokers, saturated, storm, parser, cli. `--quick`
+ * this run measured. Scenarios: fanout, big, idle, trigger, resume, topics, burst, topics-scale, brokers, saturated, paired, storm, parser, cli. `--quick`
  * runs each small (CI's end-to-end check, well under two minutes) and writes nothing unless
  * told to: quick figures must not replace a full run's.
  *
@@ -29,6 +29,7 @@ import { FanoutScenario } from "./scenarios/fanout.ts";
 import { IdleScenario } from "./scenarios/idle.ts";
 import { ParserScenario } from "./scenarios/parser.ts";
 import { ResumeScenario } from "./scenarios/resume.ts";
+import { PairedScenario } from "./scenarios/paired.ts";
 import { SaturatedScenario } from "./scenarios/saturated.ts";
 import { SCENARIO_NAMES, type Scenario, type ScenarioContext, type ScenarioReport, type SectionName } from "./scenarios/scenario.ts";
 import { StormScenario } from "./scenarios/storm.ts";
@@ -39,7 +40,7 @@ import { TriggerScenario } from "./scenarios/trigger.ts";
 const BENCH_DIR = import.meta.dir;
 const REPO = resolve(BENCH_DIR, "..");
 const STREAM_PEERS: readonly PeerName[] = ["ours", "minimal-bun", "elysia-generator", "better-sse", "nchan"];
-const SECTIONS: readonly SectionName[] = ["servers", "topics", "bursts", "brokers", "saturated", "storm", "auth", "parser", "cli"];
+const SECTIONS: readonly SectionName[] = ["servers", "topics", "bursts", "brokers", "saturated", "paired", "storm", "auth", "parser", "cli"];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -159,6 +160,7 @@ const scenarios: Scenario[] = [
   new TopicsScaleScenario(),
   new BrokersScenario(),
   new SaturatedScenario(),
+  new PairedScenario(),
   new StormScenario(),
   new AuthScenario(),
   new ParserScenario(),

@@ -8,7 +8,7 @@ import type { BenchConfig } from "../config.ts";
 import type { PeerName, RunningPeer } from "../peers/start-peer.ts";
 
 /** The names `--only` selects scenarios by, in the order they run. */
-export const SCENARIO_NAMES = ["fanout", "big", "idle", "trigger", "resume", "topics", "burst", "topics-scale", "brokers", "saturated", "storm", "auth", "parser", "cli"] as const;
+export const SCENARIO_NAMES = ["fanout", "big", "idle", "trigger", "resume", "topics", "burst", "topics-scale", "brokers", "saturated", "paired", "storm", "auth", "parser", "cli"] as const;
 
 /** A scenario's name. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -18,7 +18,7 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
  * (with the machine, the peers and the targets); topics (ours only), the brokers (in process),
  * the parser and the CLI have one each.
  */
-export type SectionName = "servers" | "topics" | "bursts" | "brokers" | "saturated" | "storm" | "auth" | "parser" | "cli";
+export type SectionName = "servers" | "topics" | "bursts" | "brokers" | "saturated" | "paired" | "storm" | "auth" | "parser" | "cli";
 
 /** What a scenario gets for one run. */
 export interface ScenarioContext {
