@@ -23,7 +23,7 @@ export {
 } from "@events/contract";
 export { type App, type AppOptions, createApp } from "./app.ts";
 export { type EventsPlugin, eventsPlugin } from "./plugins/events-plugin.ts";
-export { type BunDirectController, bunDirectBody, DirectSink } from "./runtime/bun-direct-body.ts";
+export { type BunDirectController, bunDirectBody, DirectBody } from "./runtime/bun-direct-body.ts";
 export { DEFAULT_EVENTS_PLUGIN_OPTIONS, type EventsPluginOptions, type SharedServerOptions } from "./plugins/events-plugin-options.ts";
 export {
   EventsPublishError,

@@ -1,7 +1,7 @@
 import { connect, type Socket } from "node:net";
 import type { ByteSink, ByteSource } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
-import { type BunDirectController, bunDirectBody, DirectSink } from "./bun-direct-body.ts";
+import { type BunDirectController, bunDirectBody, DirectBody } from "./bun-direct-body.ts";
 
 /** A direct controller that records its calls; `full` makes writes answer as Bun's does once its buffer is full. */
 function fakeController() {
@@ -24,63 +24,98 @@ function fakeController() {
   return { controller, calls, drains, fill: () => (full = true) };
 }
 
-describe("DirectSink", () => {
+/** A body pulled once by a fake controller (as Bun does when it starts the response), with the pull's outcome. */
+function pulledBody(controller: BunDirectController) {
+  const { source } = recordingSource();
+  const body = new DirectBody(source);
+  const outcome: string[] = [];
+  body.pull(controller)?.then(
+    () => outcome.push("resolved"),
+    (reason: unknown) => outcome.push(`rejected ${String(reason)}`),
+  );
+  return { body, source, outcome };
+}
+
+/** Lets promise reactions run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await Promise.resolve();
+}
+
+describe("DirectBody", () => {
+  test("starts its source on the first pull only, with itself as the sink", () => {
+    const { source } = recordingSource();
+    const body = new DirectBody(source);
+    expect(body.type).toBe("direct");
+    expect(source.starts).toBe(0);
+    expect(body.pull(fakeController().controller)).toBeInstanceOf(Promise);
+    expect(body.pull(fakeController().controller)).toBeUndefined();
+    expect(source.starts).toBe(1);
+  });
+
   test("writes and flushes each chunk; nothing is queued while Bun takes the writes", () => {
     const { controller, calls } = fakeController();
-    const sink = new DirectSink(controller, () => {});
-    sink.enqueue(new Uint8Array(10));
-    sink.enqueue(new Uint8Array(5));
+    const { body } = pulledBody(controller);
+    body.enqueue(new Uint8Array(10));
+    body.enqueue(new Uint8Array(5));
     expect(calls).toEqual(["write 10", "flush", "write 5", "flush"]);
-    expect(sink.desiredSize).toBe(0);
+    expect(body.desiredSize).toBe(0);
   });
 
   test("counts the bytes written once Bun's buffer is full until each write drains", async () => {
     const { controller, drains, fill } = fakeController();
-    const sink = new DirectSink(controller, () => {});
-    sink.enqueue(new Uint8Array(100));
+    const { body } = pulledBody(controller);
+    body.enqueue(new Uint8Array(100));
     fill();
-    sink.enqueue(new Uint8Array(30));
-    sink.enqueue(new Uint8Array(20));
-    expect(sink.desiredSize).toBe(-50);
+    body.enqueue(new Uint8Array(30));
+    body.enqueue(new Uint8Array(20));
+    expect(body.desiredSize).toBe(-50);
     drains[0]?.resolve();
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(sink.desiredSize).toBe(-20);
+    await settle();
+    expect(body.desiredSize).toBe(-20);
     // A write that fails (the socket went away) is no longer queued either.
     drains[1]?.reject(new Error("closed"));
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(sink.desiredSize).toBe(0);
+    await settle();
+    expect(body.desiredSize).toBe(0);
   });
 
-  test("close ends the body once and lets the pull settle; desiredSize is null after", () => {
+  test("close ends the body once and resolves the pull; desiredSize is null after", async () => {
     const { controller, calls } = fakeController();
-    const settled: boolean[] = [];
-    const sink = new DirectSink(controller, (aborted) => settled.push(aborted));
-    sink.close();
-    sink.close();
-    sink.error();
+    const { body, outcome } = pulledBody(controller);
+    body.close();
+    body.close();
+    body.error();
+    await settle();
     expect(calls).toEqual(["end"]);
-    expect(settled).toEqual([false]);
-    expect(sink.desiredSize).toBeNull();
+    expect(outcome).toEqual(["resolved"]);
+    expect(body.desiredSize).toBeNull();
   });
 
-  test("error aborts (the pull rejects) without ending the body; cancelled only settles", () => {
-    const errored = fakeController();
-    const abortedWith: boolean[] = [];
-    const sink = new DirectSink(errored.controller, (aborted) => abortedWith.push(aborted));
-    sink.error();
-    sink.close();
-    expect(errored.calls).toEqual([]);
-    expect(abortedWith).toEqual([true]);
+  test("error rejects the pull with no reason (Bun aborts the response) and does not end the body", async () => {
+    const { controller, calls } = fakeController();
+    const { body, outcome } = pulledBody(controller);
+    body.error();
+    body.close();
+    await settle();
+    expect(calls).toEqual([]);
+    expect(outcome).toEqual(["rejected undefined"]);
+  });
 
-    const gone = fakeController();
-    const goneWith: boolean[] = [];
-    const cancelled = new DirectSink(gone.controller, (aborted) => goneWith.push(aborted));
-    cancelled.cancelled();
-    cancelled.close();
-    expect(gone.calls).toEqual([]);
-    expect(goneWith).toEqual([false]);
+  test("cancel resolves the pull and cancels the source, before the first pull too", async () => {
+    const { controller, calls } = fakeController();
+    const { body, source, outcome } = pulledBody(controller);
+    body.cancel("gone");
+    body.close();
+    await settle();
+    expect(calls).toEqual([]);
+    expect(outcome).toEqual(["resolved"]);
+    expect(source.cancels).toBe(1);
+
+    const early = recordingSource();
+    const unstarted = new DirectBody(early.source);
+    unstarted.cancel("gone");
+    expect(unstarted.pull(controller)).toBeUndefined();
+    expect(early.source.starts).toBe(0);
+    expect(early.source.cancels).toBe(1);
   });
 });
 
@@ -187,6 +222,24 @@ describe("bunDirectBody on Bun.serve", () => {
       await until(() => sink.desiredSize === 0, "the queue to drain", 10_000);
       client.socket.destroy();
       await until(() => source.cancels === 1, "the cancel");
+    });
+  });
+
+  test("a source whose start fails aborts the response and is cancelled", async () => {
+    const source = {
+      cancels: [] as unknown[],
+      start(): Promise<void> {
+        return Promise.reject(new Error("subscribe failed"));
+      },
+      cancel(reason?: unknown) {
+        source.cancels.push(reason);
+      },
+    };
+    await withServer(source, async (port) => {
+      const client = rawGet(port);
+      await until(() => client.ended, "the connection to close");
+      expect(client.text).not.toContain("0\r\n\r\n");
+      expect(source.cancels.map(String)).toEqual(["Error: subscribe failed"]);
     });
   });
 

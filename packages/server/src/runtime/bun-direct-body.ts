@@ -17,28 +17,62 @@ export interface BunDirectController {
 }
 
 /**
- * A {@link ByteSink} on a direct-stream controller. Bun takes every write at once and says
- * nothing of its buffer until it is full; past that, each write returns a promise settled when
- * the client has read enough. Bytes behind those promises are the queue: the same bytes a Web
- * stream's queue would hold (Bun's pump stops reading it at the same point), so the
- * slow-consumer limit and the replay pacing read the same figure on either body.
+ * One stream's direct body: Bun's underlying source and the event stream's {@link ByteSink} in
+ * one object, no closure of its own (idle memory per connection, bench/NOTES.md).
+ *
+ * Bun takes every write at once and says nothing of its buffer until it is full; past that, each
+ * write returns a promise settled when the client has read enough. Bytes behind those promises
+ * are the queue: the same bytes a Web stream's queue would hold (Bun's pump stops reading it at
+ * the same point), so the slow-consumer limit and the replay pacing read the same figure on
+ * either body. The pull's promise stays pending while the stream is open: Bun ends the response
+ * when it settles.
  */
-export class DirectSink implements ByteSink {
-  readonly #controller: BunDirectController;
+export class DirectBody implements ByteSink {
+  readonly #source: ByteSource;
+  #controller: BunDirectController | undefined;
+  /** Before Bun's first pull, sending, or ended (closed, errored or cancelled). */
+  #state: "waiting" | "open" | "ended" = "waiting";
   /** Bytes written since Bun's buffer filled, not yet drained. */
   #queued = 0;
-  #open = true;
-  readonly #settle: (aborted: boolean) => void;
+  #resolvePull: (() => void) | undefined;
+  #rejectPull: ((reason?: unknown) => void) | undefined;
 
-  /** `settle(true)` aborts the response, `settle(false)` lets it end (the pull's promise). */
-  constructor(controller: BunDirectController, settle: (aborted: boolean) => void) {
+  constructor(source: ByteSource) {
+    this.#source = source;
+  }
+
+  /** What Bun reads to make a direct stream. */
+  get type(): "direct" {
+    return "direct";
+  }
+
+  /** Bun's first pull, when it starts to send the response: starts the source. */
+  pull(controller: BunDirectController): Promise<void> | undefined {
+    if (this.#state !== "waiting") return undefined;
     this.#controller = controller;
-    this.#settle = settle;
+    this.#state = "open";
+    const open = new Promise<void>((resolve, reject) => {
+      this.#resolvePull = resolve;
+      this.#rejectPull = reject;
+    });
+    // A start that fails ends the response (as it errors a Web stream) and lets the source clean up.
+    Promise.resolve(this.#source.start(this)).catch((error: unknown) => {
+      this.error();
+      this.#source.cancel(error);
+    });
+    return open;
+  }
+
+  /** The client went away (before the first pull too): nothing more is written, and the pull settles. */
+  cancel(reason?: unknown): void {
+    if (this.#state !== "ended") this.#settle(false);
+    this.#source.cancel(reason);
   }
 
   enqueue(chunk: Uint8Array): void {
-    const written = this.#controller.write(chunk);
-    this.#controller.flush();
+    const controller = this.#controller as BunDirectController;
+    const written = controller.write(chunk);
+    controller.flush();
     if (typeof written === "number") return;
     const bytes = chunk.byteLength;
     this.#queued += bytes;
@@ -49,29 +83,28 @@ export class DirectSink implements ByteSink {
   }
 
   get desiredSize(): number | null {
-    return this.#open ? 0 - this.#queued : null;
+    return this.#state === "open" ? 0 - this.#queued : null;
   }
 
   close(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#controller.end();
+    if (this.#state !== "open") return;
+    (this.#controller as BunDirectController).end();
     this.#settle(false);
   }
 
   error(): void {
-    if (!this.#open) return;
-    this.#open = false;
+    if (this.#state !== "open") return;
     // Rejecting the pull with no reason aborts the response and drops Bun's buffer, silently;
     // `controller.close(reason)` would print the reason as an uncaught error, once per client.
     this.#settle(true);
   }
 
-  /** The client went away: nothing more is written, and the pull settles (no promise kept per closed stream). */
-  cancelled(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#settle(false);
+  #settle(aborted: boolean): void {
+    this.#state = "ended";
+    if (aborted) this.#rejectPull?.(undefined);
+    else this.#resolvePull?.();
+    this.#resolvePull = undefined;
+    this.#rejectPull = undefined;
   }
 }
 
@@ -82,24 +115,4 @@ export class DirectSink implements ByteSink {
  * const body = createEventStream(broker, { body: bunDirectBody });
  * return new Response(body, { headers: { "content-type": "text/event-stream" } });
  */
-export const bunDirectBody: StreamBody = (source: ByteSource) => {
-  let sink: DirectSink | undefined;
-  let cancelled = false;
-  const underlying = {
-    type: "direct",
-    // Bun ends the response when the pull settles: it settles when the stream ends.
-    pull(controller: BunDirectController): Promise<void> | undefined {
-      if (cancelled) return undefined;
-      return new Promise<void>((resolve, reject) => {
-        sink = new DirectSink(controller, (aborted) => (aborted ? reject(undefined) : resolve()));
-        void source.start(sink);
-      });
-    },
-    cancel(reason?: unknown): void {
-      cancelled = true;
-      sink?.cancelled();
-      source.cancel(reason);
-    },
-  };
-  return new ReadableStream(underlying as unknown as UnderlyingDefaultSource<Uint8Array>);
-};
+export const bunDirectBody: StreamBody = (source) => new ReadableStream(new DirectBody(source) as unknown as UnderlyingDefaultSource<Uint8Array>);
