@@ -21,9 +21,13 @@ describe("whenReady", () => {
   });
 
   test.skipIf(SKIP_REDIS)("times out each caller on its own and leaves no listener behind", async () => {
-    // A port nothing listens on: the connection never becomes ready.
-    const connection = createConnection(resolveRedisBrokerOptions({ url: "redis://127.0.0.1:1" }), "commands", () => {});
+    // A port nothing listens on: the connection never becomes ready. Its first attempt fails before
+    // counting, and the next is 10 s away: ioredis's own connect() adds a "ready" listener while it
+    // tries, so an attempt inside the window would be counted as ours.
+    const options = resolveRedisBrokerOptions({ url: "redis://127.0.0.1:1", reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 } });
+    const connection = createConnection(options, "commands", () => {});
     try {
+      await connection.connect().catch(() => {});
       const before = connection.listenerCount("ready");
       const outcomes = await Promise.allSettled([whenReady(connection, 50, false), whenReady(connection, 80, false)]);
       expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
