@@ -14,9 +14,6 @@ function fakeController() {
       if (!full) return chunk.byteLength;
       return new Promise((resolve, reject) => drains.push({ resolve: () => resolve(chunk.byteLength), reject }));
     },
-    flush() {
-      calls.push("flush");
-    },
     end() {
       calls.push("end");
     },
@@ -52,12 +49,12 @@ describe("DirectBody", () => {
     expect(source.starts).toBe(1);
   });
 
-  test("writes and flushes each chunk; nothing is queued while Bun takes the writes", () => {
+  test("writes each chunk and leaves the send to Bun's end of turn; nothing is queued while Bun takes the writes", () => {
     const { controller, calls } = fakeController();
     const { body } = pulledBody(controller);
     body.enqueue(new Uint8Array(10));
     body.enqueue(new Uint8Array(5));
-    expect(calls).toEqual(["write 10", "flush", "write 5", "flush"]);
+    expect(calls).toEqual(["write 10", "write 5"]);
     expect(body.desiredSize).toBe(0);
   });
 
@@ -187,6 +184,24 @@ describe("bunDirectBody on Bun.serve", () => {
       expect(client.text.indexOf("data: one")).toBeLessThan(client.text.indexOf("data: two"));
       expect(source.starts).toBe(1);
       expect(source.cancels).toBe(0);
+      client.socket.destroy();
+    });
+  });
+
+  test("sends what is written from a timer, an immediate or a microtask within its turn, with no flush of its own", async () => {
+    const { source, sinkReady } = recordingSource();
+    await withServer(source, async (port) => {
+      const client = rawGet(port);
+      const sink = await sinkReady;
+      const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+      // Each kind of turn the event stream writes from: the keepalive and replay timers, the
+      // flush scheduler's immediate, a broker's promise. Each must reach the client on its own.
+      setTimeout(() => sink.enqueue(encode("data: timer\n\n")), 1);
+      await until(() => client.text.includes("data: timer\n\n"), "the timer's chunk");
+      setImmediate(() => sink.enqueue(encode("data: immediate\n\n")));
+      await until(() => client.text.includes("data: immediate\n\n"), "the immediate's chunk");
+      void Promise.resolve().then(() => sink.enqueue(encode("data: microtask\n\n")));
+      await until(() => client.text.includes("data: microtask\n\n"), "the microtask's chunk");
       client.socket.destroy();
     });
   });

@@ -1,17 +1,20 @@
 /**
- * An event stream's body on Bun's direct stream (`type: "direct"`): each chunk goes to the
- * socket in one native call, with no queue in JavaScript and no promise per chunk (~4% less
- * server CPU per delivery at 1,000 clients, bench/NOTES.md). Bun only; the Web-standard body
+ * An event stream's body on Bun's direct stream (`type: "direct"`): each chunk is one native
+ * call into Bun's buffer for the response, with no queue in JavaScript and no promise per chunk,
+ * and Bun sends every buffer written to in a turn at the end of that turn, in one native loop
+ * (~4% less server CPU per delivery at 1,000 clients, and ~5% more by leaving the send to that
+ * loop instead of flushing each chunk; bench/NOTES.md). Bun only; the Web-standard body
  * (sse-core's `webStreamBody`) serves everywhere else, in-process requests included.
  */
 import type { ByteSink, ByteSource, StreamBody } from "@events/sse-core";
 
 /** The calls of Bun's direct-stream controller this body uses (Bun 1.4.5). */
 export interface BunDirectController {
-  /** Buffers the chunk; a number while Bun's buffer has room, a promise that settles when it drained after. */
+  /**
+   * Buffers the chunk, sent at the end of the current turn (Bun's auto-flush); a number while
+   * Bun's buffer has room, a promise that settles when it drained after.
+   */
   write(chunk: Uint8Array): number | Promise<unknown>;
-  /** Sends what is buffered. */
-  flush(): unknown;
   /** Sends what is buffered and ends the body. */
   end(): unknown;
 }
@@ -71,8 +74,9 @@ export class DirectBody implements ByteSink {
 
   enqueue(chunk: Uint8Array): void {
     const controller = this.#controller as BunDirectController;
+    // No flush(): Bun sends at the end of the turn, the same turn as a flush here would, but all
+    // streams' sends in one native loop (a flush per chunk cost ~5% per delivery, bench/NOTES.md).
     const written = controller.write(chunk);
-    controller.flush();
     if (typeof written === "number") return;
     const bytes = chunk.byteLength;
     this.#queued += bytes;
