@@ -1,7 +1,7 @@
 import { connect, type Socket } from "node:net";
 import type { ByteSink, ByteSource } from "@events/sse-core";
 import { describe, expect, test } from "vitest";
-import { type BunDirectController, bunDirectBody, DirectBody } from "./bun-direct-body.ts";
+import { type BunDirectController, bunDirectBody, DirectBody, FLUSH_AT_ONCE_BYTES } from "./bun-direct-body.ts";
 
 /** A direct controller that records its calls; `full` makes writes answer as Bun's does once its buffer is full. */
 function fakeController() {
@@ -13,6 +13,9 @@ function fakeController() {
       calls.push(`write ${chunk.byteLength}`);
       if (!full) return chunk.byteLength;
       return new Promise((resolve, reject) => drains.push({ resolve: () => resolve(chunk.byteLength), reject }));
+    },
+    flush() {
+      calls.push("flush");
     },
     end() {
       calls.push("end");
@@ -49,12 +52,16 @@ describe("DirectBody", () => {
     expect(source.starts).toBe(1);
   });
 
-  test("writes each chunk and leaves the send to Bun's end of turn; nothing is queued while Bun takes the writes", () => {
+  test("leaves small chunks to Bun's end-of-turn flush and flushes large ones as written; nothing is queued while Bun takes the writes", () => {
     const { controller, calls } = fakeController();
     const { body } = pulledBody(controller);
     body.enqueue(new Uint8Array(10));
-    body.enqueue(new Uint8Array(5));
-    expect(calls).toEqual(["write 10", "write 5"]);
+    body.enqueue(new Uint8Array(FLUSH_AT_ONCE_BYTES - 1));
+    expect(calls).toEqual(["write 10", `write ${FLUSH_AT_ONCE_BYTES - 1}`]);
+    // A replay chunk or a joined burst goes to the kernel now, after the small ones written
+    // before it (never appended to them: Bun would keep its buffer grown to fit).
+    body.enqueue(new Uint8Array(FLUSH_AT_ONCE_BYTES));
+    expect(calls.slice(2)).toEqual(["flush", `write ${FLUSH_AT_ONCE_BYTES}`, "flush"]);
     expect(body.desiredSize).toBe(0);
   });
 

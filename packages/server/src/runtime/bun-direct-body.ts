@@ -1,12 +1,15 @@
 /**
  * An event stream's body on Bun's direct stream (`type: "direct"`): each chunk is one native
- * call into Bun's buffer for the response, with no queue in JavaScript and no promise per chunk,
- * and Bun sends every buffer written to in a turn at the end of that turn, in one native loop
- * (~4% less server CPU per delivery at 1,000 clients, and ~5% more by leaving the send to that
- * loop instead of flushing each chunk; bench/NOTES.md). Bun only; the Web-standard body
- * (sse-core's `webStreamBody`) serves everywhere else, in-process requests included.
+ * call into Bun's buffer for the response, with no queue in JavaScript and no promise per chunk.
+ * Bun sends every buffer written to in a turn at the end of that turn, in one native loop; only
+ * large chunks are flushed as written. ~4% less server CPU per delivery at 1,000 clients than the
+ * Web body, and ~5% more by leaving live events to that loop (bench/NOTES.md). Bun only; the
+ * Web-standard body (sse-core's `webStreamBody`) serves everywhere else, in-process requests included.
  */
 import type { ByteSink, ByteSource, StreamBody } from "@events/sse-core";
+
+/** Chunks of at least this many bytes go out as written (after what is buffered); smaller ones at the end of the turn. */
+export const FLUSH_AT_ONCE_BYTES: number = 1024;
 
 /** The calls of Bun's direct-stream controller this body uses (Bun 1.4.5). */
 export interface BunDirectController {
@@ -15,6 +18,8 @@ export interface BunDirectController {
    * Bun's buffer has room, a promise that settles when it drained after.
    */
   write(chunk: Uint8Array): number | Promise<unknown>;
+  /** Sends what is buffered now. */
+  flush(): unknown;
   /** Sends what is buffered and ends the body. */
   end(): unknown;
 }
@@ -74,9 +79,15 @@ export class DirectBody implements ByteSink {
 
   enqueue(chunk: Uint8Array): void {
     const controller = this.#controller as BunDirectController;
-    // No flush(): Bun sends at the end of the turn, the same turn as a flush here would, but all
-    // streams' sends in one native loop (a flush per chunk cost ~5% per delivery, bench/NOTES.md).
+    // A large chunk (a replay's, a joined burst) goes out now, behind what is buffered: appended
+    // to unsent bytes, Bun grows its buffer to fit and keeps it for the life of the stream
+    // (~20 KB per client after a replay; a 10,000-client storm peaked at 443 MB against 236).
+    const large = chunk.byteLength >= FLUSH_AT_ONCE_BYTES;
+    if (large) controller.flush();
     const written = controller.write(chunk);
+    // A small one (a live event) waits for Bun's end-of-turn flush: the same turn, but every
+    // stream's send in one native loop (a flush per event cost ~5% per delivery, bench/NOTES.md).
+    if (large) controller.flush();
     if (typeof written === "number") return;
     const bytes = chunk.byteLength;
     this.#queued += bytes;
