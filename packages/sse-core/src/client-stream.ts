@@ -5,7 +5,7 @@
 import type { Broker, SubscribeOptions, SubscriberHandlers, Subscription, SubscriptionOpening } from "./broker.ts";
 import { encodeEventBytes } from "./encode.ts";
 import { SseError } from "./errors.ts";
-import type { EventStreamCloseReason, EventStreamOptions } from "./event-stream.ts";
+import type { EventStreamCloseReason, EventStreamCounters, EventStreamOptions } from "./event-stream.ts";
 import { sharedDeadlineScheduler } from "./deadline-scheduler.ts";
 import { type FlushScheduler, type Flushable, sharedFlushScheduler } from "./flush-scheduler.ts";
 import { MAX_JOINED_BYTES, enqueueJoined } from "./join-frames.ts";
@@ -25,36 +25,40 @@ import type { StoredEvent } from "./types.ts";
  * bytes shared with every other client); every chunk ends at a frame boundary.
  */
 export class ClientStream implements Flushable, SubscriberHandlers, ByteSource, EventListenerObject, KeepAliveTarget {
-  #controller: ByteSink | undefined;
-  readonly #flushScheduler: FlushScheduler;
-  /** The first frame written since the last flush; set exactly while a flush is requested. */
-  #pendingFirst: Uint8Array | undefined;
-  /** Frames written after `#pendingFirst` in the same turn (kept for reuse once made). */
-  #pendingRest: Uint8Array[] | undefined;
-  /** Bytes of the pending frames: they count as queued, so the slow-consumer limit stays exact. */
-  #pendingBytes = 0;
+  // The fields every live event reads come first, in the order it reads them: JavaScriptCore
+  // lays fields out in definition order, so they share the object's first cache lines (at
+  // 1,000 clients, each line a broadcast touches per client is a likely cache miss, bench/NOTES.md).
   /** `feeding`: open, with a replay (and live events behind it) still waiting in `#backlog`. */
   #state: "starting" | "feeding" | "open" | "done" = "starting";
-  #subscription: Subscription | undefined;
-  /** The hub this stream is attached to while open. */
-  #keepAliveHub: KeepAliveHub | undefined;
-  #removeDeadline: (() => void) | undefined;
+  /** `options.counters`, kept here: reading it through `options` touched one more object per event. */
+  readonly #counters: EventStreamCounters | undefined;
+  readonly #defaultTopic: string;
   /** While `feeding`: the replay and the live events behind it, fed as the client reads. */
   #backlog: ReplayBacklog | undefined;
   /** Bytes written so far (pending ones included). */
   #enqueuedBytes = 0;
-  /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
-  #exemptEnd = 0;
+  /** Bytes of the pending frames: they count as queued, so the slow-consumer limit stays exact. */
+  #pendingBytes = 0;
+  /** The first frame written since the last flush; set exactly while a flush is requested. */
+  #pendingFirst: Uint8Array | undefined;
+  readonly #flushScheduler: FlushScheduler;
   /** Live bytes queued can pass the limit only once `#enqueuedBytes` passes this: no need to look before. */
   #checkAt = 0;
+  /** Frames written after `#pendingFirst` in the same turn (kept for reuse once made). */
+  #pendingRest: Uint8Array[] | undefined;
+  #controller: ByteSink | undefined;
+  #subscription: Subscription | undefined;
+  /** The hub this stream is attached to while open. */
+  #keepAliveHub: KeepAliveHub | undefined;
+  #removeDeadline: (() => void) | undefined;
+  /** `#enqueuedBytes` once the opening frames (`retry:`, the opening event) were queued: bytes up to here are never lag. */
+  #exemptEnd = 0;
 
   readonly broker: Broker;
   readonly options: EventStreamOptions;
   readonly maxBufferBytes: number;
   readonly retryFrame: Uint8Array | undefined;
   readonly gapEventName: string;
-  /** Events through this topic are written without a `topic:` line. */
-  readonly defaultTopic: string;
 
   constructor(
     broker: Broker,
@@ -68,8 +72,14 @@ export class ClientStream implements Flushable, SubscriberHandlers, ByteSource, 
     this.maxBufferBytes = maxBufferBytes;
     this.retryFrame = retryFrame;
     this.gapEventName = gapEventName;
-    this.defaultTopic = options.defaultTopic ?? DEFAULT_TOPIC;
+    this.#defaultTopic = options.defaultTopic ?? DEFAULT_TOPIC;
+    this.#counters = options.counters;
     this.#flushScheduler = options.flushScheduler ?? sharedFlushScheduler();
+  }
+
+  /** Events through this topic are written without a `topic:` line. */
+  get defaultTopic(): string {
+    return this.#defaultTopic;
   }
 
   // The stream is its own underlying source, subscriber handlers and abort listener: no
@@ -177,8 +187,8 @@ export class ClientStream implements Flushable, SubscriberHandlers, ByteSource, 
   /** Subscriber handler: an event, replayed (before the subscription resolves) or live. */
   onEvent(event: StoredEvent, topic: string): void {
     if (this.#state === "done") return;
-    if (this.options.counters) this.options.counters.delivered += 1;
-    const frame = topic === this.defaultTopic ? event.frame : event.frameFor(topic);
+    if (this.#counters) this.#counters.delivered += 1;
+    const frame = topic === this.#defaultTopic ? event.frame : event.frameFor(topic);
     const backlog = this.#backlog;
     if (backlog?.expectsReplay === true) {
       // Replay waits in the backlog as references to the history's frames, fed as the client reads.
@@ -289,7 +299,7 @@ export class ClientStream implements Flushable, SubscriberHandlers, ByteSource, 
   }
 
   #disconnectSlowConsumer(): void {
-    if (this.options.counters) this.options.counters.slowConsumerDisconnects += 1;
+    if (this.#counters) this.#counters.slowConsumerDisconnects += 1;
     this.finish(
       "slow-consumer",
       new SseError(

@@ -102,6 +102,21 @@ describe("TopicIndex", () => {
     expect(visits.length).toBe(1);
   });
 
+  test("does not visit an entry removed by visit before its turn when patterns make it walk", () => {
+    const index = new TopicIndex<string>();
+    index.add("a", patterns("t/1"));
+    index.add("b", patterns("t/1", "t/*"));
+    index.add("c", patterns("*"));
+    const visits: string[] = [];
+    index.forEachMatch("t/1", (entry) => {
+      visits.push(entry);
+      if (entry === "c") index.remove("a");
+    });
+    // "*" entries are walked first, then the exact topic's, then the prefixes': "a" is gone by then, "b" comes once.
+    expect(visits).toEqual(["c", "b"]);
+    expect(index.match("t/1").sort()).toEqual(["b", "c"]);
+  });
+
   test("replaces an entry's patterns when it is added again", () => {
     const index = new TopicIndex<string>();
     index.add("client", patterns("a", "b/*"));
