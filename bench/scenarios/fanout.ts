@@ -79,11 +79,13 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
     }
     // Let the peers finish registering the last subscribers (better-sse registers after its first write).
     await Bun.sleep(200);
-    // One unmeasured second at the first rate: the first measured step would otherwise carry each
-    // peer's JIT warm-up, which grows with its code (ours: 0.85-0.91x at 50/s cold, bench/NOTES.md).
+    // One unmeasured step at the first rate: the first measured step would otherwise carry each
+    // peer's JIT warm-up, which grows with its code. After one second, Bun's JIT threads still
+    // used 5-6% of ours' CPU in the next 3 s (none of the minimal broadcaster's), bench/NOTES.md.
     const first = options.rates[0];
     if (first !== undefined) {
-      const warmUp = await spawnPublisher({ url: `http://127.0.0.1:${peer.port}${peer.publishPath}`, rate: first, count: first });
+      const count = Math.max(1, Math.round(first * options.stepSeconds));
+      const warmUp = await spawnPublisher({ url: `http://127.0.0.1:${peer.port}${peer.publishPath}`, rate: first, count });
       await waitForDrain(pool, warmUp.ok * pool.counters().open, 10_000);
     }
     for (const rate of options.rates) {
@@ -199,7 +201,7 @@ export class FanoutScenario implements Scenario {
     const lines = [
       `### Fan-out: ${fmt(config.fanoutClients)} clients`,
       "",
-      `Each step publishes for ${config.stepSeconds} s at the rate shown; a peer stops at its first step with loss or p99 > 1 s.`,
+      `Each step publishes for ${config.stepSeconds} s at the rate shown, after one unmeasured step at the first rate (JIT warm-up); a peer stops at its first step with loss or p99 > 1 s.`,
       "Events/CPU-s = deliveries (events × clients received) per second of the server's CPU time (user + system, from",
       "/proc): the main figure, since the load generator shares the cores. Wall ev/s = deliveries per second of the step.",
       "Published/s is the rate the publisher achieved (it sends at most 32 requests ahead and stops after twice the planned time).",
