@@ -7,6 +7,11 @@ export interface BenchConfig {
   fanoutClients: number;
   fanoutRates: readonly number[];
   stepSeconds: number;
+  /**
+   * The fan-out ladder's unmeasured warm-up at its first rate, per peer and round: long enough
+   * for each peer's JIT to settle (bench/NOTES.md, "The ladder's warm-up").
+   */
+  fanoutWarmUpSeconds: number;
   /** Rate of the paired fan-out scenario's windows (ours and the minimal broadcaster up at once), events/s. */
   pairedRate: number;
   /** Measured windows per peer in the paired fan-out scenario. */
@@ -37,12 +42,13 @@ export interface BenchConfig {
   brokersFanoutEvents: number;
 }
 
-/** `bun run bench`: about 15 minutes on 2 cores. */
+/** `bun run bench`: about 20 minutes on 2 cores. */
 export const FULL_CONFIG: Readonly<BenchConfig> = Object.freeze({
   rounds: 3,
   fanoutClients: 1000,
   fanoutRates: [50, 100, 200, 500, 1000, 2000],
   stepSeconds: 3,
+  fanoutWarmUpSeconds: 20,
   pairedRate: 50,
   pairedWindows: 16,
   bigClients: 5000,
@@ -70,6 +76,7 @@ export const QUICK_CONFIG: Readonly<BenchConfig> = Object.freeze({
   fanoutClients: 200,
   fanoutRates: [100, 500],
   stepSeconds: 1,
+  fanoutWarmUpSeconds: 1,
   pairedRate: 50,
   pairedWindows: 2,
   bigClients: 500,

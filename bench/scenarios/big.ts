@@ -20,7 +20,7 @@ export class BigFanoutScenario implements Scenario {
     log(`round ${context.round + 1}: ${config.bigClients} clients at ${config.bigRate} events/s`);
     for (const name of context.peers) {
       await context.withPeer(name, config.bigClients + 100, async (peer) => {
-        const steps = await runFanout(peer, { clients: config.bigClients, rates: [config.bigRate], stepSeconds: config.bigStepSeconds, log });
+        const steps = await runFanout(peer, { clients: config.bigClients, rates: [config.bigRate], stepSeconds: config.bigStepSeconds, warmUpSeconds: 1, log });
         if (steps[0] !== undefined) pushTo(this.#steps, name, steps[0]);
       });
     }

@@ -49,6 +49,8 @@ export interface FanoutOptions {
   readonly clients: number;
   readonly rates: readonly number[];
   readonly stepSeconds: number;
+  /** Unmeasured publishing at the first rate before the first step, in seconds. */
+  readonly warmUpSeconds: number;
   readonly log: (line: string) => void;
 }
 
@@ -79,12 +81,12 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
     }
     // Let the peers finish registering the last subscribers (better-sse registers after its first write).
     await Bun.sleep(200);
-    // One unmeasured step at the first rate: the first measured step would otherwise carry each
-    // peer's JIT warm-up, which grows with its code. After one second, Bun's JIT threads still
-    // used 5-6% of ours' CPU in the next 3 s (none of the minimal broadcaster's), bench/NOTES.md.
+    // Unmeasured publishing at the first rate: the first steps would otherwise carry each peer's
+    // JIT warm-up, which grows with its code (at 50/s ours: ~0.94x the minimal broadcaster after
+    // 1 s of it, ~1.07x after 20 s, bench/NOTES.md "The ladder's warm-up").
     const first = options.rates[0];
     if (first !== undefined) {
-      const count = Math.max(1, Math.round(first * options.stepSeconds));
+      const count = Math.max(1, Math.round(first * options.warmUpSeconds));
       const warmUp = await spawnPublisher({ url: `http://127.0.0.1:${peer.port}${peer.publishPath}`, rate: first, count });
       await waitForDrain(pool, warmUp.ok * pool.counters().open, 10_000);
     }
@@ -190,7 +192,7 @@ export class FanoutScenario implements Scenario {
     log(`round ${context.round + 1}: fan-out to ${config.fanoutClients} clients`);
     for (const name of context.peers) {
       await context.withPeer(name, config.fanoutClients + 100, async (peer) => {
-        const steps = await runFanout(peer, { clients: config.fanoutClients, rates: config.fanoutRates, stepSeconds: config.stepSeconds, log });
+        const steps = await runFanout(peer, { clients: config.fanoutClients, rates: config.fanoutRates, stepSeconds: config.stepSeconds, warmUpSeconds: config.fanoutWarmUpSeconds, log });
         pushTo(this.#rounds, name, steps);
       });
     }
@@ -201,7 +203,7 @@ export class FanoutScenario implements Scenario {
     const lines = [
       `### Fan-out: ${fmt(config.fanoutClients)} clients`,
       "",
-      `Each step publishes for ${config.stepSeconds} s at the rate shown, after one unmeasured step at the first rate (JIT warm-up); a peer stops at its first step with loss or p99 > 1 s.`,
+      `Each step publishes for ${config.stepSeconds} s at the rate shown, after ${config.fanoutWarmUpSeconds} s unmeasured at the first rate (JIT warm-up); a peer stops at its first step with loss or p99 > 1 s.`,
       "Events/CPU-s = deliveries (events × clients received) per second of the server's CPU time (user + system, from",
       "/proc): the main figure, since the load generator shares the cores. Wall ev/s = deliveries per second of the step.",
       "Published/s is the rate the publisher achieved (it sends at most 32 requests ahead and stops after twice the planned time).",
