@@ -38,7 +38,7 @@ function serversHead(info: RunInfo): string[] {
     "  keepalive 15 s, 1 MiB per-client buffer); minimal Bun.serve broadcaster (bench/peers/minimal-bun.ts); Elysia's `sse()` generator,",
     "  one async generator per client (bench/peers/elysia-generator.ts); better-sse channel on Node http (bench/peers/better-sse-node.mjs);",
     "  Nchan, nginx with one worker (bench/peers/nchan.ts). Every peer sends the same `data: {\"message\":\"...\"}` frames (64-character messages).",
-    "- Load: bench/loadgen: raw-TCP SSE clients (`Bun.connect`), a fixed-rate publisher in its own process, CPU and RSS from /proc/<pid>.",
+    "- Load: bench/loadgen: raw-TCP SSE clients (`Bun.connect`), a fixed-rate publisher in its own process, CPU time from the process's CPU clock (`clock_gettime`, to the nanosecond), RSS from /proc/<pid>.",
   ];
   for (const [name, reason] of info.missing) head.push(`- **${PEER_LABELS[name]} was not measured**: ${reason}.`);
   return head;

@@ -47,7 +47,7 @@ export class TopicsScaleScenario implements Scenario {
       "",
       `Ours only. Closed-loop \`POST /events/publish\` to the hot topic (followed by ${HOT_CLIENTS} SSE clients), alone, then with ${fmt(crowd)}`,
       "more SSE clients each following a topic of its own, then alone again (A B A; alone = the mean of the two alone windows).",
-      "Cost per delivery = server CPU-seconds (/proc) ÷ (publishes × hot clients).",
+      "Cost per delivery = server CPU-seconds (its process CPU clock) ÷ (publishes × hot clients).",
       "",
       "| round | alone req/s | crowded req/s | alone µs CPU per delivery | crowded µs CPU per delivery | crowded ÷ alone | hot clients got | crowd got | errors |",
       "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
