@@ -165,31 +165,14 @@ export class TopicIndex<T> {
     nestedSeen: Set<EntryRecord<T>> | undefined,
     visit: (entry: T) => void,
   ): void {
-    for (const record of records) {
-      if (nestedSeen === undefined) {
-        if (record.seen === walk) continue;
-        record.seen = walk;
-      } else {
-        if (nestedSeen.has(record)) continue;
-        nestedSeen.add(record);
-      }
-      visit(record.entry);
-    }
+    for (const record of records) if (firstVisit(record, walk, nestedSeen)) visit(record.entry);
   }
 
   /** {@link #visitRecords} for a set of entries (an exact topic's): each one's record holds its stamp. */
   #visitEntries(entries: Set<T>, walk: number, nestedSeen: Set<EntryRecord<T>> | undefined, visit: (entry: T) => void): void {
     for (const entry of entries) {
       // Every entry of the set is registered: removing one takes it out of the set too.
-      const record = this.#records.get(entry) as EntryRecord<T>;
-      if (nestedSeen === undefined) {
-        if (record.seen === walk) continue;
-        record.seen = walk;
-      } else {
-        if (nestedSeen.has(record)) continue;
-        nestedSeen.add(record);
-      }
-      visit(entry);
+      if (firstVisit(this.#records.get(entry) as EntryRecord<T>, walk, nestedSeen)) visit(entry);
     }
   }
 
@@ -258,4 +241,19 @@ export class TopicIndex<T> {
       node = parent;
     }
   }
+}
+
+/**
+ * Whether this walk meets `record` for the first time, marking it met: by its stamp in a
+ * top-level walk, in `nestedSeen` in a walk started from inside another's `visit`.
+ */
+function firstVisit<T>(record: EntryRecord<T>, walk: number, nestedSeen: Set<EntryRecord<T>> | undefined): boolean {
+  if (nestedSeen === undefined) {
+    if (record.seen === walk) return false;
+    record.seen = walk;
+    return true;
+  }
+  if (nestedSeen.has(record)) return false;
+  nestedSeen.add(record);
+  return true;
 }
