@@ -83,7 +83,7 @@ export async function runFanout(peer: RunningPeer, options: FanoutOptions): Prom
     await Bun.sleep(200);
     // Unmeasured publishing at the first rate: the first steps would otherwise carry each peer's
     // JIT warm-up, which grows with its code (at 50/s ours: ~0.94x the minimal broadcaster after
-    // 1 s of it, ~1.07x after 20 s, bench/NOTES.md "The ladder's warm-up").
+    // 1 s of it, ~1.06x after 20 s, bench/NOTES.md "The ladder's warm-up").
     const first = options.rates[0];
     if (first !== undefined) {
       const count = Math.max(1, Math.round(first * options.warmUpSeconds));
